@@ -1,0 +1,59 @@
+//===- Passes.td - LiteFlow compiler passes ----------------*- tablegen -*-===//
+#ifndef LFC_PASSES_TD
+#define LFC_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def LfDecompose : Pass<"lf-decompose", "func::FuncOp"> {
+  let summary = "Rewrite float-level composite ops into lf primitives";
+  let description = [{
+    Rewrites `lf.softmax` into reduce max, sub, exp, reduce sum and div, the
+    numerically stable form whose exp has a bounded domain (x - max <= 0),
+    so that -lf-lower-activations can tabulate it.
+  }];
+  let dependentDialects = ["lf::LfDialect"];
+}
+
+def LfQuantize : Pass<"lf-quantize", "func::FuncOp"> {
+  let summary = "Choose fixed-point formats by interval analysis and quantize";
+  let description = [{
+    Propagates per-element intervals from the input ranges through the graph,
+    picks for every tensor the fixed-point format with the most fractional
+    bits that holds its interval, per output channel formats for fc weights,
+    and rewrites the function to the fixed level: `lf.quantize` after each
+    argument, `lf.dequantize` before each result. It proves that no 64-bit
+    accumulator can overflow for inputs inside the ranges (or fails with an
+    error naming the op). Activations keep `lf.activation` with fixed-point
+    types and a `range` attribute for -lf-lower-activations.
+  }];
+  let options = [
+    ListOption<"inputRanges", "input-range", "double",
+               "lo,hi for every input feature (one pair for all, or one pair per feature)">,
+    Option<"bits", "bits", "unsigned", "32", "storage width of values and weights: 32 or 16">,
+    Option<"headroom", "headroom", "double", "1.0",
+           "factor applied to every interval before choosing formats (>= 1)">
+  ];
+  let dependentDialects = ["lf::LfDialect"];
+}
+
+def LfLowerActivations : Pass<"lf-lower-activations", "func::FuncOp"> {
+  let summary = "Replace fixed-point activations by lookup tables";
+  let description = [{
+    Replaces every fixed-level `lf.activation` by an `lf.lut`: picks the
+    table domain from the function's saturation and the input interval, the
+    knot spacing (a power of two of the input format) and size so that the
+    worst-case error, measured on the integer implementation over every
+    input of the domain's grid, stays below `lut-error`; uses odd and
+    complement symmetry (tanh, sigmoid) to halve tables, and edge slopes
+    for the linear tails (softplus, elu, selu, leaky relu).
+  }];
+  let options = [
+    Option<"lutError", "lut-error", "double", "1e-5",
+           "worst-case absolute error allowed for each table">,
+    Option<"maxEntries", "max-entries", "unsigned", "4096",
+           "largest table allowed">
+  ];
+  let dependentDialects = ["lf::LfDialect"];
+}
+
+#endif // LFC_PASSES_TD
