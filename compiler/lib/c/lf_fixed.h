@@ -241,6 +241,29 @@ static inline void lf_fc_w16(const lf_s32 *x, int m, int k, int n,
 }
 
 /**
+ * lf_fc_w8() - fully connected layer with 8-bit weights (see lf_fc_w32()).
+ */
+static inline void lf_fc_w8(const lf_s32 *x, int m, int k, int n,
+			    const lf_s8 *w, const lf_s64 *bias,
+			    const lf_s8 *shift, lf_s64 lo, lf_s64 hi, lf_s32 *y)
+{
+	int r, o, i;
+
+	for (r = 0; r < m; r++) {
+		const lf_s32 *xr = x + r * k;
+
+		for (o = 0; o < n; o++) {
+			const lf_s8 *wo = w + o * k;
+			lf_s64 acc = bias[o];
+
+			for (i = 0; i < k; i++)
+				acc += (lf_s64)xr[i] * wo[i];
+			y[r * n + o] = (lf_s32)lf_requant(acc, shift[o], lo, hi);
+		}
+	}
+}
+
+/**
  * lf_matmul() - batched product of two run-time matrices: @a is
  * batch x m x k, @b batch x k x n, @y batch x m x n; products are summed
  * at frac(a) + frac(b) and moved by @shift into the output format.
@@ -267,7 +290,11 @@ static inline void lf_matmul(const lf_s32 *a, const lf_s32 *b, int batch,
 /*
  * Elementwise binary operations on one pair of values. Operands are first
  * brought to a common format by left shifts @la and @lb (0..31), then
- * combined; @s moves the result into the output format.
+ * combined; @s moves the result into the output format.  A negative @la or
+ * @lb (down to -62) is a rounded right pre-shift: lfc emits one when the
+ * operands' fractional bits differ by more than 31, so that the coarser
+ * operand is never shifted left by more than 31 bits (no saturation of
+ * 32-bit operands) and the finer one loses its lowest bits instead.
  */
 static inline lf_s64 lf_add(lf_s64 a, int la, lf_s64 b, int lb, int s,
 			    lf_s64 lo, lf_s64 hi)

@@ -1,0 +1,226 @@
+//===- Quantize.cpp - choose fixed-point formats and quantize -------------===//
+//
+// Interval analysis gives every tensor a range; each tensor gets the format
+// with the most fractional bits that holds it (per output channel for fc
+// weights). fc weights are then narrowed where needed so that no 64-bit
+// accumulator can overflow for ANY input: every fc input is bounded by its
+// storage type, so the bound sum_i |w_i| * 2^(W-1) + |b| < 2^63 holds even
+// for inputs outside the declared ranges (they saturate at the boundary).
+//
+//===----------------------------------------------------------------------===//
+
+#include "lfc/Passes.h"
+#include "lfc/Quantize.h"
+#include "lfc/Ranges.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
+
+#include <cmath>
+
+namespace mlir::lf {
+#define GEN_PASS_DEF_LFQUANTIZE
+#include "lfc/Passes.h.inc"
+} // namespace mlir::lf
+
+using namespace mlir;
+using namespace mlir::lf;
+
+int mlir::lf::chooseFrac(double maxAbs, unsigned width, int minFrac,
+                         int maxFrac) {
+  if (!(maxAbs > 0))
+    return std::min<int>(maxFrac, width - 2);
+  // The smallest number of integer bits ib with maxAbs < 2^ib.
+  int ib = static_cast<int>(std::floor(std::log2(maxAbs))) + 1;
+  int frac = static_cast<int>(width) - 1 - ib;
+  // Rounding to nearest may reach 2^(W-1): keep one unit of headroom.
+  if (std::ldexp(maxAbs, frac) >= std::ldexp(1.0, width - 1) - 1)
+    --frac;
+  return std::clamp(frac, minFrac, maxFrac);
+}
+
+int64_t mlir::lf::quantizeValue(double x, int frac, unsigned width) {
+  double lo = -std::ldexp(1.0, width - 1), hi = std::ldexp(1.0, width - 1) - 1;
+  if (std::isnan(x))
+    return 0;
+  double v = std::round(std::ldexp(x, frac));
+  return static_cast<int64_t>(std::clamp(v, lo, hi));
+}
+
+namespace {
+// Value formats stay within these bounds so that every shift the C code
+// performs is in [-62, 62].
+constexpr int kMinFrac = -16;
+constexpr int kMaxFrac = 48;
+
+struct LfQuantizePass : public lf::impl::LfQuantizeBase<LfQuantizePass> {
+  using LfQuantizeBase::LfQuantizeBase;
+
+  void runOnOperation() override;
+
+  RankedTensorType fixedTypeFor(Value v, double maxAbs) {
+    auto t = cast<RankedTensorType>(v.getType());
+    int frac = chooseFrac(maxAbs * headroom, bits, kMinFrac, kMaxFrac);
+    return RankedTensorType::get(t.getShape(),
+                                 FixedType::get(&getContext(), bits, frac));
+  }
+
+  LogicalResult quantizeFc(FullyConnectedOp fc, RangeAnalysis &ra);
+  LogicalResult quantizeConstant(ConstantOp c, RangeAnalysis &ra);
+};
+} // namespace
+
+LogicalResult LfQuantizePass::quantizeConstant(ConstantOp c,
+                                               RangeAnalysis &ra) {
+  auto type = fixedTypeFor(c.getResult(), ra.maxAbs(c.getResult()));
+  FixedType ft = getFixedElementType(type);
+  SmallVector<APInt> ints;
+  for (float v : cast<DenseElementsAttr>(c.getValue()).getValues<float>())
+    ints.push_back(APInt(bits, quantizeValue(v, ft.getFrac(), bits), true));
+  auto storage = RankedTensorType::get(
+      type.getShape(), IntegerType::get(&getContext(), bits));
+  c.setValueAttr(DenseElementsAttr::get(storage, ints));
+  c.getResult().setType(type);
+  return success();
+}
+
+LogicalResult LfQuantizePass::quantizeFc(FullyConnectedOp fc,
+                                         RangeAnalysis &ra) {
+  FixedType in = getFixedElementType(fc.getInput().getType());
+  auto outType = fixedTypeFor(fc.getResult(), ra.maxAbs(fc.getResult()));
+  FixedType out = getFixedElementType(outType);
+  SmallVector<float> w(cast<DenseElementsAttr>(fc.getWeight()).getValues<float>());
+  SmallVector<float> b(cast<DenseElementsAttr>(fc.getBias()).getValues<float>());
+  int64_t k = fc.getInFeatures(), n = fc.getOutFeatures();
+  const double inBound = std::ldexp(1.0, in.getWidth() - 1);
+  const double accLimit = std::ldexp(1.0, 63) * (1.0 - 1e-9);
+
+  SmallVector<int32_t> wfrac(n);
+  SmallVector<APInt> wq(n * k, APInt(bits, 0)), bq(n, APInt(64, 0));
+  for (int64_t o = 0; o < n; ++o) {
+    double maxW = 0;
+    for (int64_t i = 0; i < k; ++i)
+      maxW = std::max(maxW, std::fabs(double(w[o * k + i])));
+    // Shifts from the accumulator (in + wf) to the output stay in [-62, 62].
+    int hiFrac = std::min(kMaxFrac + 14, 62 + out.getFrac() - in.getFrac());
+    int loFrac = std::max(-32, -62 + out.getFrac() - in.getFrac());
+    if (loFrac > hiFrac)
+      return fc.emitOpError() << "cannot represent the layer: input and "
+                                 "output formats are too far apart";
+    int wf = chooseFrac(maxW, bits, loFrac, hiFrac);
+    for (;; --wf) {
+      if (wf < loFrac)
+        return fc.emitOpError()
+               << "no weight format for output channel " << o
+               << " keeps the 64-bit accumulator from overflowing";
+      double sumAbs = 0;
+      for (int64_t i = 0; i < k; ++i)
+        sumAbs += std::fabs(double(quantizeValue(w[o * k + i], wf, bits)));
+      double bias = std::fabs(std::ldexp(double(b[o]), in.getFrac() + wf));
+      if (bias < std::ldexp(1.0, 62) && sumAbs * inBound + bias < accLimit)
+        break;
+    }
+    wfrac[o] = wf;
+    for (int64_t i = 0; i < k; ++i)
+      wq[o * k + i] = APInt(bits, quantizeValue(w[o * k + i], wf, bits), true);
+    bq[o] = APInt(64, quantizeValue(b[o], in.getFrac() + wf, 64), true);
+  }
+  auto wType = RankedTensorType::get({n, k}, IntegerType::get(&getContext(), bits));
+  auto bType = RankedTensorType::get({n}, IntegerType::get(&getContext(), 64));
+  fc.setWeightAttr(DenseElementsAttr::get(wType, wq));
+  fc.setBiasAttr(DenseElementsAttr::get(bType, bq));
+  fc.setWeightFracAttr(DenseI32ArrayAttr::get(&getContext(), wfrac));
+  fc.getResult().setType(outType);
+  return success();
+}
+
+void LfQuantizePass::runOnOperation() {
+  func::FuncOp f = getOperation();
+  if (bits != 32 && bits != 16) {
+    f.emitError() << "--bits must be 32 or 16, got " << bits;
+    return signalPassFailure();
+  }
+  if (headroom < 1.0) {
+    f.emitError() << "headroom must be >= 1, got " << headroom;
+    return signalPassFailure();
+  }
+  // Float level only, decomposed.
+  for (Type t : f.getArgumentTypes())
+    if (!isa<RankedTensorType>(t) || !isFloatLevel(t)) {
+      f.emitError() << "-lf-quantize expects float-level tensor arguments";
+      return signalPassFailure();
+    }
+  SmallVector<Interval> ranges;
+  if (inputRanges.empty()) {
+    f.emitError() << "-lf-quantize needs input ranges (input-range=lo,hi,...)";
+    return signalPassFailure();
+  }
+  if (inputRanges.size() % 2) {
+    f.emitError() << "input-range needs lo,hi pairs, got "
+                  << inputRanges.size() << " numbers";
+    return signalPassFailure();
+  }
+  for (size_t i = 0; i < inputRanges.size(); i += 2) {
+    if (!(inputRanges[i] <= inputRanges[i + 1]) ||
+        !std::isfinite(inputRanges[i]) || !std::isfinite(inputRanges[i + 1])) {
+      f.emitError() << "input range " << i / 2 << " [" << inputRanges[i]
+                    << ", " << inputRanges[i + 1] << "] is empty or not finite";
+      return signalPassFailure();
+    }
+    ranges.push_back({inputRanges[i], inputRanges[i + 1]});
+  }
+  RangeAnalysis ra;
+  if (failed(ra.run(f, ranges)))
+    return signalPassFailure();
+
+  OpBuilder b(&getContext());
+  // Quantize each argument at the boundary.
+  b.setInsertionPointToStart(&f.getBody().front());
+  for (BlockArgument arg : f.getArguments()) {
+    auto type = fixedTypeFor(arg, ra.maxAbs(arg));
+    auto q = b.create<QuantizeOp>(arg.getLoc(), type, arg);
+    arg.replaceAllUsesExcept(q.getResult(), q);
+  }
+
+  WalkResult walk = f.walk([&](Operation *op) -> WalkResult {
+    if (isa<QuantizeOp, func::FuncOp, func::ReturnOp>(op))
+      return WalkResult::advance();
+    if (auto c = dyn_cast<ConstantOp>(op))
+      return quantizeConstant(c, ra);
+    if (auto fc = dyn_cast<FullyConnectedOp>(op))
+      return quantizeFc(fc, ra);
+    if (isa<SoftmaxOp>(op))
+      return op->emitOpError() << "must be decomposed first (-lf-decompose)";
+    if (op->getNumResults() != 1 || !isa<LfDialect>(op->getDialect()))
+      return op->emitOpError() << "cannot be quantized";
+    Value res = op->getResult(0);
+    if (auto rs = dyn_cast<ReshapeOp>(op)) {
+      // A reshape keeps its input's format (it moves no data).
+      auto t = cast<RankedTensorType>(res.getType());
+      res.setType(RankedTensorType::get(
+          t.getShape(), getElementTypeOrSelf(rs.getInput().getType())));
+      return WalkResult::advance();
+    }
+    if (auto act = dyn_cast<ActivationOp>(op)) {
+      Interval h = ra.hull(act.getInput());
+      act->setAttr("lf.range", b.getDenseF64ArrayAttr({h.lo, h.hi}));
+    }
+    res.setType(fixedTypeFor(res, ra.maxAbs(res)));
+    return WalkResult::advance();
+  });
+  if (walk.wasInterrupted())
+    return signalPassFailure();
+
+  // Dequantize each result.
+  auto ret = cast<func::ReturnOp>(f.getBody().front().getTerminator());
+  b.setInsertionPoint(ret);
+  for (OpOperand &operand : ret->getOpOperands()) {
+    Value v = operand.get();
+    if (!getFixedElementType(v.getType()))
+      continue; // an argument returned as is
+    auto t = cast<RankedTensorType>(v.getType());
+    auto dq = b.create<DequantizeOp>(
+        ret.getLoc(), RankedTensorType::get(t.getShape(), b.getF32Type()), v);
+    operand.set(dq);
+  }
+}
