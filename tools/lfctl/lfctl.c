@@ -329,7 +329,7 @@ static void print_ver(const char *key, bool has, uint32_t v, bool comma)
 	}
 }
 
-static int cmd_list(int argc, char **argv)
+static int cmd_list(int argc, char **argv __attribute__((unused)))
 {
 	struct model_list l;
 	int i, j;

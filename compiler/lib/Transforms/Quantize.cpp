@@ -137,11 +137,11 @@ LogicalResult LfQuantizePass::quantizeFc(FullyConnectedOp fc,
 void LfQuantizePass::runOnOperation() {
   func::FuncOp f = getOperation();
   if (bits != 32 && bits != 16) {
-    f.emitError() << "--bits must be 32 or 16, got " << bits;
+    f.emitError() << "--bits must be 32 or 16, got " << static_cast<unsigned>(bits);
     return signalPassFailure();
   }
   if (headroom < 1.0) {
-    f.emitError() << "headroom must be >= 1, got " << headroom;
+    f.emitError() << "headroom must be >= 1, got " << static_cast<double>(headroom);
     return signalPassFailure();
   }
   // Float level only, decomposed.
