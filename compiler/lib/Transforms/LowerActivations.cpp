@@ -209,8 +209,8 @@ LogicalResult LfLowerActivationsPass::lower(ActivationOp op) {
                             << " entries covers the domain";
   if (best.error > lutError)
     op.emitWarning() << "table error " << best.error
-                     << " exceeds the target " << lutError << " (limited to "
-                     << maxEntries << " entries)";
+                     << " exceeds the target " << static_cast<double>(lutError) << " (limited to "
+                     << static_cast<unsigned>(maxEntries) << " entries)";
 
   OpBuilder b(op);
   SmallVector<int64_t> table(best.table.begin(), best.table.end());
