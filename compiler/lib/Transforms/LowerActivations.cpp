@@ -205,7 +205,7 @@ LogicalResult LfLowerActivationsPass::lower(ActivationOp op) {
       break;
   }
   if (bestShift < 0)
-    return op.emitOpError() << "no table of at most " << maxEntries
+    return op.emitOpError() << "no table of at most " << static_cast<unsigned>(maxEntries)
                             << " entries covers the domain";
   if (best.error > lutError)
     op.emitWarning() << "table error " << best.error
