@@ -9,8 +9,11 @@
  * the query: a fingerprint of the snapshot instance.  For every flow the test
  * checks that the fingerprint never changes while the flow is busy: a change
  * is legal only if the flow was idle for at least @ageing_ms (its cache entry
- * may have aged out).  A quarter of the flows are queried only now and then,
- * so they do age out and get re-pinned.
+ * may have aged out).  A quarter of the flows are busy for two ageing
+ * periods, then idle for four, so they age out and get re-pinned.
+ *
+ * @switch_delay_ms delays the first switch; @collect_every sends every Nth
+ * query as a training sample (label: the flow index) via lf_collect_sample().
  *
  * Results (read-only parameters, also printed): r_done, r_queries,
  * r_failures, r_violations, r_repins, r_switches, r_pushes.
@@ -23,7 +26,6 @@
 #include <linux/slab.h>
 #include <linux/mm.h>
 #include <linux/jiffies.h>
-#include <linux/random.h>
 #include <linux/atomic.h>
 #include "lf_core.h"
 #include "lf_snap_lin.h"
@@ -43,6 +45,11 @@ module_param(ageing_ms, uint, 0444);
 MODULE_PARM_DESC(ageing_ms, "lf_core's flow ageing time (for the consistency check)");
 static bool check = true;
 module_param(check, bool, 0444);
+static unsigned int switch_delay_ms;
+module_param(switch_delay_ms, uint, 0444);
+static unsigned int collect_every;
+module_param(collect_every, uint, 0444);
+MODULE_PARM_DESC(collect_every, "send every Nth query as a training sample (0: none)");
 
 static unsigned int r_done;
 module_param(r_done, uint, 0444);
@@ -115,8 +122,8 @@ static int query_fn(void *arg)
 			u64 key = ((u64)(q->id + 1) << 32) | i;
 			unsigned long before, after;
 
-			/* cold flows: queried with probability 1/64 per pass */
-			if (!(i & 3) && get_random_u32_below(64))
+			/* cold flows (1 in 4): busy for 2 ageing periods, idle for 4 */
+			if (!(i & 3) && ((jiffies / max(2 * age, 1UL)) + i / 4) % 3)
 				continue;
 			before = jiffies;
 			if (lf_query_model(lf_m, key, in, out)) {
@@ -125,6 +132,11 @@ static int query_fn(void *arg)
 			}
 			after = jiffies;
 			q->queries++;
+			if (collect_every && !(q->queries % collect_every)) {
+				s32 label = (s32)i;
+
+				lf_collect_sample(lf_m, key, in, out, &label, 1);
+			}
 			if (s->seen && out[0] != s->fp) {
 				if (check && time_before(after, s->last + age))
 					q->violations++;
@@ -149,6 +161,8 @@ static int switch_fn(void *arg)
 	unsigned int i;
 	int ret;
 
+	if (switch_delay_ms)
+		msleep(switch_delay_ms);
 	for (i = 0; i < switches && !kthread_should_stop(); i++) {
 		ret = lf_activate_standby(lf_m);
 		if (!ret)

@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # run-vm.sh - boot Debian's kernel under QEMU (TCG) and run one test script.
 #
-# Usage: test/vm/run-vm.sh [--build DIR] [--timeout SECS] [--smp N] SCRIPT
+# Usage: test/vm/run-vm.sh [--build DIR] [--env FILE] [--timeout SECS] [--smp N] SCRIPT
 #
 # The host root is shared read-only over virtio-9p; SCRIPT runs under /bin/sh
 # chrooted into it, with a fresh tmpfs on /tmp (cwd), and these variables:
 #   LF_BUILD  the build directory (kernel modules under $LF_BUILD/kmod/...)
 #   LF_SRC    the source tree
 #   LF_VM     1
+# plus the variables FILE (--env) assigns (test/vm/CMakeLists.txt generates
+# one with the paths of the modules, lfctl and the test programs).
 # Kernel modules must already be built on the host.  The result comes back
 # over the serial console; the run FAILS (exit 1) if SCRIPT fails or the
 # kernel log shows an oops, BUG, WARNING, lockup, hung task or RCU stall, or
@@ -21,10 +23,12 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 src=$(cd "$here/../.." && pwd)
 build=${LF_BUILD_DIR:-$src/build}
 timeout_s=300
+envf=
 smp=2
 while [ $# -gt 0 ]; do
 	case $1 in
 	--build) build=$2; shift 2 ;;
+	--env) envf=$(readlink -f "$2"); shift 2 ;;
 	--timeout) timeout_s=$2; shift 2 ;;
 	--smp) smp=$2; shift 2 ;;
 	-*) echo "run-vm: unknown option $1" >&2; exit 2 ;;
@@ -81,12 +85,14 @@ for w in $(cat /proc/cmdline); do
 	lf.script=*) script=${w#lf.script=} ;;
 	lf.build=*) build=${w#lf.build=} ;;
 	lf.src=*) src=${w#lf.src=} ;;
+	lf.env=*) envf=${w#lf.env=} ;;
 	esac
 done
 t0=$(cut -d' ' -f1 /proc/uptime)
 echo "LF-BEGIN uptime=$t0"
 chroot /mnt/root /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/tmp \
-	LF_BUILD="$build" LF_SRC="$src" LF_VM=1 /bin/sh -c 'cd /tmp && exec /bin/sh "$0"' "$script" </dev/null
+	LF_BUILD="$build" LF_SRC="$src" LF_ENV="$envf" LF_VM=1 \
+	/bin/sh -c 'if [ -n "$LF_ENV" ]; then set -a; . "$LF_ENV"; set +a; fi; cd /tmp && exec /bin/sh "$0"' "$script" </dev/null
 rc=$?
 echo "LF-RC=$rc uptime=$(cut -d' ' -f1 /proc/uptime)"
 echo "LF-TAINT=$(cat /proc/sys/kernel/tainted)"
@@ -129,7 +135,7 @@ timeout --foreground "$timeout_s" qemu-system-x86_64 \
 	-machine pc,accel=tcg -cpu max -smp "$smp" -m 1G -nic none \
 	-no-reboot -display none -monitor none -serial stdio \
 	-kernel "$vmlinux" -initrd "$initrd" \
-	-append "console=ttyS0 quiet panic=-1 lf.script=$script lf.build=$build lf.src=$src" \
+	-append "console=ttyS0 quiet panic=-1 lf.script=$script lf.build=$build lf.src=$src${envf:+ lf.env=$envf}" \
 	-fsdev local,id=root,path=/,security_model=none,readonly=on,multidevs=remap \
 	-device virtio-9p-pci,fsdev=root,mount_tag=hostroot \
 	</dev/null > "$log" 2>&1

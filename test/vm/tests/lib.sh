@@ -1,0 +1,43 @@
+# Shared helpers of the in-VM test scripts (POSIX sh, sourced).
+# Paths come from vm-env.sh (CMake) or default to the standard build layout.
+set -u
+: "${LF_BUILD:?run me through test/vm/run-vm.sh}"
+KM=${LF_KMOD:-$LF_BUILD/kmod}
+LFCTL=${LFCTL:-$LF_BUILD/bin/lfctl}
+LF_NLTEST=${LF_NLTEST:-$LF_BUILD/bin/lf_nltest}
+LF_BENCH_USER=${LF_BENCH_USER:-$LF_BUILD/bin/lf_bench_user}
+NOBODY="setpriv --reuid=65534 --regid=65534 --clear-groups"
+nfail=0
+
+fail() { echo "FAIL: $*"; nfail=$((nfail + 1)); }
+ok() { echo "ok   $*"; }
+die() { echo "FAIL: $*"; exit 1; }
+
+# check_eq WHAT GOT WANT
+check_eq() {
+	if [ "$2" = "$3" ]; then ok "$1 = $3"; else fail "$1: got '$2', want '$3'"; fi
+}
+# check_has WHAT TEXT LINE: TEXT contains LINE as a whole line
+check_has() {
+	if printf '%s\n' "$2" | grep -qxF -- "$3"; then ok "$1: '$3'"; else
+		fail "$1: no line '$3' in:"; printf '%s\n' "$2"; fi
+}
+param() { cat "/sys/module/$1/parameters/$2"; }
+# stat MODEL NAME: one counter from lfctl stats
+lfstat() { "$LFCTL" stats "$1" | tr ' ' '\n' | grep -A1 -x "$2" | tail -n 1; }
+cfg() { "$LFCTL" config | tr ' ' '\n' | grep -A1 -x "$1" | tail -n 1; }
+wait_param() {	# MODULE PARAM SECS: wait until it reads 1
+	i=0
+	while [ "$(param "$1" "$2")" != 1 ]; do
+		i=$((i + 1)); [ $i -gt $(($3 * 10)) ] && return 1; sleep 0.1
+	done
+}
+load_lin() {
+	insmod "$KM/core/lf_core.ko" || die "insmod lf_core"
+	insmod "$KM/test/lf_snap_lin_v1.ko" || die "insmod lf_snap_lin_v1"
+	insmod "$KM/test/lf_snap_lin_v2.ko" || die "insmod lf_snap_lin_v2"
+}
+finish() {
+	if [ "$nfail" -ne 0 ]; then echo "$nfail check(s) failed"; exit 1; fi
+	echo "all checks passed"; exit 0
+}
