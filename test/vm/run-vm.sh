@@ -77,9 +77,6 @@ mount -t 9p -o ro,trans=virtio,version=9p2000.L,cache=loose,msize=512000 hostroo
 mount -t proc proc /mnt/root/proc
 mount -t sysfs sys /mnt/root/sys
 mount -t devtmpfs dev /mnt/root/dev
-mount -t tmpfs -o mode=1777 tmp /mnt/root/tmp
-mount -t tmpfs run /mnt/root/run
-echo 20 > /proc/sys/kernel/hung_task_timeout_secs 2>/dev/null
 for w in $(cat /proc/cmdline); do
 	case $w in
 	lf.script=*) script=${w#lf.script=} ;;
@@ -88,6 +85,25 @@ for w in $(cat /proc/cmdline); do
 	lf.env=*) envf=${w#lf.env=} ;;
 	esac
 done
+# A fresh tmpfs on /tmp; trees of the host's /tmp that the test needs (a
+# checkout or build under /tmp) stay visible through bind mounts.
+mkdir -p /mnt/hosttmp
+mount -o bind /mnt/root/tmp /mnt/hosttmp
+mount -t tmpfs -o mode=1777 tmp /mnt/root/tmp
+for p in $build $src $script $envf; do
+	case $p in
+	/tmp/*)
+		rel=${p#/tmp/}
+		top=${rel%%/*}
+		if [ ! -d "/mnt/root/tmp/$top" ]; then
+			mkdir -p "/mnt/root/tmp/$top"
+			mount -o bind "/mnt/hosttmp/$top" "/mnt/root/tmp/$top"
+		fi
+		;;
+	esac
+done
+mount -t tmpfs run /mnt/root/run
+echo 20 > /proc/sys/kernel/hung_task_timeout_secs 2>/dev/null
 t0=$(cut -d' ' -f1 /proc/uptime)
 echo "LF-BEGIN uptime=$t0"
 chroot /mnt/root /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/tmp \
