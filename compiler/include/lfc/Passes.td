@@ -31,7 +31,11 @@ def LfQuantize : Pass<"lf-quantize", "func::FuncOp"> {
                "lo,hi for every input feature (one pair for all, or one pair per feature)">,
     Option<"bits", "bits", "unsigned", "32", "storage width of values and weights: 32 or 16">,
     Option<"headroom", "headroom", "double", "1.0",
-           "factor applied to every interval before choosing formats (>= 1)">
+           "factor applied to every interval before choosing formats (>= 1)">,
+    ListOption<"resultFracs", "result-frac", "int",
+               "fractional bits of each result, pinned (e.g. to the running "
+               "snapshot's output formats so that new weights can be pushed "
+               "without new code); an error if a result's range does not fit">
   ];
   let dependentDialects = ["lf::LfDialect"];
 }

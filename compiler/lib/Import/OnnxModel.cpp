@@ -16,6 +16,7 @@
 #include <climits>
 #include <cstring>
 #include <exception>
+#include <set>
 #include <sstream>
 
 namespace lfc::onnx {
@@ -227,6 +228,33 @@ static void convertModel(const ::onnx::ModelProto &mp, Model &m) {
   }
 }
 
+/// When libonnx rejects a model, looks for a cause lfc can name more
+/// precisely: external data, or a tensor that is not float32.
+static std::string explainRejection(const ::onnx::ModelProto &mp) {
+  const auto &g = mp.graph();
+  std::set<std::string> inits;
+  for (const auto &t : g.initializer()) {
+    inits.insert(t.name());
+    if (t.data_location() == ::onnx::TensorProto::EXTERNAL ||
+        t.external_data_size() > 0)
+      return "initializer '" + t.name() +
+             "' uses external data, which lfc does not support (save the "
+             "model with its weights inside the .onnx file)";
+  }
+  for (const auto &vi : g.input())
+    if (!inits.count(vi.name()) && vi.type().has_tensor_type() &&
+        vi.type().tensor_type().elem_type() != DT_FLOAT)
+      return "input '" + vi.name() + "' has element type " +
+             dataTypeName(vi.type().tensor_type().elem_type()) +
+             "; lfc supports float32 tensors only";
+  for (const auto &t : g.initializer())
+    if (t.data_type() == DT_DOUBLE || t.data_type() == DT_FLOAT16 ||
+        t.data_type() == 16)
+      return "initializer '" + t.name() + "' has element type " +
+             dataTypeName(t.data_type()) + "; lfc supports float32 tensors only";
+  return "";
+}
+
 static bool loadModelImpl(const void *data, size_t size, Model &out,
                           std::string &error, const LoadOptions &options) {
   if (size == 0) {
@@ -256,7 +284,7 @@ static bool loadModelImpl(const void *data, size_t size, Model &out,
     error = "model imports no ai.onnx opset";
     return false;
   }
-  if (opset < kMinOpset || opset > kMaxOpset) {
+  if (options.checkOpsetRange && (opset < kMinOpset || opset > kMaxOpset)) {
     error = "model uses opset " + std::to_string(opset) +
             "; lfc supports 11 to 19";
     return false;
@@ -286,7 +314,9 @@ static bool loadModelImpl(const void *data, size_t size, Model &out,
     try {
       ::onnx::checker::check_model(mp);
     } catch (const std::exception &e) {
-      error = "invalid ONNX model: " + oneLine(e.what());
+      error = explainRejection(mp);
+      if (error.empty())
+        error = "invalid ONNX model: " + oneLine(e.what());
       return false;
     }
   }
@@ -298,7 +328,9 @@ static bool loadModelImpl(const void *data, size_t size, Model &out,
       ::onnx::shape_inference::InferShapes(mp, ::onnx::OpSchemaRegistry::Instance(),
                                            sio);
     } catch (const std::exception &e) {
-      error = "ONNX shape inference failed: " + oneLine(e.what());
+      error = explainRejection(mp);
+      if (error.empty())
+        error = "ONNX shape inference failed: " + oneLine(e.what());
       return false;
     }
   }

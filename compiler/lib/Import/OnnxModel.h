@@ -106,6 +106,9 @@ struct Model {
 struct LoadOptions {
   bool runChecker = true;
   bool runShapeInference = true;
+  /// Reject opsets outside [kMinOpset, kMaxOpset]. Tests turn this off to
+  /// run ONNX node tests that declare the op's own (old) opset, e.g. Elu-6.
+  bool checkOpsetRange = true;
 };
 
 /// Parses a serialized ModelProto, runs onnx::checker::check_model and

@@ -171,21 +171,19 @@ LogicalResult LfLowerActivationsPass::lower(ActivationOp op) {
     rhi = std::min(rhi, range[1]);
   }
   TableShape ts = shapeFor(op);
-  // The table covers the natural domain, cut to the input range.
+  // The table covers the function's natural domain whatever the input
+  // range, so that retraining (which moves ranges) keeps table sizes and
+  // with them the snapshot's architecture: new weights can be pushed
+  // without new code. Only exp's open upper end follows the range.
   double dlo = ts.lo, dhi = ts.hi;
-  if (ts.symmetry != Symmetry::none) {
-    dlo = 0;
+  if (op.getKind() == ActivationKind::exp)
+    dhi = rhi <= 0 ? 0.0 : std::min(16.0, std::exp2(std::ceil(std::log2(rhi))));
+  // softsign approaches its asymptote too slowly for a fixed domain.
+  if (op.getKind() == ActivationKind::softsign)
     dhi = std::min(dhi, std::max(std::fabs(rlo), std::fabs(rhi)));
-  } else if (op.getKind() != ActivationKind::leaky_relu &&
-             op.getKind() != ActivationKind::hard_sigmoid) {
-    dlo = std::max(dlo, rlo);
-    dhi = std::min(dhi, rhi);
-    if (op.getKind() == ActivationKind::exp)
-      dhi = std::max(dhi, std::min(rhi, 16.0));
-  }
-  if (dhi <= dlo)
-    dhi = dlo + std::ldexp(1.0, -in.getFrac());
-
+  // Accuracy is measured over the whole domain too (and the range's tails).
+  rlo = std::min(rlo, ts.symmetry != Symmetry::none ? -dhi : dlo);
+  rhi = std::max(rhi, dhi);
   Candidate best;
   int bestShift = -1;
   // Coarse to fine: spacing 2^(shift - frac) from 1 down to the input grid.

@@ -58,9 +58,14 @@ struct LfQuantizePass : public lf::impl::LfQuantizeBase<LfQuantizePass> {
 
   void runOnOperation() override;
 
+  /// Values whose format is pinned by result-frac.
+  llvm::DenseMap<Value, int> pinned;
+
   RankedTensorType fixedTypeFor(Value v, double maxAbs) {
     auto t = cast<RankedTensorType>(v.getType());
     int frac = chooseFrac(maxAbs * headroom, bits, kMinFrac, kMaxFrac);
+    if (auto it = pinned.find(v); it != pinned.end())
+      frac = it->second;
     return RankedTensorType::get(t.getShape(),
                                  FixedType::get(&getContext(), bits, frac));
   }
@@ -173,6 +178,31 @@ void LfQuantizePass::runOnOperation() {
   if (failed(ra.run(f, ranges)))
     return signalPassFailure();
 
+  // Pin result formats; a reshape passes its pin to its input.
+  auto ret = cast<func::ReturnOp>(f.getBody().front().getTerminator());
+  if (!resultFracs.empty()) {
+    if (resultFracs.size() != ret.getNumOperands()) {
+      f.emitError() << "result-frac has " << resultFracs.size()
+                    << " entries, the function has " << ret.getNumOperands()
+                    << " results";
+      return signalPassFailure();
+    }
+    for (auto [i, v] : llvm::enumerate(ret.getOperands())) {
+      int want = chooseFrac(ra.maxAbs(v) * headroom, bits, kMinFrac, kMaxFrac);
+      if (resultFracs[i] > want) {
+        ret.emitError() << "result " << i << " pinned at " << resultFracs[i]
+                        << " fractional bits cannot hold its range (needs at "
+                           "most "
+                        << want << ")";
+        return signalPassFailure();
+      }
+      Value p = v;
+      while (auto rs = p.getDefiningOp<ReshapeOp>())
+        p = rs.getInput();
+      pinned[p] = resultFracs[i];
+    }
+  }
+
   OpBuilder b(&getContext());
   // Quantize each argument at the boundary.
   b.setInsertionPointToStart(&f.getBody().front());
@@ -212,7 +242,6 @@ void LfQuantizePass::runOnOperation() {
     return signalPassFailure();
 
   // Dequantize each result.
-  auto ret = cast<func::ReturnOp>(f.getBody().front().getTerminator());
   b.setInsertionPoint(ret);
   for (OpOperand &operand : ret->getOpOperands()) {
     Value v = operand.get();

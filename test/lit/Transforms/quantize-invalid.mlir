@@ -39,3 +39,14 @@ func.func @accumulator(%x: tensor<1x1xf32>) -> tensor<1x1xf32> {
   %0 = lf.fc %x, weight = dense<1.0> : tensor<1x1xf32>, bias = dense<3.0e38> : tensor<1xf32> : tensor<1x1xf32> -> tensor<1x1xf32>
   return %0 : tensor<1x1xf32>
 }
+
+// -----
+
+// RUN: not lf-opt %s --split-input-file --lf-quantize="input-range=-1,1 result-frac=31" 2>&1 | FileCheck %s --check-prefix=PIN
+// RUN: not lf-opt %s --split-input-file --lf-quantize="input-range=-1,1 result-frac=20,20" 2>&1 | FileCheck %s --check-prefix=PINCOUNT
+// PIN: result 0 pinned at 31 fractional bits cannot hold its range (needs at most 30)
+// PINCOUNT: result-frac has 2 entries, the function has 1 results
+func.func @pin_too_fine(%x: tensor<1x2xf32>) -> tensor<1x1xf32> {
+  %0 = lf.fc %x, weight = dense<0.75> : tensor<1x2xf32>, bias = dense<0.0> : tensor<1xf32> : tensor<1x2xf32> -> tensor<1x1xf32>
+  return %0 : tensor<1x1xf32>
+}

@@ -45,3 +45,15 @@ func.func @narrow(%x: tensor<1x64xf32>) -> tensor<1x1xf32> {
   %0 = lf.fc %x, weight = dense<1.5> : tensor<1x64xf32>, bias = dense<0.0> : tensor<1xf32> : tensor<1x64xf32> -> tensor<1x1xf32>
   return %0 : tensor<1x1xf32>
 }
+
+// -----
+
+// result-frac pins the output format (a weight push keeps the boundary).
+// RUN: lf-opt %s --split-input-file --lf-quantize="input-range=-1,1 result-frac=20" | FileCheck %s --check-prefix=PIN
+// PIN-LABEL: func @pinned
+// PIN: lf.fc {{.*}} -> tensor<1x1x!lf.fixed<32, 20>>
+// PIN: lf.dequantize %{{.*}} : tensor<1x1x!lf.fixed<32, 20>>
+func.func @pinned(%x: tensor<1x2xf32>) -> tensor<1x1xf32> {
+  %0 = lf.fc %x, weight = dense<0.5> : tensor<1x2xf32>, bias = dense<0.0> : tensor<1xf32> : tensor<1x2xf32> -> tensor<1x1xf32>
+  return %0 : tensor<1x1xf32>
+}

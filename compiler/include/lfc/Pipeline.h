@@ -1,0 +1,60 @@
+//===- Pipeline.h - the lfc compilation pipeline ----------------*- C++ -*-===//
+//
+// ONNX -> float-level lf -> fixed-level lf, shared by `lfc` and the runtime
+// daemon (which recompiles tuned models in process).
+//
+//===----------------------------------------------------------------------===//
+#ifndef LFC_PIPELINE_H
+#define LFC_PIPELINE_H
+
+#include "lfc/Ranges.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/OwningOpRef.h"
+
+#include <string>
+#include <vector>
+
+namespace mlir::lf {
+
+struct QuantOptions {
+  unsigned bits = 32;
+  /// One pair for every input feature, or one pair per feature.
+  std::vector<Interval> inputRanges;
+  double headroom = 1.0;
+  double lutError = 1e-5;
+  unsigned maxTableEntries = 4096;
+  /// Pinned fractional bits of each result (empty: chosen from ranges).
+  std::vector<int> resultFracs;
+};
+
+/// Imports an ONNX file (null on error, diagnostics already reported).
+OwningOpRef<ModuleOp> importModel(llvm::StringRef path, MLIRContext &ctx,
+                                  llvm::StringRef funcName = "");
+/// Canonicalizes (folds BatchNorm-like affine ops into fc) and decomposes
+/// composite ops: the float level that range analysis and the float
+/// reference run on.
+LogicalResult lowerToFloat(ModuleOp module);
+/// Quantizes and turns activations into tables: the fixed level.
+LogicalResult lowerToFixed(ModuleOp module, const QuantOptions &o);
+
+/// The function a model module holds.
+func::FuncOp getModelFunc(ModuleOp module);
+
+/// Per-feature [min, max] of the rows of a CSV.
+FailureOr<std::vector<Interval>>
+rangesFromRows(const std::vector<std::vector<double>> &rows, int64_t features);
+
+/// Parses "lo,hi[,lo,hi...]" into intervals.
+FailureOr<std::vector<Interval>> parseRanges(llvm::StringRef text,
+                                             std::string &error);
+
+/// Reads a CSV of numbers: one sample a row, an optional header row of
+/// non-numbers, '#' comments and blank lines skipped. On error returns
+/// failure with a message naming the file, line and column.
+FailureOr<std::vector<std::vector<double>>> readCsv(llvm::StringRef path,
+                                                    std::string &error);
+
+} // namespace mlir::lf
+
+#endif // LFC_PIPELINE_H

@@ -1,0 +1,151 @@
+//===- Pipeline.cpp - the lfc compilation pipeline ------------------------===//
+
+#include "lfc/Pipeline.h"
+#include "lfc/OnnxImport.h"
+#include "lfc/Passes.h"
+
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Transforms/Passes.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/MemoryBuffer.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace mlir::lf;
+
+OwningOpRef<ModuleOp> mlir::lf::importModel(llvm::StringRef path,
+                                            MLIRContext &ctx,
+                                            llvm::StringRef funcName) {
+  ctx.loadDialect<LfDialect, func::FuncDialect>();
+  OnnxImportOptions opts;
+  opts.funcName = funcName.str();
+  return importOnnxFile(path, ctx, opts);
+}
+
+func::FuncOp mlir::lf::getModelFunc(ModuleOp module) {
+  for (auto f : module.getOps<func::FuncOp>())
+    return f;
+  return {};
+}
+
+LogicalResult mlir::lf::lowerToFloat(ModuleOp module) {
+  PassManager pm(module.getContext());
+  pm.addPass(createCanonicalizerPass());
+  pm.addNestedPass<func::FuncOp>(createLfDecompose());
+  return pm.run(module);
+}
+
+LogicalResult mlir::lf::lowerToFixed(ModuleOp module, const QuantOptions &o) {
+  PassManager pm(module.getContext());
+  LfQuantizeOptions q;
+  std::vector<double> flat;
+  for (const Interval &i : o.inputRanges) {
+    flat.push_back(i.lo);
+    flat.push_back(i.hi);
+  }
+  q.inputRanges = flat;
+  q.bits = o.bits;
+  q.resultFracs = o.resultFracs;
+  q.headroom = o.headroom;
+  pm.addNestedPass<func::FuncOp>(createLfQuantize(q));
+  LfLowerActivationsOptions l;
+  l.lutError = o.lutError;
+  l.maxEntries = o.maxTableEntries;
+  pm.addNestedPass<func::FuncOp>(createLfLowerActivations(l));
+  return pm.run(module);
+}
+
+FailureOr<std::vector<Interval>>
+mlir::lf::rangesFromRows(const std::vector<std::vector<double>> &rows,
+                         int64_t features) {
+  if (rows.empty())
+    return failure();
+  std::vector<Interval> r(features, Interval{INFINITY, -INFINITY});
+  for (const auto &row : rows) {
+    if (static_cast<int64_t>(row.size()) != features)
+      return failure();
+    for (int64_t i = 0; i < features; ++i) {
+      r[i].lo = std::min(r[i].lo, row[i]);
+      r[i].hi = std::max(r[i].hi, row[i]);
+    }
+  }
+  return r;
+}
+
+FailureOr<std::vector<Interval>> mlir::lf::parseRanges(llvm::StringRef text,
+                                                       std::string &error) {
+  SmallVector<StringRef> parts;
+  text.split(parts, ',', -1, false);
+  std::vector<Interval> out;
+  if (parts.empty() || parts.size() % 2) {
+    error = "expected lo,hi pairs, got '" + text.str() + "'";
+    return failure();
+  }
+  for (size_t i = 0; i < parts.size(); i += 2) {
+    double lo, hi;
+    if (parts[i].trim().getAsDouble(lo) || parts[i + 1].trim().getAsDouble(hi)) {
+      error = "not a number in '" + text.str() + "'";
+      return failure();
+    }
+    if (!std::isfinite(lo) || !std::isfinite(hi) || lo > hi) {
+      error = "range " + std::to_string(i / 2) + " [" + parts[i].trim().str() +
+              ", " + parts[i + 1].trim().str() + "] is empty or not finite";
+      return failure();
+    }
+    out.push_back({lo, hi});
+  }
+  return out;
+}
+
+FailureOr<std::vector<std::vector<double>>>
+mlir::lf::readCsv(llvm::StringRef path, std::string &error) {
+  auto buf = llvm::MemoryBuffer::getFileOrSTDIN(path, /*IsText=*/true);
+  if (!buf) {
+    error = path.str() + ": " + buf.getError().message();
+    return failure();
+  }
+  std::vector<std::vector<double>> rows;
+  SmallVector<StringRef> lines;
+  (*buf)->getBuffer().split(lines, '\n');
+  bool first = true;
+  for (auto [lineNo, rawLine] : llvm::enumerate(lines)) {
+    StringRef line = rawLine.trim();
+    if (line.empty() || line.starts_with("#"))
+      continue;
+    SmallVector<StringRef> cells;
+    line.split(cells, ',');
+    std::vector<double> row;
+    bool header = false;
+    for (auto [col, cell] : llvm::enumerate(cells)) {
+      double v;
+      StringRef c = cell.trim();
+      if (c.getAsDouble(v)) {
+        if (first) {
+          header = true;
+          break;
+        }
+        error = path.str() + ":" + std::to_string(lineNo + 1) + ": column " +
+                std::to_string(col + 1) + ": '" + c.str() +
+                "' is not a number";
+        return failure();
+      }
+      row.push_back(v);
+    }
+    first = false;
+    if (header)
+      continue;
+    if (!rows.empty() && row.size() != rows.front().size()) {
+      error = path.str() + ":" + std::to_string(lineNo + 1) + ": " +
+              std::to_string(row.size()) + " values, expected " +
+              std::to_string(rows.front().size());
+      return failure();
+    }
+    rows.push_back(std::move(row));
+  }
+  if (rows.empty()) {
+    error = path.str() + ": no data rows";
+    return failure();
+  }
+  return rows;
+}

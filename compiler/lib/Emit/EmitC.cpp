@@ -1,0 +1,1104 @@
+//===- EmitC.cpp - fixed-level lf IR -> kernel snapshot C -----------------===//
+//
+// The emitter walks the single block of the snapshot function in order and
+// prints one C statement (a helper call from lf_fixed.h or a small loop
+// around one) per op. Every number that depends on weights or internal
+// formats goes into struct lf_NAME_params; the code only holds the op
+// sequence, shapes and table sizes.
+//
+// Storage: every tensor is an array of lf_s32 (its fixed type's width only
+// sets its saturation bounds). Inputs are read from `in`, constants from the
+// params, results that are returned are computed directly into `out` where
+// possible, and every other intermediate lives in a local buffer; buffers are
+// reused by liveness (an op's result never shares a buffer with its
+// operands).
+//
+//===----------------------------------------------------------------------===//
+
+#include "lfc/EmitC.h"
+
+#include "lf/LfDialect.h"
+#include "lf_float.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/Format.h"
+
+#include <algorithm>
+#include <climits>
+#include <cstring>
+#include <map>
+#include <set>
+
+using namespace mlir;
+using namespace mlir::lf;
+
+int64_t TensorInfo::numElements() const {
+  int64_t n = 1;
+  for (int64_t d : shape)
+    n *= d;
+  return n;
+}
+
+uint64_t mlir::lf::fnv1a64(StringRef s) {
+  uint64_t h = 0xcbf29ce484222325ULL;
+  for (unsigned char ch : s) {
+    h ^= ch;
+    h *= 0x100000001b3ULL;
+  }
+  return h;
+}
+
+std::string mlir::lf::sanitizeSnapshotName(StringRef name) {
+  std::string r;
+  for (char ch : name)
+    r += (llvm::isAlnum(ch) || ch == '_') ? ch : '_';
+  if (r.empty() || llvm::isDigit(r[0]))
+    r = "n" + r;
+  return r;
+}
+
+func::FuncOp mlir::lf::getSnapshotFunc(Operation *op) {
+  if (auto f = dyn_cast<func::FuncOp>(op))
+    return f;
+  func::FuncOp found;
+  unsigned n = 0;
+  for (Region &r : op->getRegions())
+    for (Block &b : r)
+      for (auto f : b.getOps<func::FuncOp>()) {
+        if (f.isExternal())
+          continue;
+        found = f;
+        ++n;
+      }
+  if (n != 1) {
+    op->emitError() << "expected exactly one func.func with a body (the "
+                       "snapshot), found "
+                    << n;
+    return {};
+  }
+  return found;
+}
+
+namespace {
+
+std::string fmtS64(int64_t v) {
+  if (v == INT64_MIN)
+    return "LF_S64_MIN";
+  if (v == INT64_MAX)
+    return "LF_S64_MAX";
+  if (v == INT32_MIN)
+    return "(-2147483647 - 1)";
+  if (v >= INT32_MIN && v <= INT32_MAX)
+    return std::to_string(v);
+  return std::to_string(v) + "LL";
+}
+
+std::string shapeStr(ArrayRef<int64_t> shape) {
+  std::string s;
+  for (size_t i = 0; i < shape.size(); ++i)
+    s += (i ? "x" : "") + std::to_string(shape[i]);
+  return s.empty() ? "scalar" : s;
+}
+
+const char *ctypeOf(unsigned size) {
+  switch (size) {
+  case 1:
+    return "lf_s8";
+  case 2:
+    return "lf_s16";
+  case 4:
+    return "lf_s32";
+  default:
+    return "lf_s64";
+  }
+}
+
+/// One member of struct lf_NAME_params.
+struct Field {
+  std::string name;
+  unsigned size;       // bytes per element: 1, 2, 4, 8
+  bool array;          // declared as name[count]
+  std::vector<int64_t> values;
+  std::string comment;
+};
+
+struct Loop {
+  std::string var;
+  int64_t extent;
+};
+
+using Term = std::pair<Loop, int64_t>;
+
+/// Index expression sum(var * stride) + base, skipping trivial terms.
+std::string indexExpr(ArrayRef<Term> terms, int64_t base = 0) {
+  std::string s;
+  for (auto &[loop, stride] : terms) {
+    if (loop.extent <= 1 || stride == 0)
+      continue;
+    if (!s.empty())
+      s += " + ";
+    s += loop.var;
+    if (stride != 1)
+      s += " * " + std::to_string(stride);
+  }
+  if (base != 0 || s.empty()) {
+    if (!s.empty())
+      s += " + ";
+    s += std::to_string(base);
+  }
+  return s;
+}
+std::string indexExpr(std::initializer_list<Term> terms, int64_t base = 0) {
+  return indexExpr(ArrayRef<Term>(terms.begin(), terms.size()), base);
+}
+
+class Emitter {
+public:
+  Emitter(func::FuncOp f, const EmitOptions &o, SnapshotInfo &info)
+      : f(f), opts(o), info(info) {}
+
+  LogicalResult run();
+  void printHeader(raw_ostream &h);
+  void printSource(raw_ostream &c);
+
+private:
+  // Analysis state.
+  func::FuncOp f;
+  const EmitOptions &opts;
+  SnapshotInfo &info;
+  std::string name, NAME;
+  std::vector<Field> fields;
+  std::string code;            // body statements of lf_NAME_infer
+  std::set<std::string> ints;  // int loop variables used
+  bool needAcc = false, needLut = false, usesParams = false;
+  std::vector<int64_t> pool;   // buffer sizes (elements)
+  std::vector<bool> poolFree;
+  DenseMap<Value, Value> rootOf;
+  DenseMap<Value, std::string> ptr;  // root value -> C pointer expression
+  DenseMap<Value, int> bufOf;        // root value -> pool index
+  DenseMap<Value, int64_t> outPlaced;  // root value -> offset in out
+  DenseMap<Value, unsigned> lastUse;
+  DenseMap<Value, unsigned> valueId;   // for the arch string
+  std::map<std::string, unsigned> kindCount;
+  std::string arch;
+
+  Value root(Value v) {
+    auto it = rootOf.find(v);
+    return it == rootOf.end() ? v : it->second;
+  }
+  std::string prefix(StringRef kind) {
+    return (kind + Twine(kindCount[kind.str()]++)).str();
+  }
+  std::string P(StringRef field) {
+    usesParams = true;
+    return ("p->" + field).str();
+  }
+  unsigned id(Value v) {
+    auto it = valueId.find(root(v));
+    return it == valueId.end() ? ~0u : it->second;
+  }
+  void defineId(Value v) { valueId[v] = valueId.size(); }
+  std::string archTensor(Value v) {
+    auto t = cast<RankedTensorType>(v.getType());
+    auto ft = getFixedElementType(t);
+    return shapeStr(t.getShape()) + ":w" +
+           std::to_string(ft ? ft.getWidth() : 0);
+  }
+
+  LogicalResult addField(Operation *op, std::string fname, unsigned size,
+                         bool array, std::vector<int64_t> values,
+                         std::string comment = {}) {
+    int64_t lo = size == 8 ? INT64_MIN : -(int64_t(1) << (size * 8 - 1));
+    int64_t hi = size == 8 ? INT64_MAX : (int64_t(1) << (size * 8 - 1)) - 1;
+    for (int64_t v : values)
+      if (v < lo || v > hi)
+        return op->emitError() << "parameter " << fname << " value " << v
+                               << " does not fit " << ctypeOf(size);
+    fields.push_back({std::move(fname), size, array, std::move(values),
+                      std::move(comment)});
+    return success();
+  }
+  LogicalResult addScalar(Operation *op, std::string fname, unsigned size,
+                          int64_t v) {
+    return addField(op, std::move(fname), size, false, {v});
+  }
+  LogicalResult addBounds(Operation *op, const std::string &pre,
+                          FixedType out) {
+    if (failed(addScalar(op, pre + "_lo", 8, out.getMinInt())) ||
+        failed(addScalar(op, pre + "_hi", 8, out.getMaxInt())))
+      return failure();
+    return success();
+  }
+
+  // Statements.
+  void line(unsigned depth, const Twine &s) {
+    code.append(depth, '\t');
+    code += s.str();
+    code += '\n';
+  }
+  /// Opens for-loops for every loop with extent > 1; returns the depth.
+  unsigned openLoops(ArrayRef<Loop> loops, unsigned depth) {
+    for (const Loop &l : loops) {
+      if (l.extent <= 1)
+        continue;
+      ints.insert(l.var);
+      line(depth, "for (" + l.var + " = 0; " + l.var + " < " +
+                      Twine(l.extent) + "; " + l.var + "++)");
+      ++depth;
+    }
+    return depth;
+  }
+
+  std::string allocate(Value v, int64_t n);
+  void release(Value r);
+
+  LogicalResult checkFixed(Operation *op, Value v, FixedType &ft);
+  LogicalResult emitOp(Operation *op);
+  LogicalResult emitFc(FullyConnectedOp op);
+  LogicalResult emitMatMul(MatMulOp op);
+  LogicalResult emitBinary(BinaryOp op);
+  LogicalResult emitClamp(ClampOp op);
+  LogicalResult emitLut(LutOp op);
+  LogicalResult emitReduce(ReduceOp op);
+  LogicalResult emitConcat(ConcatOp op);
+  LogicalResult emitConstant(ConstantOp op);
+  void buildBlob();
+};
+
+std::string Emitter::allocate(Value v, int64_t n) {
+  auto placed = outPlaced.find(v);
+  if (placed != outPlaced.end()) {
+    std::string e =
+        placed->second ? "(out + " + std::to_string(placed->second) + ")"
+                       : "out";
+    ptr[v] = e;
+    return e;
+  }
+  int best = -1;
+  if (opts.reuseBuffers) {
+    // Smallest free buffer that fits; else the largest free one (grown).
+    for (size_t i = 0; i < pool.size(); ++i) {
+      if (!poolFree[i])
+        continue;
+      if (best < 0) {
+        best = i;
+        continue;
+      }
+      bool fitsI = pool[i] >= n, fitsB = pool[best] >= n;
+      if (fitsI && (!fitsB || pool[i] < pool[best]))
+        best = i;
+      else if (!fitsI && !fitsB && pool[i] > pool[best])
+        best = i;
+    }
+  }
+  if (best < 0) {
+    best = pool.size();
+    pool.push_back(n);
+    poolFree.push_back(false);
+  }
+  pool[best] = std::max(pool[best], n);
+  poolFree[best] = false;
+  bufOf[v] = best;
+  std::string e = "b" + std::to_string(best);
+  ptr[v] = e;
+  return e;
+}
+
+void Emitter::release(Value r) {
+  auto it = bufOf.find(r);
+  if (it != bufOf.end())
+    poolFree[it->second] = true;
+}
+
+LogicalResult Emitter::checkFixed(Operation *op, Value v, FixedType &ft) {
+  ft = getFixedElementType(v.getType());
+  if (!ft)
+    return op->emitError()
+           << "'" << op->getName()
+           << "' on a float-level tensor: the C emitter needs fixed-level IR "
+              "(run -lf-quantize first)";
+  if (ft.getWidth() > 32)
+    return op->emitError() << "tensor of " << v.getType()
+                           << ": the C emitter stores tensors as 32-bit "
+                              "integers; 64-bit formats are not supported";
+  return success();
+}
+
+LogicalResult Emitter::emitConstant(ConstantOp op) {
+  FixedType ft;
+  if (failed(checkFixed(op, op.getResult(), ft)))
+    return failure();
+  auto dense = dyn_cast<DenseIntElementsAttr>(op.getValue());
+  if (!dense)
+    return op.emitError() << "fixed-level constant must be a dense integer "
+                             "attribute";
+  std::vector<int64_t> vals;
+  for (const APInt &v : dense.getValues<APInt>())
+    vals.push_back(v.getSExtValue());
+  std::string pre = prefix("c");
+  if (failed(addField(op, pre, 4, true, vals, "constant " +
+                                                  archTensor(op.getResult()))))
+    return failure();
+  ptr[op.getResult()] = P(pre);
+  defineId(op.getResult());
+  arch += "const:" + archTensor(op.getResult()) + ";";
+  return success();
+}
+
+LogicalResult Emitter::emitFc(FullyConnectedOp op) {
+  FixedType fi, fo;
+  if (failed(checkFixed(op, op.getInput(), fi)) ||
+      failed(checkFixed(op, op.getResult(), fo)))
+    return failure();
+  auto in = cast<RankedTensorType>(op.getInput().getType());
+  int64_t m = in.getDimSize(0), k = in.getDimSize(1);
+  int64_t n = op.getOutFeatures();
+  auto wAttr = dyn_cast<DenseIntElementsAttr>(op.getWeight());
+  auto bAttr = dyn_cast<DenseIntElementsAttr>(op.getBias());
+  if (!wAttr || !bAttr || !op.getWeightFrac())
+    return op.emitError() << "fixed-level lf.fc needs dense integer weight "
+                             "and bias and weight_frac";
+  unsigned wbits = wAttr.getType().getElementTypeBitWidth();
+  std::vector<int64_t> w, b, shift;
+  for (const APInt &v : wAttr.getValues<APInt>())
+    w.push_back(v.getSExtValue());
+  for (const APInt &v : bAttr.getValues<APInt>())
+    b.push_back(v.getSExtValue());
+  ArrayRef<int32_t> weightFrac = *op.getWeightFrac();
+  for (int32_t wf : weightFrac)
+    shift.push_back(int64_t(fi.getFrac()) + wf - fo.getFrac());
+  std::string pre = prefix("fc");
+  if (failed(addField(op, pre + "_w", wbits / 8, true, w,
+                      "weights " + std::to_string(n) + "x" +
+                          std::to_string(k))) ||
+      failed(addField(op, pre + "_b", 8, true, b)) ||
+      failed(addField(op, pre + "_shift", 1, true, shift)) ||
+      failed(addBounds(op, pre, fo)))
+    return failure();
+  std::string x = ptr[root(op.getInput())];
+  std::string y = allocate(op.getResult(), m * n);
+  line(1, "lf_fc_w" + Twine(wbits) + "(" + x + ", " + Twine(m) + ", " +
+              Twine(k) + ", " + Twine(n) + ", " + P(pre + "_w") + ", " +
+              P(pre + "_b") + ", " + P(pre + "_shift") + ",");
+  line(2, "  " + P(pre + "_lo") + ", " + P(pre + "_hi") + ", " + y + ");");
+  info.macs += uint64_t(m) * n * k;
+  arch += "fc:v" + std::to_string(id(op.getInput())) + ":" +
+          archTensor(op.getInput()) + "->" + archTensor(op.getResult()) +
+          ":wbits" + std::to_string(wbits) + ";";
+  defineId(op.getResult());
+  return success();
+}
+
+LogicalResult Emitter::emitMatMul(MatMulOp op) {
+  FixedType fa, fb, fo;
+  if (failed(checkFixed(op, op.getLhs(), fa)) ||
+      failed(checkFixed(op, op.getRhs(), fb)) ||
+      failed(checkFixed(op, op.getResult(), fo)))
+    return failure();
+  auto a = cast<RankedTensorType>(op.getLhs().getType());
+  auto b = cast<RankedTensorType>(op.getRhs().getType());
+  int64_t r = a.getRank();
+  int64_t batch = 1;
+  for (int64_t d = 0; d + 2 < r; ++d)
+    batch *= a.getDimSize(d);
+  int64_t m = a.getDimSize(r - 2), k = a.getDimSize(r - 1),
+          n = b.getDimSize(r - 1);
+  std::string pre = prefix("mm");
+  if (failed(addScalar(op, pre + "_s", 4,
+                       int64_t(fa.getFrac()) + fb.getFrac() - fo.getFrac())) ||
+      failed(addBounds(op, pre, fo)))
+    return failure();
+  std::string pa = ptr[root(op.getLhs())], pb = ptr[root(op.getRhs())];
+  std::string y = allocate(op.getResult(), batch * m * n);
+  line(1, "lf_matmul(" + pa + ", " + pb + ", " + Twine(batch) + ", " +
+              Twine(m) + ", " + Twine(k) + ", " + Twine(n) + ", " +
+              P(pre + "_s") + ",");
+  line(2, "  " + P(pre + "_lo") + ", " + P(pre + "_hi") + ", " + y + ");");
+  info.macs += uint64_t(batch) * m * n * k;
+  arch += "matmul:v" + std::to_string(id(op.getLhs())) + ",v" +
+          std::to_string(id(op.getRhs())) + ":" + archTensor(op.getLhs()) +
+          "," + archTensor(op.getRhs()) + "->" + archTensor(op.getResult()) +
+          ";";
+  defineId(op.getResult());
+  return success();
+}
+
+LogicalResult Emitter::emitBinary(BinaryOp op) {
+  FixedType fa, fb, fo;
+  if (failed(checkFixed(op, op.getLhs(), fa)) ||
+      failed(checkFixed(op, op.getRhs(), fb)) ||
+      failed(checkFixed(op, op.getResult(), fo)))
+    return failure();
+  std::string pre = prefix("bin");
+  std::string call;
+  std::string A = "A", B = "B";  // placeholders, replaced below
+  int64_t ia = fa.getFrac(), ib = fb.getFrac(), io = fo.getFrac();
+  BinaryKind kind = op.getKind();
+  switch (kind) {
+  case BinaryKind::add:
+  case BinaryKind::sub: {
+    // Common format C: as fine as the finer operand, but the coarser one is
+    // never shifted left by more than 31 bits; if the fracs differ by more
+    // than 31, the finer operand gets a rounded right pre-shift (la or lb
+    // negative, see lf_add() in lf_fixed.h).
+    int64_t C = std::min(std::max(ia, ib), std::min(ia, ib) + 31);
+    if (failed(addScalar(op, pre + "_la", 4, C - ia)) ||
+        failed(addScalar(op, pre + "_lb", 4, C - ib)) ||
+        failed(addScalar(op, pre + "_s", 4, C - io)))
+      return failure();
+    break;
+  }
+  case BinaryKind::mul:
+    if (failed(addScalar(op, pre + "_s", 4, ia + ib - io)))
+      return failure();
+    break;
+  case BinaryKind::div:
+    if (failed(addScalar(op, pre + "_s", 4, ia - ib - io)))
+      return failure();
+    break;
+  }
+  if (failed(addBounds(op, pre, fo)))
+    return failure();
+
+  auto ta = cast<RankedTensorType>(op.getLhs().getType());
+  auto tb = cast<RankedTensorType>(op.getRhs().getType());
+  auto to = cast<RankedTensorType>(op.getResult().getType());
+  ArrayRef<int64_t> so = to.getShape();
+  size_t rank = so.size();
+  auto aligned = [&](ArrayRef<int64_t> s) {
+    SmallVector<int64_t> r(rank, 1);
+    for (size_t i = 0; i < s.size(); ++i)
+      r[rank - s.size() + i] = s[i];
+    return r;
+  };
+  SmallVector<int64_t> sa = aligned(ta.getShape()), sb = aligned(tb.getShape());
+  // Merge dims where both operands are full or broadcast alike.
+  struct Dim {
+    int64_t size;
+    bool fullA, fullB;
+  };
+  SmallVector<Dim> dims;
+  for (size_t d = 0; d < rank; ++d) {
+    if (so[d] == 1)
+      continue;
+    bool fa_ = sa[d] != 1, fb_ = sb[d] != 1;
+    if (!dims.empty() && dims.back().fullA == fa_ && dims.back().fullB == fb_)
+      dims.back().size *= so[d];
+    else
+      dims.push_back({so[d], fa_, fb_});
+  }
+  // Strides (row-major) of the merged dims for out, a, b.
+  SmallVector<std::pair<Loop, int64_t>> to_, ta_, tb_;
+  SmallVector<Loop> loops;
+  int64_t strO = 1, strA = 1, strB = 1;
+  SmallVector<int64_t> stO(dims.size()), stA(dims.size()), stB(dims.size());
+  for (int64_t d = dims.size() - 1; d >= 0; --d) {
+    stO[d] = strO;
+    strO *= dims[d].size;
+    stA[d] = dims[d].fullA ? strA : 0;
+    if (dims[d].fullA)
+      strA *= dims[d].size;
+    stB[d] = dims[d].fullB ? strB : 0;
+    if (dims[d].fullB)
+      strB *= dims[d].size;
+  }
+  for (size_t d = 0; d < dims.size(); ++d) {
+    std::string var = dims.size() == 1 ? "i" : "d" + std::to_string(d);
+    Loop l{var, dims[d].size};
+    loops.push_back(l);
+    to_.push_back({l, stO[d]});
+    ta_.push_back({l, stA[d]});
+    tb_.push_back({l, stB[d]});
+  }
+  std::string pa = ptr[root(op.getLhs())], pb = ptr[root(op.getRhs())];
+  std::string y = allocate(op.getResult(), to.getNumElements());
+  std::string ea = pa + "[" + indexExpr(ta_) + "]";
+  std::string eb = pb + "[" + indexExpr(tb_) + "]";
+  std::string lohi = P(pre + "_lo") + ", " + P(pre + "_hi");
+  unsigned depth = openLoops(loops, 1);
+  std::string cont = "\n" + std::string(depth + 2, '\t');
+  std::string rhs;
+  switch (kind) {
+  case BinaryKind::add:
+  case BinaryKind::sub:
+    rhs = std::string(kind == BinaryKind::add ? "lf_add(" : "lf_sub(") + ea +
+          ", " + P(pre + "_la") + ", " + eb + ", " + P(pre + "_lb") + "," + cont +
+          P(pre + "_s") + ", " + lohi + ")";
+    break;
+  case BinaryKind::mul:
+    rhs = "lf_mul(" + ea + ", " + eb + ", " + P(pre + "_s") + "," + cont +
+          lohi + ")";
+    info.macs += to.getNumElements();
+    break;
+  case BinaryKind::div:
+    rhs = "lf_div(" + ea + ", " + eb + ", " + P(pre + "_s") + "," + cont +
+          lohi + ")";
+    info.macs += to.getNumElements();
+    break;
+  }
+  line(depth, y + "[" + indexExpr(to_) + "] = (lf_s32)" + rhs + ";");
+  arch += std::string("binary.") + stringifyBinaryKind(kind).str() + ":v" +
+          std::to_string(id(op.getLhs())) + ",v" +
+          std::to_string(id(op.getRhs())) + ":" + archTensor(op.getLhs()) +
+          "," + archTensor(op.getRhs()) + "->" + archTensor(op.getResult()) +
+          ";";
+  defineId(op.getResult());
+  return success();
+}
+
+LogicalResult Emitter::emitClamp(ClampOp op) {
+  FixedType fi, fo;
+  if (failed(checkFixed(op, op.getInput(), fi)) ||
+      failed(checkFixed(op, op.getResult(), fo)))
+    return failure();
+  // Real bounds quantized into the input format (lf_quantize semantics:
+  // round to nearest, ties away from zero, saturate into the storage).
+  int64_t qmin = lf_quantize_double(op.getMin().convertToDouble(),
+                                    fi.getFrac(), fi.getWidth());
+  int64_t qmax = lf_quantize_double(op.getMax().convertToDouble(),
+                                    fi.getFrac(), fi.getWidth());
+  std::string pre = prefix("clamp");
+  if (failed(addScalar(op, pre + "_min", 8, qmin)) ||
+      failed(addScalar(op, pre + "_max", 8, qmax)) ||
+      failed(addScalar(op, pre + "_s", 4,
+                       int64_t(fi.getFrac()) - fo.getFrac())) ||
+      failed(addBounds(op, pre, fo)))
+    return failure();
+  int64_t n = cast<RankedTensorType>(op.getType()).getNumElements();
+  std::string x = ptr[root(op.getInput())];
+  std::string y = allocate(op.getResult(), n);
+  Loop l{"i", n};
+  unsigned depth = openLoops(l, 1);
+  std::string idx = indexExpr({{l, 1}});
+  line(depth, y + "[" + idx + "] = (lf_s32)lf_requant(lf_sat(" + x + "[" +
+                  idx + "], " + P(pre + "_min") + ", " + P(pre + "_max") +
+                  "),");
+  line(depth + 2, P(pre + "_s") + ", " + P(pre + "_lo") + ", " +
+                      P(pre + "_hi") + ");");
+  arch += "clamp:v" + std::to_string(id(op.getInput())) + ":" +
+          archTensor(op.getInput()) + "->" + archTensor(op.getResult()) + ";";
+  defineId(op.getResult());
+  return success();
+}
+
+LogicalResult Emitter::emitLut(LutOp op) {
+  FixedType fi, fo;
+  if (failed(checkFixed(op, op.getInput(), fi)) ||
+      failed(checkFixed(op, op.getResult(), fo)))
+    return failure();
+  std::string pre = prefix("lut");
+  ArrayRef<int64_t> table = op.getTable();
+  std::vector<int64_t> tab(table.begin(), table.end());
+  if (failed(addField(op, pre + "_table", 4, true, tab,
+                      "table of " + std::to_string(tab.size()) + " knots")) ||
+      failed(addScalar(op, pre + "_start", 8,
+                                static_cast<int64_t>(op.getStart()))) ||
+      failed(addScalar(op, pre + "_sym_const", 8,
+                                static_cast<int64_t>(op.getSymConst()))) ||
+      failed(addScalar(op, pre + "_slope_below", 8,
+                                static_cast<int64_t>(op.getSlopeBelow()))) ||
+      failed(addScalar(op, pre + "_slope_above", 8,
+                                static_cast<int64_t>(op.getSlopeAbove()))) ||
+      failed(addScalar(op, pre + "_shift", 4,
+                                static_cast<int32_t>(op.getShift()))) ||
+      failed(addScalar(op, pre + "_linear", 4,
+                       op.getInterp() == Interpolation::linear)) ||
+      failed(addScalar(op, pre + "_symmetry", 4,
+                       static_cast<int64_t>(op.getSymmetry()))) ||
+      failed(addScalar(op, pre + "_slope_frac", 4,
+                                static_cast<int32_t>(op.getSlopeFrac()))) ||
+      failed(addBounds(op, pre, fo)))
+    return failure();
+  needLut = true;
+  line(1, "t.table = " + P(pre + "_table") + ";");
+  line(1, "t.n = " + Twine(tab.size()) + ";");
+  for (const char *fld : {"shift", "start", "linear", "symmetry", "sym_const",
+                          "slope_below", "slope_above", "slope_frac"})
+    line(1, Twine("t.") + fld + " = " + P(pre + "_" + fld) + ";");
+  int64_t n = cast<RankedTensorType>(op.getType()).getNumElements();
+  std::string x = ptr[root(op.getInput())];
+  std::string y = allocate(op.getResult(), n);
+  Loop l{"i", n};
+  unsigned depth = openLoops(l, 1);
+  std::string idx = indexExpr({{l, 1}});
+  line(depth, y + "[" + idx + "] = (lf_s32)lf_sat(lf_lut_eval(&t, " + x + "[" +
+                  idx + "]),");
+  line(depth + 2, P(pre + "_lo") + ", " + P(pre + "_hi") + ");");
+  TableInfo ti;
+  ti.field = pre;
+  std::string loc;
+  llvm::raw_string_ostream ls(loc);
+  op.getLoc().print(ls);
+  ti.location = loc;
+  ti.size = tab.size();
+  if (auto e = op.getMaxError())
+    ti.maxError = e->convertToDouble();
+  ti.inWidth = fi.getWidth();
+  ti.outWidth = fo.getWidth();
+  ti.inFrac = fi.getFrac();
+  ti.outFrac = fo.getFrac();
+  info.tables.push_back(ti);
+  arch += "lut:v" + std::to_string(id(op.getInput())) + ":" +
+          archTensor(op.getInput()) + "->" + archTensor(op.getResult()) +
+          ":n" + std::to_string(tab.size()) + ";";
+  defineId(op.getResult());
+  return success();
+}
+
+LogicalResult Emitter::emitReduce(ReduceOp op) {
+  FixedType fi, fo;
+  if (failed(checkFixed(op, op.getInput(), fi)) ||
+      failed(checkFixed(op, op.getResult(), fo)))
+    return failure();
+  std::string pre = prefix("red");
+  if (failed(addScalar(op, pre + "_s", 4,
+                       int64_t(fi.getFrac()) - fo.getFrac())) ||
+      failed(addBounds(op, pre, fo)))
+    return failure();
+  auto in = cast<RankedTensorType>(op.getInput().getType());
+  int64_t axis = static_cast<int64_t>(op.getAxis());
+  int64_t outer = 1, inner = 1, len = in.getDimSize(axis);
+  for (int64_t d = 0; d < axis; ++d)
+    outer *= in.getDimSize(d);
+  for (int64_t d = axis + 1; d < in.getRank(); ++d)
+    inner *= in.getDimSize(d);
+  std::string x = ptr[root(op.getInput())];
+  std::string y = allocate(op.getResult(), outer * inner);
+  needAcc = true;
+  Loop li{"i", outer}, lk{"k", inner}, lj{"j", len};
+  unsigned depth = openLoops({li, lk}, 1);
+  bool braces = depth > 1;
+  if (braces)
+    code.back() = ' ', code += "{\n";
+  bool isMax = op.getKind() == ReduceKind::max;
+  std::string first = x + "[" + indexExpr({{li, len * inner}, {lk, 1}}) + "]";
+  std::string elem =
+      x + "[" + indexExpr({{li, len * inner}, {lj, inner}, {lk, 1}}) + "]";
+  if (isMax) {
+    line(depth, "acc = " + first + ";");
+    if (len > 1) {
+      ints.insert("j");
+      line(depth, "for (j = 1; j < " + Twine(len) + "; j++)");
+      line(depth + 1, "if (" + elem + " > acc)");
+      line(depth + 2, "acc = " + elem + ";");
+    }
+  } else {
+    line(depth, "acc = 0;");
+    unsigned d2 = openLoops(lj, depth);
+    line(d2, "acc += " + elem + ";");
+  }
+  line(depth, y + "[" + indexExpr({{li, inner}, {lk, 1}}) +
+                  "] = (lf_s32)lf_requant(acc, " + P(pre + "_s") + ", " +
+                  P(pre + "_lo") + ",");
+  line(depth + 4, P(pre + "_hi") + ");");
+  if (braces)
+    line(depth - 1, "}");
+  arch += std::string("reduce.") + (isMax ? "max" : "sum") + ":v" +
+          std::to_string(id(op.getInput())) + ":" +
+          archTensor(op.getInput()) + "->" + archTensor(op.getResult()) +
+          ":axis" + std::to_string(axis) + ";";
+  defineId(op.getResult());
+  return success();
+}
+
+LogicalResult Emitter::emitConcat(ConcatOp op) {
+  FixedType fo;
+  if (failed(checkFixed(op, op.getResult(), fo)))
+    return failure();
+  std::vector<int64_t> shifts;
+  for (Value v : op.getInputs()) {
+    FixedType fi;
+    if (failed(checkFixed(op, v, fi)))
+      return failure();
+    shifts.push_back(int64_t(fi.getFrac()) - fo.getFrac());
+  }
+  std::string pre = prefix("cat");
+  if (failed(addField(op, pre + "_s", 4, true, shifts)) ||
+      failed(addBounds(op, pre, fo)))
+    return failure();
+  auto out = cast<RankedTensorType>(op.getType());
+  int64_t axis = static_cast<int64_t>(op.getAxis());
+  int64_t outer = 1, inner = 1, total = out.getDimSize(axis);
+  for (int64_t d = 0; d < axis; ++d)
+    outer *= out.getDimSize(d);
+  for (int64_t d = axis + 1; d < out.getRank(); ++d)
+    inner *= out.getDimSize(d);
+  std::vector<std::string> xs;
+  for (Value v : op.getInputs())
+    xs.push_back(ptr[root(v)]);
+  std::string y = allocate(op.getResult(), out.getNumElements());
+  int64_t off = 0;
+  std::string archIn;
+  for (auto [t, v] : llvm::enumerate(op.getInputs())) {
+    int64_t a = cast<RankedTensorType>(v.getType()).getDimSize(axis);
+    Loop li{"i", outer}, lj{"j", a * inner};
+    unsigned depth = openLoops({li, lj}, 1);
+    line(depth, y + "[" + indexExpr({{li, total * inner}, {lj, 1}}, off * inner) +
+                    "] = (lf_s32)lf_requant(" + xs[t] + "[" +
+                    indexExpr({{li, a * inner}, {lj, 1}}) + "],");
+    line(depth + 2, P(pre + "_s") + "[" + Twine(t) + "], " + P(pre + "_lo") +
+                        ", " + P(pre + "_hi") + ");");
+    off += a;
+    archIn += (t ? ",v" : "v") + std::to_string(id(v)) + ":" + archTensor(v);
+  }
+  arch += "concat:" + archIn + "->" + archTensor(op.getResult()) + ":axis" +
+          std::to_string(axis) + ";";
+  defineId(op.getResult());
+  return success();
+}
+
+LogicalResult Emitter::emitOp(Operation *op) {
+  if (auto c = dyn_cast<ConstantOp>(op))
+    return emitConstant(c);
+  if (auto o = dyn_cast<FullyConnectedOp>(op))
+    return emitFc(o);
+  if (auto o = dyn_cast<MatMulOp>(op))
+    return emitMatMul(o);
+  if (auto o = dyn_cast<BinaryOp>(op))
+    return emitBinary(o);
+  if (auto o = dyn_cast<ClampOp>(op))
+    return emitClamp(o);
+  if (auto o = dyn_cast<LutOp>(op))
+    return emitLut(o);
+  if (auto o = dyn_cast<ReduceOp>(op))
+    return emitReduce(o);
+  if (auto o = dyn_cast<ConcatOp>(op))
+    return emitConcat(o);
+  if (isa<ActivationOp, SoftmaxOp>(op))
+    return op->emitError() << "'" << op->getName()
+                           << "' must be lowered by -lf-lower-activations "
+                              "first (the C emitter needs fixed-level IR)";
+  return op->emitError() << "'" << op->getName()
+                         << "' is not supported by the C emitter";
+}
+
+LogicalResult Emitter::run() {
+  name = sanitizeSnapshotName(opts.name.empty() ? f.getSymName().str()
+                                                : opts.name);
+  NAME = StringRef(name).upper();
+  info = SnapshotInfo();
+  info.name = name;
+  info.bits = 0;
+  if (!f.getBody().hasOneBlock())
+    return f.emitError() << "snapshot function must have a single block";
+  Block &block = f.getBody().front();
+  auto ret = dyn_cast<func::ReturnOp>(block.getTerminator());
+  if (!ret)
+    return f.emitError() << "snapshot function must end in func.return";
+
+  // Ops the emitter does not know (a leftover float-level activation or
+  // softmax, ...) first: they explain any boundary error that follows.
+  for (Operation &op : block)
+    if (!isa<QuantizeOp, DequantizeOp, ConstantOp, FullyConnectedOp, MatMulOp,
+             BinaryOp, ClampOp, LutOp, ReduceOp, ConcatOp, ReshapeOp,
+             func::ReturnOp>(op))
+      return emitOp(&op);
+
+  auto names = [&](StringRef attr, size_t i, StringRef dflt) -> std::string {
+    if (auto a = f->getAttrOfType<ArrayAttr>(attr))
+      if (i < a.size())
+        if (auto s = dyn_cast<StringAttr>(a[i]))
+          return s.str();
+    return (dflt + Twine(i)).str();
+  };
+
+  // Inputs: each argument -> one lf.quantize.
+  int64_t inOff = 0;
+  for (BlockArgument arg : block.getArguments()) {
+    if (!arg.hasOneUse())
+      return f.emitError() << "argument " << arg.getArgNumber()
+                           << " must have exactly one use (an lf.quantize)";
+    auto q = dyn_cast<QuantizeOp>(*arg.getUsers().begin());
+    if (!q)
+      return f.emitError() << "argument " << arg.getArgNumber()
+                           << " must be used by an lf.quantize";
+    FixedType ft;
+    if (failed(checkFixed(q, q.getResult(), ft)))
+      return failure();
+    auto t = cast<RankedTensorType>(q.getType());
+    TensorInfo ti{names("lf.input_names", arg.getArgNumber(), "in"),
+                  std::vector<int64_t>(t.getShape().begin(),
+                                       t.getShape().end()),
+                  ft.getFrac(), ft.getWidth()};
+    ptr[q.getResult()] =
+        inOff ? "(in + " + std::to_string(inOff) + ")" : "in";
+    inOff += t.getNumElements();
+    for (int64_t i = 0; i < t.getNumElements(); ++i)
+      info.inFrac.push_back(ft.getFrac());
+    if (ft.getFrac() < -128 || ft.getFrac() > 127)
+      return q.emitError() << "input frac out of the s8 range";
+    info.bits = std::max(info.bits, ft.getWidth());
+    defineId(q.getResult());
+    arch += "in:" + shapeStr(t.getShape()) + ":w" +
+            std::to_string(ft.getWidth()) + ":f" +
+            std::to_string(ft.getFrac()) + ";";
+    info.inputs.push_back(ti);
+  }
+  info.nIn = inOff;
+
+  // Aliases: reshape and dequantize results share their input's storage.
+  for (Operation &op : block) {
+    if (auto r = dyn_cast<ReshapeOp>(op))
+      rootOf[r.getResult()] = root(r.getInput());
+    else if (auto d = dyn_cast<DequantizeOp>(op))
+      rootOf[d.getResult()] = root(d.getInput());
+  }
+
+  // Outputs: each return operand comes from an lf.dequantize; results of
+  // compute ops that are returned are computed in place in `out`.
+  int64_t outOff = 0;
+  std::vector<int64_t> outOffsets;
+  std::vector<bool> outCopy;
+  for (auto [i, v] : llvm::enumerate(ret.getOperands())) {
+    auto d = v.getDefiningOp<DequantizeOp>();
+    if (!d)
+      return ret.emitError() << "result " << i
+                             << " must come from an lf.dequantize";
+    FixedType ft;
+    if (failed(checkFixed(d, d.getInput(), ft)))
+      return failure();
+    auto t = cast<RankedTensorType>(d.getInput().getType());
+    TensorInfo ti{names("lf.output_names", i, "out"),
+                  std::vector<int64_t>(t.getShape().begin(),
+                                       t.getShape().end()),
+                  ft.getFrac(), ft.getWidth()};
+    Value r = root(d.getInput());
+    Operation *def = r.getDefiningOp();
+    bool compute = def && isa<FullyConnectedOp, MatMulOp, BinaryOp, ClampOp,
+                              LutOp, ReduceOp, ConcatOp>(def);
+    bool copy = true;
+    if (compute && !outPlaced.count(r)) {
+      outPlaced[r] = outOff;
+      copy = false;
+    }
+    outOffsets.push_back(outOff);
+    outCopy.push_back(copy);
+    outOff += t.getNumElements();
+    for (int64_t k = 0; k < t.getNumElements(); ++k)
+      info.outFrac.push_back(ft.getFrac());
+    if (ft.getFrac() < -128 || ft.getFrac() > 127)
+      return d.emitError() << "output frac out of the s8 range";
+    info.bits = std::max(info.bits, ft.getWidth());
+    info.outputs.push_back(ti);
+  }
+  info.nOut = outOff;
+  if (info.bits == 0)
+    info.bits = 32;
+
+  // Liveness: last op index using each root.
+  unsigned idx = 0;
+  std::vector<Operation *> ops;
+  for (Operation &op : block) {
+    for (Value v : op.getOperands())
+      lastUse[root(v)] = idx;
+    ops.push_back(&op);
+    ++idx;
+  }
+
+  for (auto [i, op] : llvm::enumerate(ops)) {
+    if (isa<QuantizeOp, ReshapeOp, DequantizeOp>(op))
+      continue;
+    if (auto r = dyn_cast<func::ReturnOp>(op)) {
+      for (auto [k, v] : llvm::enumerate(r.getOperands())) {
+        Value rt = root(v);
+        if (!outCopy[k])
+          continue;
+        int64_t n = info.outputs[k].numElements();
+        Loop l{"i", n};
+        unsigned depth = openLoops(l, 1);
+        line(depth, "out[" + indexExpr({{l, 1}}, outOffsets[k]) +
+                        "] = " + ptr[rt] + "[" + indexExpr({{l, 1}}) + "];");
+      }
+      continue;
+    }
+    if (failed(emitOp(op)))
+      return failure();
+    // Free buffers whose last use was this op (and dead results).
+    for (Value v : op->getOperands())
+      if (lastUse.lookup(root(v)) == i)
+        release(root(v));
+    for (Value v : op->getResults())
+      if (!lastUse.count(v))
+        release(v);
+  }
+  for (auto [k, ti] : llvm::enumerate(info.outputs))
+    arch += "out:v" + std::to_string(id(ret.getOperand(k))) + ":" +
+            shapeStr(ti.shape) + ":w" + std::to_string(ti.width) + ":f" +
+            std::to_string(ti.frac) + ";";
+
+  info.bufferBytes = 0;
+  for (int64_t s : pool)
+    info.bufferBytes += 4 * s;
+  if (info.bufferBytes > opts.maxBufferBytes)
+    return f.emitError() << "the net is too wide for the kernel stack: its "
+                            "intermediate buffers need "
+                         << info.bufferBytes
+                         << " bytes after buffer reuse, the limit is "
+                         << opts.maxBufferBytes
+                         << " (make the layers narrower)";
+  info.stackBytes = info.bufferBytes + opts.helperStackBytes;
+  info.archString = "lf-arch-1;" + arch;
+  info.archHash = fnv1a64(info.archString);
+  if (fields.empty())
+    fields.push_back({"unused", 4, false, {0}, "no parameters"});
+  buildBlob();
+  return success();
+}
+
+void Emitter::buildBlob() {
+  std::vector<uint8_t> &blob = info.params;
+  blob.clear();
+  unsigned maxAlign = 1;
+  for (const Field &fl : fields) {
+    maxAlign = std::max(maxAlign, fl.size);
+    while (blob.size() % fl.size)
+      blob.push_back(0);
+    for (int64_t v : fl.values) {
+      uint64_t u = static_cast<uint64_t>(v);
+      for (unsigned b = 0; b < fl.size; ++b)
+        blob.push_back(static_cast<uint8_t>(u >> (8 * b)));  // little endian
+    }
+  }
+  while (blob.size() % maxAlign)
+    blob.push_back(0);
+  info.paramsBytes = blob.size();
+}
+
+void Emitter::printHeader(raw_ostream &h) {
+  std::string guard = "LF_SNAP_" + NAME + "_H";
+  h << "/* SPDX-License-Identifier: GPL-2.0 */\n"
+    << "/*\n * " << name
+    << ".h - LiteFlow snapshot (generated by lfc; do not edit).\n"
+    << " * arch " << llvm::format("0x%016llx", (unsigned long long)info.archHash)
+    << ", " << info.macs << " MACs, " << info.stackBytes << " stack bytes.\n"
+    << " */\n"
+    << "#ifndef " << guard << "\n#define " << guard << "\n\n"
+    << "#include \"lf_fixed.h\"\n\n";
+  h << "#define LF_" << NAME << "_N_IN " << info.nIn << "\n";
+  h << "#define LF_" << NAME << "_N_OUT " << info.nOut << "\n";
+  h << "#define LF_" << NAME << "_STACK_BYTES " << info.stackBytes << "\n";
+  h << "#define LF_" << NAME << "_PARAMS_BYTES " << info.paramsBytes << "\n";
+  h << "#define LF_" << NAME << "_ARCH_HASH "
+    << llvm::format("0x%016llxULL", (unsigned long long)info.archHash)
+    << "\n\n";
+  h << "/* Every numeric parameter; a weight push replaces the whole blob. */\n";
+  h << "struct lf_" << name << "_params {\n";
+  for (const Field &fl : fields) {
+    h << "\t" << ctypeOf(fl.size) << " " << fl.name;
+    if (fl.array)
+      h << "[" << fl.values.size() << "]";
+    h << ";";
+    if (!fl.comment.empty())
+      h << "\t/* " << fl.comment << " */";
+    h << "\n";
+  }
+  h << "};\n\n";
+  h << "extern const struct lf_" << name << "_params lf_" << name
+    << "_params;\n";
+  h << "extern const lf_s8 lf_" << name << "_in_frac[" << std::max(1u, info.nIn)
+    << "];\n";
+  h << "extern const lf_s8 lf_" << name << "_out_frac["
+    << std::max(1u, info.nOut) << "];\n\n";
+  h << "int lf_" << name
+    << "_infer(const void *params, const lf_s32 *in, lf_s32 *out);\n\n";
+  h << "#endif /* " << guard << " */\n";
+}
+
+static void printList(raw_ostream &c, ArrayRef<int64_t> vals,
+                      unsigned indent) {
+  std::string ln;
+  bool first = true;
+  for (size_t i = 0; i < vals.size(); ++i) {
+    std::string item = fmtS64(vals[i]) + (i + 1 < vals.size() ? "," : "");
+    if (!first && ln.size() + 1 + item.size() + 8 * indent > 78) {
+      c << std::string(indent, '\t') << ln << "\n";
+      ln.clear();
+      first = true;
+    }
+    ln += (first ? "" : " ") + item;
+    first = false;
+  }
+  if (!ln.empty())
+    c << std::string(indent, '\t') << ln << "\n";
+}
+
+void Emitter::printSource(raw_ostream &c) {
+  c << "// SPDX-License-Identifier: GPL-2.0\n"
+    << "/*\n * " << name
+    << ".c - LiteFlow snapshot (generated by lfc; do not edit).\n"
+    << " * arch: " << info.archString << "\n */\n"
+    << "#include \"" << name << ".h\"\n\n";
+  c << "_Static_assert(sizeof(struct lf_" << name
+    << "_params) == " << info.paramsBytes << ", \"params layout\");\n\n";
+  c << "const struct lf_" << name << "_params lf_" << name << "_params = {\n";
+  for (const Field &fl : fields) {
+    if (!fl.array) {
+      c << "\t." << fl.name << " = " << fmtS64(fl.values[0]) << ",\n";
+      continue;
+    }
+    c << "\t." << fl.name << " = {\n";
+    printList(c, fl.values, 2);
+    c << "\t},\n";
+  }
+  c << "};\n\n";
+  auto fracs = [&](StringRef which, ArrayRef<int8_t> v) {
+    c << "const lf_s8 lf_" << name << "_" << which << "_frac["
+      << std::max<size_t>(1, v.size()) << "] = {\n";
+    std::vector<int64_t> vals(v.begin(), v.end());
+    if (vals.empty())
+      vals.push_back(0);
+    printList(c, vals, 1);
+    c << "};\n\n";
+  };
+  fracs("in", info.inFrac);
+  fracs("out", info.outFrac);
+
+  c << "int lf_" << name
+    << "_infer(const void *params, const lf_s32 *in, lf_s32 *out)\n{\n";
+  c << "\tconst struct lf_" << name << "_params *p = params;\n";
+  for (size_t i = 0; i < pool.size(); ++i)
+    c << "\tlf_s32 b" << i << "[" << pool[i] << "];\n";
+  if (needLut)
+    c << "\tstruct lf_lut t;\n";
+  if (needAcc)
+    c << "\tlf_s64 acc;\n";
+  if (!ints.empty()) {
+    c << "\tint ";
+    bool first = true;
+    for (const std::string &v : ints) {
+      c << (first ? "" : ", ") << v;
+      first = false;
+    }
+    c << ";\n";
+  }
+  c << "\n";
+  if (!usesParams)
+    c << "\t(void)p;\n";
+  if (info.nIn == 0)
+    c << "\t(void)in;\n";
+  c << code;
+  c << "\treturn 0;\n}\n";
+}
+
+} // namespace
+
+LogicalResult mlir::lf::analyzeSnapshot(func::FuncOp f, const EmitOptions &o,
+                                        SnapshotInfo &info) {
+  Emitter e(f, o, info);
+  return e.run();
+}
+
+LogicalResult mlir::lf::emitSnapshotC(func::FuncOp f, const EmitOptions &o,
+                                      raw_ostream &c, raw_ostream &h,
+                                      SnapshotInfo &info) {
+  Emitter e(f, o, info);
+  if (failed(e.run()))
+    return failure();
+  e.printHeader(h);
+  e.printSource(c);
+  return success();
+}

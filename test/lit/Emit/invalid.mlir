@@ -1,0 +1,56 @@
+// RUN: lf-translate --lf-to-c %s --split-input-file --verify-diagnostics
+
+func.func @leftover_activation(%x: tensor<1x2xf32>) -> tensor<1x2xf32> {
+  %q = lf.quantize %x : tensor<1x2xf32> -> tensor<1x2x!lf.fixed<32, 8>>
+  // expected-error @+1 {{'lf.activation' must be lowered by -lf-lower-activations first}}
+  %a = lf.activation tanh %q : tensor<1x2x!lf.fixed<32, 8>> -> tensor<1x2x!lf.fixed<32, 8>>
+  %d = lf.dequantize %a : tensor<1x2x!lf.fixed<32, 8>> -> tensor<1x2xf32>
+  return %d : tensor<1x2xf32>
+}
+
+// -----
+
+func.func @leftover_softmax(%x: tensor<1x2xf32>) -> tensor<1x2xf32> {
+  // expected-error @+1 {{'lf.softmax' must be lowered by -lf-lower-activations first}}
+  %s = lf.softmax %x, axis = 1 : tensor<1x2xf32> -> tensor<1x2xf32>
+  %q = lf.quantize %s : tensor<1x2xf32> -> tensor<1x2x!lf.fixed<32, 8>>
+  %d = lf.dequantize %q : tensor<1x2x!lf.fixed<32, 8>> -> tensor<1x2xf32>
+  return %d : tensor<1x2xf32>
+}
+
+// -----
+
+// expected-error @+1 {{argument 0 must be used by an lf.quantize}}
+func.func @float_level(%x: tensor<1x2xf32>) -> tensor<1x2xf32> {
+  %c = lf.clamp %x, 0.0, 1.0 : tensor<1x2xf32> -> tensor<1x2xf32>
+  return %c : tensor<1x2xf32>
+}
+
+// -----
+
+// expected-error @+1 {{argument 0 must have exactly one use}}
+func.func @no_dequantize(%x: tensor<1x2xf32>) -> tensor<1x2xf32> {
+  %q = lf.quantize %x : tensor<1x2xf32> -> tensor<1x2x!lf.fixed<32, 8>>
+  return %x : tensor<1x2xf32>
+}
+
+// -----
+
+func.func @wide64(%x: tensor<2xf32>) -> tensor<2xf32> {
+  %q = lf.quantize %x : tensor<2xf32> -> tensor<2x!lf.fixed<32, 8>>
+  %c = lf.clamp %q, 0.0, 1.0 : tensor<2x!lf.fixed<32, 8>> -> tensor<2x!lf.fixed<64, 8>>
+  // expected-error @+1 {{64-bit formats are not supported}}
+  %d = lf.dequantize %c : tensor<2x!lf.fixed<64, 8>> -> tensor<2xf32>
+  return %d : tensor<2xf32>
+}
+
+// -----
+
+// expected-error @+1 {{too wide for the kernel stack}}
+func.func @too_wide(%x: tensor<1x400xf32>) -> tensor<1x1xf32> {
+  %q = lf.quantize %x : tensor<1x400xf32> -> tensor<1x400x!lf.fixed<32, 8>>
+  %c = lf.clamp %q, 0.0, 1.0 : tensor<1x400x!lf.fixed<32, 8>> -> tensor<1x400x!lf.fixed<32, 8>>
+  %r = lf.reduce sum %c, axis = 1 : tensor<1x400x!lf.fixed<32, 8>> -> tensor<1x1x!lf.fixed<32, 8>>
+  %d = lf.dequantize %r : tensor<1x1x!lf.fixed<32, 8>> -> tensor<1x1xf32>
+  return %d : tensor<1x1xf32>
+}

@@ -1,0 +1,430 @@
+//===- lfc.cpp - the LiteFlow compiler driver -----------------------------===//
+//
+//   lfc MODEL.onnx compile [-o DIR] [--name N] [--bits 32|16]
+//                          [--calibrate CSV | --input-range lo,hi,...]
+//                          [--emit onnx|float|lf|c]
+//   lfc MODEL.onnx run --input X.csv [--float] [quantization options]
+//   lfc MODEL.onnx inspect [quantization options]
+//
+//===----------------------------------------------------------------------===//
+
+#include "lfc/EmitC.h"
+#include "lfc/Interpreter.h"
+#include "lfc/OnnxImport.h"
+#include "lfc/Pipeline.h"
+#include "lfc/Snapshot.h"
+#include "lfc/Twin.h"
+
+#include "mlir/IR/MLIRContext.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Process.h"
+#include "llvm/Support/WithColor.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <chrono>
+#include <random>
+
+using namespace mlir;
+using namespace mlir::lf;
+namespace cl = llvm::cl;
+
+namespace {
+cl::SubCommand compileCmd("compile",
+                          "Compile the model into a kernel snapshot package");
+cl::SubCommand runCmd("run", "Run the snapshot's C (or the float reference) "
+                             "on CSV inputs");
+cl::SubCommand inspectCmd("inspect", "Summarize the graph, formats, tables, "
+                                     "error bounds, MACs and stack");
+
+cl::OptionCategory quantCat("Quantization options");
+cl::opt<std::string> modelPath(cl::Positional, cl::desc("<model.onnx>"),
+                               cl::Required, cl::sub(compileCmd),
+                               cl::sub(runCmd), cl::sub(inspectCmd));
+cl::opt<unsigned> bits("bits", cl::desc("Storage width of values and weights (32 or 16)"),
+                       cl::init(32), cl::cat(quantCat), cl::sub(compileCmd),
+                       cl::sub(runCmd), cl::sub(inspectCmd));
+cl::opt<std::string> inputRange(
+    "input-range",
+    cl::desc("Input ranges: lo,hi for every feature, or lo,hi,lo,hi,... one "
+             "pair per feature"),
+    cl::value_desc("lo,hi,..."), cl::cat(quantCat), cl::sub(compileCmd),
+    cl::sub(runCmd), cl::sub(inspectCmd));
+cl::opt<std::string> calibrate(
+    "calibrate", cl::desc("Take input ranges from the rows of a CSV"),
+    cl::value_desc("CSV"), cl::cat(quantCat), cl::sub(compileCmd),
+    cl::sub(runCmd), cl::sub(inspectCmd));
+cl::opt<double> lutError("lut-error",
+                         cl::desc("Worst-case error allowed for each activation table"),
+                         cl::init(1e-5), cl::cat(quantCat), cl::sub(compileCmd),
+                         cl::sub(runCmd), cl::sub(inspectCmd));
+cl::opt<double> headroom("headroom",
+                         cl::desc("Factor applied to every range before choosing formats"),
+                         cl::init(1.0), cl::cat(quantCat), cl::sub(compileCmd),
+                         cl::sub(runCmd), cl::sub(inspectCmd));
+cl::opt<std::string> snapName("name", cl::desc("Snapshot (and model) name"),
+                              cl::cat(quantCat), cl::sub(compileCmd),
+                              cl::sub(runCmd), cl::sub(inspectCmd));
+
+cl::opt<std::string> outDir("o", cl::desc("Output directory of the package"),
+                            cl::value_desc("DIR"), cl::sub(compileCmd));
+enum class EmitKind { Package, Onnx, Float, Lf, C };
+cl::opt<EmitKind> emitKind(
+    "emit", cl::desc("Print one stage instead of writing the package"),
+    cl::values(clEnumValN(EmitKind::Onnx, "onnx", "the imported graph (MLIR, float level, as imported)"),
+               clEnumValN(EmitKind::Float, "float", "the float level after canonicalization and decomposition"),
+               clEnumValN(EmitKind::Lf, "lf", "the fixed-point level"),
+               clEnumValN(EmitKind::C, "c", "the snapshot's C source and header")),
+    cl::init(EmitKind::Package), cl::sub(compileCmd));
+cl::opt<unsigned> snapVersion("snapshot-version",
+                              cl::desc("Version recorded in the snapshot"),
+                              cl::init(1), cl::sub(compileCmd));
+cl::opt<std::string> coreSymvers(
+    "core-symvers", cl::desc("Default lf_core Module.symvers for the package's Makefile"),
+    cl::sub(compileCmd));
+
+cl::opt<std::string> inputCsv("input", cl::desc("CSV of inputs, one sample a row"),
+                              cl::value_desc("CSV"), cl::sub(runCmd));
+cl::opt<bool> runFloat("float", cl::desc("Run the float reference instead of the snapshot"),
+                       cl::sub(runCmd));
+
+int fail(const llvm::Twine &msg) {
+  llvm::WithColor::error(llvm::errs(), "lfc") << msg << "\n";
+  return 1;
+}
+
+/// The input ranges the options ask for; `rows` (run's own inputs) are the
+/// fallback when neither --input-range nor --calibrate is given.
+FailureOr<std::vector<Interval>>
+chooseRanges(func::FuncOp f, const std::vector<std::vector<double>> *rows,
+             std::string &source) {
+  int64_t features = countInputElements(f);
+  std::string err;
+  if (!inputRange.empty() && !calibrate.empty()) {
+    fail("--input-range and --calibrate are exclusive");
+    return failure();
+  }
+  if (!inputRange.empty()) {
+    auto r = parseRanges(inputRange, err);
+    if (failed(r)) {
+      fail("--input-range: " + err);
+      return failure();
+    }
+    if (r->size() != 1 && static_cast<int64_t>(r->size()) != features) {
+      fail(llvm::formatv("--input-range: {0} pairs given, the model has {1} "
+                         "input features (give 1 or {1})",
+                         r->size(), features));
+      return failure();
+    }
+    source = "--input-range";
+    return r;
+  }
+  const std::vector<std::vector<double>> *data = rows;
+  std::vector<std::vector<double>> calRows;
+  if (!calibrate.empty()) {
+    auto c = readCsv(calibrate, err);
+    if (failed(c)) {
+      fail("--calibrate: " + err);
+      return failure();
+    }
+    calRows = std::move(*c);
+    data = &calRows;
+    source = "--calibrate " + calibrate;
+  } else if (rows) {
+    source = "the --input rows";
+  }
+  if (!data) {
+    llvm::WithColor::warning(llvm::errs(), "lfc")
+        << "no --input-range or --calibrate: assuming [-8, 8] for every "
+           "input feature\n";
+    source = "default [-8, 8]";
+    return std::vector<Interval>{{-8.0, 8.0}};
+  }
+  auto r = rangesFromRows(*data, features);
+  if (failed(r)) {
+    fail(llvm::formatv("{0}: rows must hold {1} values (the model's input "
+                       "features)",
+                       source, features));
+    return failure();
+  }
+  return r;
+}
+
+QuantOptions quantOptions(std::vector<Interval> ranges) {
+  QuantOptions q;
+  q.bits = bits;
+  q.inputRanges = std::move(ranges);
+  q.lutError = lutError;
+  q.headroom = headroom;
+  return q;
+}
+
+bool checkQuantFlags() {
+  if (bits != 32 && bits != 16) {
+    fail(llvm::formatv("--bits must be 32 or 16, got {0}", bits.getValue()));
+    return false;
+  }
+  if (!(lutError > 0)) {
+    fail("--lut-error must be positive");
+    return false;
+  }
+  if (!(headroom >= 1.0)) {
+    fail("--headroom must be >= 1");
+    return false;
+  }
+  return true;
+}
+
+void printRow(llvm::raw_ostream &os, llvm::ArrayRef<double> row) {
+  char buf[32];
+  for (size_t i = 0; i < row.size(); ++i) {
+    snprintf(buf, sizeof(buf), "%.9g", row[i]);
+    os << (i ? "," : "") << buf;
+  }
+  os << "\n";
+}
+
+/// Builds the userspace twin of the fixed-level function.
+std::unique_ptr<Twin> buildTwin(func::FuncOp f, SnapshotInfo &info) {
+  std::string c, h;
+  llvm::raw_string_ostream cs(c), hs(h);
+  EmitOptions eo;
+  eo.name = snapName;
+  if (failed(emitSnapshotC(f, eo, cs, hs, info)))
+    return nullptr;
+  std::string err;
+  auto twin = Twin::create(info, c, h, err);
+  if (!twin)
+    fail(err);
+  return twin;
+}
+
+/// Max |twin - float| per output over samples drawn uniformly from the
+/// input ranges, plus their corners' midpoints.
+std::vector<double> measureError(func::FuncOp floatFunc, Twin &twin,
+                                 const std::vector<Interval> &ranges,
+                                 int64_t features, int samples) {
+  std::mt19937_64 rng(42);
+  std::vector<double> worst;
+  std::vector<double> x(features);
+  for (int s = 0; s < samples; ++s) {
+    for (int64_t i = 0; i < features; ++i) {
+      const Interval &r = ranges.size() == 1 ? ranges[0] : ranges[i];
+      std::uniform_real_distribution<double> d(r.lo, r.hi);
+      x[i] = s == 0 ? (r.lo + r.hi) / 2 : d(rng);
+    }
+    auto ref = evaluateFloat(floatFunc, x);
+    if (failed(ref))
+      return {};
+    std::vector<double> got = twin.runFloat(x);
+    worst.resize(got.size(), 0.0);
+    for (size_t o = 0; o < got.size() && o < ref->size(); ++o)
+      worst[o] = std::max(worst[o], std::fabs(got[o] - (*ref)[o]));
+  }
+  return worst;
+}
+
+int runCompile(MLIRContext &ctx) {
+  auto t0 = std::chrono::steady_clock::now();
+  auto module = importModel(modelPath, ctx, snapName);
+  if (!module)
+    return 1;
+  if (emitKind == EmitKind::Onnx) {
+    module->print(llvm::outs());
+    return 0;
+  }
+  if (failed(lowerToFloat(*module)))
+    return 1;
+  if (emitKind == EmitKind::Float) {
+    module->print(llvm::outs());
+    return 0;
+  }
+  func::FuncOp f = getModelFunc(*module);
+  std::string source;
+  auto ranges = chooseRanges(f, nullptr, source);
+  if (failed(ranges))
+    return 1;
+  OwningOpRef<ModuleOp> floatModule = module->clone();
+  if (failed(lowerToFixed(*module, quantOptions(*ranges))))
+    return 1;
+  if (emitKind == EmitKind::Lf) {
+    module->print(llvm::outs());
+    return 0;
+  }
+  if (emitKind == EmitKind::C) {
+    std::string c, h;
+    llvm::raw_string_ostream cs(c), hs(h);
+    SnapshotInfo info;
+    EmitOptions eo;
+    eo.name = snapName;
+    if (failed(emitSnapshotC(f, eo, cs, hs, info)))
+      return 1;
+    llvm::outs() << "/* ---- " << info.name << ".h ---- */\n"
+                 << h << "/* ---- " << info.name << ".c ---- */\n"
+                 << c;
+    return 0;
+  }
+  PackageOptions po;
+  po.dir = outDir.empty() ? std::string(".") : outDir.getValue();
+  po.name = snapName;
+  po.version = snapVersion;
+  po.coreSymvers = coreSymvers;
+  llvm::json::Array rangesJson;
+  for (const Interval &r : *ranges)
+    rangesJson.push_back(llvm::json::Array{r.lo, r.hi});
+  po.extra["input_ranges"] = std::move(rangesJson);
+  po.extra["input_ranges_from"] = source;
+  SnapshotInfo info;
+  if (failed(writeSnapshotPackage(f, po, info)))
+    return 1;
+  auto ms = std::chrono::duration<double, std::milli>(
+                std::chrono::steady_clock::now() - t0)
+                .count();
+  llvm::errs() << llvm::formatv(
+      "lfc: wrote {0}/ (snapshot {1}: {2} inputs, {3} outputs, {4} MACs, "
+      "{5} stack bytes, {6} params bytes) in {7:f1} ms\n",
+      po.dir, info.name, info.nIn, info.nOut, info.macs, info.stackBytes,
+      info.paramsBytes, ms);
+  (void)floatModule;
+  return 0;
+}
+
+int runRun(MLIRContext &ctx) {
+  if (inputCsv.empty())
+    return fail("run needs --input X.csv");
+  std::string err;
+  auto rows = readCsv(inputCsv, err);
+  if (failed(rows))
+    return fail("--input: " + err);
+  auto module = importModel(modelPath, ctx, snapName);
+  if (!module || failed(lowerToFloat(*module)))
+    return 1;
+  func::FuncOp f = getModelFunc(*module);
+  int64_t features = countInputElements(f);
+  for (auto [i, row] : llvm::enumerate(*rows))
+    if (static_cast<int64_t>(row.size()) != features)
+      return fail(llvm::formatv("{0}: row {1} has {2} values, the model has "
+                                "{3} input features",
+                                inputCsv.getValue(), i + 1, row.size(),
+                                features));
+  std::string out;
+  llvm::raw_string_ostream os(out);
+  if (runFloat) {
+    for (const auto &row : *rows) {
+      auto y = evaluateFloat(f, row);
+      if (failed(y))
+        return 1;
+      printRow(os, *y);
+    }
+    llvm::outs() << out;
+    return 0;
+  }
+  std::string source;
+  auto ranges = chooseRanges(f, &*rows, source);
+  if (failed(ranges) || failed(lowerToFixed(*module, quantOptions(*ranges))))
+    return 1;
+  SnapshotInfo info;
+  auto twin = buildTwin(f, info);
+  if (!twin)
+    return 1;
+  for (const auto &row : *rows)
+    printRow(os, twin->runFloat(row));
+  llvm::outs() << out;
+  return 0;
+}
+
+int runInspect(MLIRContext &ctx) {
+  auto module = importModel(modelPath, ctx, snapName);
+  if (!module || failed(lowerToFloat(*module)))
+    return 1;
+  func::FuncOp f = getModelFunc(*module);
+  OwningOpRef<ModuleOp> floatModule = module->clone();
+  func::FuncOp ff = getModelFunc(*floatModule);
+  std::string source;
+  auto ranges = chooseRanges(f, nullptr, source);
+  if (failed(ranges))
+    return 1;
+  llvm::raw_ostream &os = llvm::outs();
+  os << "model " << modelPath << "\n  function @" << f.getName() << ": "
+     << f.getFunctionType() << "\n  float graph:\n";
+  f.walk([&](Operation *op) {
+    if (isa<func::FuncOp, func::ReturnOp>(op))
+      return;
+    os << "    " << op->getName() << " -> " << op->getResultTypes()[0] << "\n";
+  });
+  if (failed(lowerToFixed(*module, quantOptions(*ranges))))
+    return 1;
+  os << "  input ranges from " << source << "\n  fixed-point formats:\n";
+  f.walk([&](Operation *op) {
+    if (isa<func::FuncOp, func::ReturnOp>(op) || op->getNumResults() != 1)
+      return;
+    FixedType t = getFixedElementType(op->getResult(0).getType());
+    if (!t)
+      return;
+    os << "    " << op->getName() << " -> Q" << t.getWidth() << "." << t.getFrac();
+    if (auto fc = dyn_cast<FullyConnectedOp>(op)) {
+      auto wf = *fc.getWeightFrac();
+      os << " (weights: " << wf.size() << " channels, frac "
+         << *std::min_element(wf.begin(), wf.end()) << ".."
+         << *std::max_element(wf.begin(), wf.end()) << ")";
+    }
+    if (auto lut = dyn_cast<LutOp>(op)) {
+      auto fn = lut->getAttrOfType<StringAttr>("lf.function");
+      os << " (table " << (fn ? fn.getValue() : "?") << ": "
+         << lut.getTable().size() << " entries, step 2^"
+         << static_cast<int>(lut.getShift()) -
+                getFixedElementType(lut.getInput().getType()).getFrac()
+         << ", " << stringifySymmetry(lut.getSymmetry()) << ", max error "
+         << llvm::formatv("{0:e2}", lut.getMaxErrorAttr() ? lut.getMaxErrorAttr().getValueAsDouble() : 0.0).str() << ")";
+    }
+    os << "\n";
+  });
+  SnapshotInfo info;
+  auto twin = buildTwin(f, info);
+  if (!twin)
+    return 1;
+  os << llvm::formatv("  snapshot {0}: {1} inputs, {2} outputs, {3} MACs, "
+                      "{4} stack bytes, {5} params bytes, arch {6:x16}\n",
+                      info.name, info.nIn, info.nOut, info.macs,
+                      info.stackBytes, info.paramsBytes, info.archHash);
+  auto err = measureError(ff, *twin, *ranges, countInputElements(f), 2000);
+  os << "  max |snapshot - float| over 2000 samples of the input ranges:";
+  for (double e : err)
+    os << llvm::formatv(" {0:e2}", e).str();
+  os << "\n";
+  return 0;
+}
+} // namespace
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  // `lfc MODEL.onnx SUB ...` -> `lfc SUB MODEL.onnx ...` for cl::SubCommand.
+  std::vector<const char *> args(argv, argv + argc);
+  if (args.size() >= 3 && llvm::StringRef(args[1]) != "--help" &&
+      !llvm::StringRef(args[1]).starts_with("-"))
+    std::swap(args[1], args[2]);
+  cl::HideUnrelatedOptions({&quantCat, &cl::getGeneralCategory()});
+  if (!cl::ParseCommandLineOptions(static_cast<int>(args.size()), args.data(),
+                                   "LiteFlow compiler: ONNX -> kernel snapshot\n\n"
+                                   "  lfc MODEL.onnx compile|run|inspect [options]\n",
+                                   &llvm::errs()))
+    return 1;
+  if (snapName.empty())
+    snapName = sanitizeSnapshotName(llvm::sys::path::stem(modelPath));
+  MLIRContext ctx;
+  OnnxDiagnosticHandler diag(&ctx);
+  if (!checkQuantFlags())
+    return 1;
+  if (compileCmd)
+    return runCompile(ctx);
+  if (runCmd)
+    return runRun(ctx);
+  if (inspectCmd)
+    return runInspect(ctx);
+  return fail("expected a subcommand: lfc MODEL.onnx compile|run|inspect "
+              "(see --help)");
+}
