@@ -29,8 +29,6 @@ using namespace lftest;
 
 namespace {
 
-enum Variant : unsigned { RT = 1, CONST = 2, BOTH = 3 };
-
 struct NodeCase {
   const char *name;
   unsigned variants;
@@ -52,62 +50,19 @@ std::string nodeDir() {
 /// Runs one node test in one variant; returns "" on success, else why not.
 std::string runNodeTest(const std::string &dir, Variant v, const Runner &run,
                         double atol = 1e-5, double rtol = 1e-5) {
-  std::string modelPath = dir + "/model.onnx", error;
-  lfc::onnx::Model model;
-  if (!loadModelFile(modelPath, model, error))
-    return "load: " + error;
-  std::vector<lfc::onnx::Tensor> ins, outs;
-  std::string data = dir + "/test_data_set_0/";
-  for (size_t i = 0;; ++i) {
-    std::string p = data + "input_" + std::to_string(i) + ".pb";
-    if (!fs::exists(p))
-      break;
-    lfc::onnx::Tensor t;
-    if (!loadTensorFile(p, t, error))
-      return "input: " + error;
-    ins.push_back(t);
-  }
-  for (size_t i = 0;; ++i) {
-    std::string p = data + "output_" + std::to_string(i) + ".pb";
-    if (!fs::exists(p))
-      break;
-    lfc::onnx::Tensor t;
-    if (!loadTensorFile(p, t, error))
-      return "output: " + error;
-    outs.push_back(t);
-  }
-  // Graph inputs that are initializers take no data.
-  std::set<std::string> inits;
-  for (auto &t : model.initializers)
-    inits.insert(t.name);
-  std::vector<lfc::onnx::Tensor> given;
-  for (auto &vi : model.inputs)
-    if (!inits.count(vi.name))
-      given.push_back(lfc::onnx::Tensor());
-  if (given.size() != ins.size())
-    return "test data has " + std::to_string(ins.size()) + " inputs, graph " +
-           std::to_string(given.size());
-  size_t runtimeCount = ins.size();
-  if (v == CONST) {
-    if (ins.size() < 2)
-      return "const variant needs >= 2 inputs";
-    makeInputsConstant(model, 1, ins);
-    runtimeCount = 1;
-  }
-  std::vector<std::vector<double>> rtInputs;
-  for (size_t i = 0; i < runtimeCount; ++i)
-    rtInputs.push_back(ins[i].values);
-  RunResult r = run(modelPath, model, rtInputs);
+  NodeTestData d;
+  std::string why = loadNodeTest(dir, v, d);
+  if (!why.empty())
+    return why;
+  RunResult r = run(d.modelPath, d.model, d.inputs);
   if (!r.ok)
     return "run: " + r.error;
-  if (r.outputs.size() != outs.size())
+  if (r.outputs.size() != d.expected.size())
     return "got " + std::to_string(r.outputs.size()) + " outputs, expected " +
-           std::to_string(outs.size());
-  for (size_t i = 0; i < outs.size(); ++i) {
-    std::string why;
-    if (!allClose(r.outputs[i], outs[i].values, atol, rtol, why))
+           std::to_string(d.expected.size());
+  for (size_t i = 0; i < d.expected.size(); ++i)
+    if (!allClose(r.outputs[i], d.expected[i], atol, rtol, why))
       return "output " + std::to_string(i) + ": " + why;
-  }
   return "";
 }
 

@@ -10,7 +10,9 @@
 #include "mlir/IR/MLIRContext.h"
 
 #include <cmath>
+#include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 namespace lftest {
@@ -95,6 +97,56 @@ RunResult runFloat(const std::string &modelPath, const lfc::onnx::Model &model,
   }
   r.ok = true;
   return r;
+}
+
+std::string loadNodeTest(const std::string &dir, Variant v, NodeTestData &d) {
+  namespace fs = std::filesystem;
+  std::string error;
+  d.modelPath = dir + "/model.onnx";
+  if (!loadModelFile(d.modelPath, d.model, error))
+    return "load: " + error;
+  std::vector<lfc::onnx::Tensor> ins;
+  std::string data = dir + "/test_data_set_0/";
+  for (size_t i = 0;; ++i) {
+    std::string p = data + "input_" + std::to_string(i) + ".pb";
+    if (!fs::exists(p))
+      break;
+    lfc::onnx::Tensor t;
+    if (!loadTensorFile(p, t, error))
+      return "input: " + error;
+    ins.push_back(t);
+  }
+  d.expected.clear();
+  for (size_t i = 0;; ++i) {
+    std::string p = data + "output_" + std::to_string(i) + ".pb";
+    if (!fs::exists(p))
+      break;
+    lfc::onnx::Tensor t;
+    if (!loadTensorFile(p, t, error))
+      return "output: " + error;
+    d.expected.push_back(t.values);
+  }
+  // Graph inputs that are initializers take no data.
+  std::set<std::string> inits;
+  for (auto &t : d.model.initializers)
+    inits.insert(t.name);
+  size_t given = 0;
+  for (auto &vi : d.model.inputs)
+    given += !inits.count(vi.name);
+  if (given != ins.size())
+    return "test data has " + std::to_string(ins.size()) + " inputs, graph " +
+           std::to_string(given);
+  size_t runtimeCount = ins.size();
+  if (v == CONST) {
+    if (ins.size() < 2)
+      return "const variant needs >= 2 inputs";
+    makeInputsConstant(d.model, 1, ins);
+    runtimeCount = 1;
+  }
+  d.inputs.clear();
+  for (size_t i = 0; i < runtimeCount; ++i)
+    d.inputs.push_back(ins[i].values);
+  return "";
 }
 
 bool allClose(const std::vector<double> &got, const std::vector<double> &want,

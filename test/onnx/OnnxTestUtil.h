@@ -50,6 +50,20 @@ bool loadTensorFile(const std::string &path, lfc::onnx::Tensor &t,
 void makeInputsConstant(lfc::onnx::Model &model, size_t first,
                         const std::vector<lfc::onnx::Tensor> &values);
 
+/// One ONNX backend node test, loaded and prepared for a Runner.
+enum Variant : unsigned { RT = 1, CONST = 2, BOTH = 3 };
+struct NodeTestData {
+  std::string modelPath;
+  lfc::onnx::Model model;                    ///< edited for the variant
+  std::vector<std::vector<double>> inputs;   ///< run-time inputs
+  std::vector<std::vector<double>> expected; ///< one per graph output
+};
+/// Loads DIR/model.onnx and DIR/test_data_set_0 for variant `v` (RT: every
+/// graph input at run time; CONST: inputs 1.. become initializers). Returns
+/// "" on success, else why not ("const variant needs >= 2 inputs" when the
+/// variant does not apply).
+std::string loadNodeTest(const std::string &dir, Variant v, NodeTestData &d);
+
 /// Compares `got` to `want` elementwise with |g-w| <= atol + rtol*|w|; on a
 /// mismatch returns false and describes the worst element in `why`.
 bool allClose(const std::vector<double> &got, const std::vector<double> &want,

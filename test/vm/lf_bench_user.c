@@ -5,6 +5,9 @@
  * function (the same code as the kernel module, kmod/test/lf_snap_lin.h, V1
  * weights) and sends the outputs back.  Exits on the DONE message or after
  * 60 s without requests.
+ * Built with -DLF_BENCH_SNAP (examples/aurora/build.sh) it computes a
+ * generated snapshot's function instead (NAME.c linked in, lf_snap_sel.h),
+ * as lf_bench.ko built the same way does.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,12 +16,25 @@
 #include <netlink/genl/genl.h>
 #include <netlink/netlink.h>
 
+#ifdef LF_BENCH_SNAP
+#include "lf_snap_sel.h"
+typedef int32_t s32;
+#define B_IN LF_SEL_N_IN
+#define B_OUT LF_SEL_N_OUT
+#define b_params LF_SEL_PARAMS
+#define b_compute(p, in, out) LF_SEL_INFER(p, in, out)
+#else
 #include "lf_snap_lin.h"
+#define B_IN LIN_IN
+#define B_OUT LIN_OUT
+static const struct lf_lin_params params = LIN_PARAMS_V1;
+#define b_params params
+#define b_compute(p, in, out) lf_lin_compute(p, in, out)
+#endif
 
 enum { A_UNSPEC, A_INPUTS, A_OUTPUTS, A_SEQ, A_MAX = A_SEQ };
 enum { C_UNSPEC, C_REQ, C_REPLY, C_DONE };
 
-static const struct lf_lin_params params = LIN_PARAMS_V1;
 static struct nl_sock *tx;
 static int family, done;
 static unsigned long served;
@@ -27,7 +43,7 @@ static int on_msg(struct nl_msg *msg, void *arg)
 {
 	struct genlmsghdr *gh = genlmsg_hdr(nlmsg_hdr(msg));
 	struct nlattr *tb[A_MAX + 1];
-	s32 in[LIN_IN], out[LIN_OUT];
+	s32 in[B_IN], out[B_OUT];
 	struct nl_msg *r;
 
 	(void)arg;
@@ -39,7 +55,7 @@ static int on_msg(struct nl_msg *msg, void *arg)
 	    !tb[A_INPUTS] || !tb[A_SEQ] || nla_len(tb[A_INPUTS]) != sizeof(in))
 		return NL_SKIP;
 	memcpy(in, nla_data(tb[A_INPUTS]), sizeof(in));
-	lf_lin_compute(&params, in, out);
+	b_compute(&b_params, in, out);
 	r = nlmsg_alloc();
 	genlmsg_put(r, NL_AUTO_PORT, NL_AUTO_SEQ, family, 0, 0, C_REPLY, 1);
 	nla_put_u32(r, A_SEQ, nla_get_u32(tb[A_SEQ]));

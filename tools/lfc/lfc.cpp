@@ -26,7 +26,9 @@
 #include "llvm/Support/WithColor.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <random>
 
 using namespace mlir;
@@ -66,7 +68,15 @@ cl::opt<double> headroom("headroom",
                          cl::desc("Factor applied to every range before choosing formats"),
                          cl::init(1.0), cl::cat(quantCat), cl::sub(compileCmd),
                          cl::sub(runCmd), cl::sub(inspectCmd));
-cl::opt<std::string> snapName("name", cl::desc("Snapshot (and model) name"),
+cl::opt<std::string> modelName(
+    "model",
+    cl::desc("Model the snapshot belongs to in lf_core (default: --name); "
+             "versions of one model share it"),
+    cl::sub(compileCmd));
+cl::opt<std::string> snapName("name",
+                              cl::desc("Snapshot name: C identifiers and the "
+                                       "module lf_snap_NAME (default: the "
+                                       "model file's stem)"),
                               cl::cat(quantCat), cl::sub(compileCmd),
                               cl::sub(runCmd), cl::sub(inspectCmd));
 
@@ -97,6 +107,22 @@ int fail(const llvm::Twine &msg) {
   return 1;
 }
 
+/// Rejects NaN and Inf in CSV rows (they have no fixed-point value and
+/// would make calibrated ranges empty).
+LogicalResult checkFinite(const std::vector<std::vector<double>> &rows,
+                          llvm::StringRef path, std::string &err) {
+  for (auto [r, row] : llvm::enumerate(rows))
+    for (auto [c, v] : llvm::enumerate(row))
+      if (!std::isfinite(v)) {
+        err = llvm::formatv("{0}: data row {1}, column {2}: {3} is not a "
+                            "finite number",
+                            path, r + 1, c + 1,
+                            std::isnan(v) ? "nan" : v > 0 ? "inf" : "-inf");
+        return failure();
+      }
+  return success();
+}
+
 /// The input ranges the options ask for; `rows` (run's own inputs) are the
 /// fallback when neither --input-range nor --calibrate is given.
 FailureOr<std::vector<Interval>>
@@ -104,11 +130,11 @@ chooseRanges(func::FuncOp f, const std::vector<std::vector<double>> *rows,
              std::string &source) {
   int64_t features = countInputElements(f);
   std::string err;
-  if (!inputRange.empty() && !calibrate.empty()) {
+  if (inputRange.getNumOccurrences() && calibrate.getNumOccurrences()) {
     fail("--input-range and --calibrate are exclusive");
     return failure();
   }
-  if (!inputRange.empty()) {
+  if (inputRange.getNumOccurrences()) {
     auto r = parseRanges(inputRange, err);
     if (failed(r)) {
       fail("--input-range: " + err);
@@ -125,9 +151,13 @@ chooseRanges(func::FuncOp f, const std::vector<std::vector<double>> *rows,
   }
   const std::vector<std::vector<double>> *data = rows;
   std::vector<std::vector<double>> calRows;
-  if (!calibrate.empty()) {
+  if (calibrate.getNumOccurrences()) {
+    if (calibrate.empty()) {
+      fail("--calibrate: empty file name");
+      return failure();
+    }
     auto c = readCsv(calibrate, err);
-    if (failed(c)) {
+    if (failed(c) || failed(checkFinite(*c, calibrate, err))) {
       fail("--calibrate: " + err);
       return failure();
     }
@@ -271,6 +301,7 @@ int runCompile(MLIRContext &ctx) {
   PackageOptions po;
   po.dir = outDir.empty() ? std::string(".") : outDir.getValue();
   po.name = snapName;
+  po.model = modelName;
   po.version = snapVersion;
   po.coreSymvers = coreSymvers;
   llvm::json::Array rangesJson;
@@ -298,7 +329,7 @@ int runRun(MLIRContext &ctx) {
     return fail("run needs --input X.csv");
   std::string err;
   auto rows = readCsv(inputCsv, err);
-  if (failed(rows))
+  if (failed(rows) || failed(checkFinite(*rows, inputCsv, err)))
     return fail("--input: " + err);
   auto module = importModel(modelPath, ctx, snapName);
   if (!module || failed(lowerToFloat(*module)))
@@ -348,7 +379,9 @@ int runInspect(MLIRContext &ctx) {
   auto ranges = chooseRanges(f, nullptr, source);
   if (failed(ranges))
     return 1;
-  llvm::raw_ostream &os = llvm::outs();
+  // Printed only once everything succeeded (no partial report on error).
+  std::string report;
+  llvm::raw_string_ostream os(report);
   os << "model " << modelPath << "\n  function @" << f.getName() << ": "
      << f.getFunctionType() << "\n  float graph:\n";
   f.walk([&](Operation *op) {
@@ -396,6 +429,7 @@ int runInspect(MLIRContext &ctx) {
   for (double e : err)
     os << llvm::formatv(" {0:e2}", e).str();
   os << "\n";
+  llvm::outs() << report;
   return 0;
 }
 } // namespace
@@ -403,19 +437,61 @@ int runInspect(MLIRContext &ctx) {
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   // `lfc MODEL.onnx SUB ...` -> `lfc SUB MODEL.onnx ...` for cl::SubCommand.
+  // The subcommand may follow options (`lfc M.onnx --bits 16 run`); as the
+  // first argument (`lfc run M.onnx`) it is left where it is.
   std::vector<const char *> args(argv, argv + argc);
-  if (args.size() >= 3 && llvm::StringRef(args[1]) != "--help" &&
-      !llvm::StringRef(args[1]).starts_with("-"))
-    std::swap(args[1], args[2]);
+  auto isSub = [](llvm::StringRef a) {
+    return a == "compile" || a == "run" || a == "inspect";
+  };
+  auto isOpt = [](llvm::StringRef a) { return a.starts_with("-"); };
+  if (args.size() >= 2 && !isOpt(args[1]) && !isSub(args[1])) {
+    auto sub = std::find_if(args.begin() + 2, args.end(), isSub);
+    bool help = llvm::any_of(args, [](llvm::StringRef a) {
+      return a == "--help" || a == "-help" || a == "-h";
+    });
+    if (sub != args.end())
+      std::rotate(args.begin() + 1, sub, sub + 1);
+    else if (help)
+      args.erase(args.begin() + 1);
+    else if (args.size() >= 3 && !isOpt(args[2]))
+      return fail(llvm::Twine("unknown subcommand '") + args[2] +
+                  "' (expected compile, run or inspect)");
+    else
+      return fail(llvm::Twine("expected a subcommand after '") + args[1] +
+                  "': lfc MODEL.onnx compile|run|inspect (see --help)");
+  }
   cl::HideUnrelatedOptions({&quantCat, &cl::getGeneralCategory()});
+  // Option errors as one line: the first error, with a "Did you mean"
+  // suggestion that follows it appended.
+  std::string clErrors;
+  llvm::raw_string_ostream clErr(clErrors);
   if (!cl::ParseCommandLineOptions(static_cast<int>(args.size()), args.data(),
                                    "LiteFlow compiler: ONNX -> kernel snapshot\n\n"
                                    "  lfc MODEL.onnx compile|run|inspect [options]\n",
-                                   &llvm::errs()))
-    return 1;
+                                   &clErr)) {
+    llvm::SmallVector<llvm::StringRef> lines;
+    llvm::StringRef(clErrors).split(lines, '\n', -1, false);
+    if (lines.empty()) // a bad option value, already reported on one line
+      return 1;
+    std::string msg = lines[0].str();
+    llvm::StringRef prog = llvm::sys::path::filename(args[0]);
+    llvm::StringRef m(msg);
+    m.consume_front(prog.str() + ": ");
+    std::string one = m.str();
+    if (m.starts_with("Not enough positional"))
+      one = "missing the model: lfc MODEL.onnx compile|run|inspect";
+    if (lines.size() > 1) {
+      llvm::StringRef next = lines[1];
+      if (next.consume_front(prog.str() + ": ") && next.starts_with("Did you"))
+        one += " " + next.str();
+    }
+    return fail(one);
+  }
   if (snapName.empty())
     snapName = sanitizeSnapshotName(llvm::sys::path::stem(modelPath));
   MLIRContext ctx;
+  // Diagnostics are one line each: no dump of the failing op.
+  ctx.printOpOnDiagnostic(false);
   OnnxDiagnosticHandler diag(&ctx);
   if (!checkQuantFlags())
     return 1;

@@ -26,6 +26,7 @@
 #include <netlink/genl/genl.h>
 #include <netlink/netlink.h>
 
+#include "lf_float.h"
 #include "uapi/liteflow.h"
 
 #ifndef SOL_NETLINK
@@ -525,15 +526,12 @@ static size_t read_csv(const char *path, uint32_t n_in, const int8_t *frac, bool
 					die("eval: %s:%zu: bad integer in column %u", path, lineno, i + 1);
 				v = (int32_t)x;
 			} else {
-				double x = strtod(p, &end), s;
+				double x = strtod(p, &end);
 
 				if (end == p || !isfinite(x))
 					die("eval: %s:%zu: bad number in column %u", path, lineno, i + 1);
-				s = nearbyint(ldexp(x, frac[i]));
-				if (s < INT32_MIN || s > INT32_MAX)
-					die("eval: %s:%zu: column %u out of range for Q.%d",
-					    path, lineno, i + 1, frac[i]);
-				v = (int32_t)s;
+				/* the same rounding and saturation as lfc run */
+				v = (int32_t)lf_quantize_double(x, frac[i], 32);
 			}
 			(*vals)[rows * n_in + i] = v;
 			p = end;
@@ -628,7 +626,7 @@ static int cmd_eval(int argc, char **argv)
 				if (raw)
 					printf("%s%d", sep, v);
 				else
-					printf("%s%.9g", sep, ldexp((double)v, -m->out_frac[j]));
+					printf("%s%.9g", sep, lf_dequantize_int(v, m->out_frac[j]));
 			}
 			printf(json ? "]" : "\n");
 		}

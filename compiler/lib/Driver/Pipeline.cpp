@@ -115,6 +115,8 @@ mlir::lf::readCsv(llvm::StringRef path, std::string &error) {
       continue;
     SmallVector<StringRef> cells;
     line.split(cells, ',');
+    if (cells.size() > 1 && cells.back().trim().empty())
+      cells.pop_back(); // a trailing comma
     std::vector<double> row;
     bool header = false;
     for (auto [col, cell] : llvm::enumerate(cells)) {

@@ -3,6 +3,7 @@
 #include "lfc/Interpreter.h"
 
 #include "lf/LfDialect.h"
+#include "lf/ShapeUtils.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "llvm/ADT/DenseMap.h"
 
@@ -19,24 +20,6 @@ static ArrayRef<int64_t> shapeOf(Value v) {
   return cast<RankedTensorType>(v.getType()).getShape();
 }
 
-static int64_t product(ArrayRef<int64_t> s) {
-  int64_t n = 1;
-  for (int64_t d : s)
-    n *= d;
-  return n;
-}
-
-/// Strides of `shape` aligned to `out` (numpy broadcasting; 0 on size-1 dims).
-static SmallVector<int64_t> bstrides(ArrayRef<int64_t> shape,
-                                     ArrayRef<int64_t> out) {
-  SmallVector<int64_t> st(out.size(), 0);
-  int64_t s = 1;
-  for (int64_t i = shape.size() - 1, o = out.size() - 1; i >= 0; --i, --o) {
-    st[o] = shape[i] == 1 ? 0 : s;
-    s *= shape[i];
-  }
-  return st;
-}
 
 static Buf readElements(ElementsAttr attr) {
   Buf out;
@@ -88,7 +71,7 @@ LogicalResult Interp::run(Operation &op) {
     auto as = shapeOf(mm.getLhs()), bs = shapeOf(mm.getRhs());
     int64_t r = as.size();
     int64_t M = as[r - 2], K = as[r - 1], N = bs[r - 1];
-    int64_t batch = product(as.drop_back(2));
+    int64_t batch = shapeProduct(as.drop_back(2));
     const Buf &a = get(mm.getLhs()), &b = get(mm.getRhs());
     Buf y(batch * M * N);
     for (int64_t p = 0; p < batch; ++p)
@@ -103,10 +86,10 @@ LogicalResult Interp::run(Operation &op) {
   }
   if (auto bin = dyn_cast<BinaryOp>(op)) {
     auto out = shapeOf(bin.getResult());
-    auto sa = bstrides(shapeOf(bin.getLhs()), out);
-    auto sb = bstrides(shapeOf(bin.getRhs()), out);
+    auto sa = broadcastStrides(shapeOf(bin.getLhs()), out);
+    auto sb = broadcastStrides(shapeOf(bin.getRhs()), out);
     const Buf &a = get(bin.getLhs()), &b = get(bin.getRhs());
-    int64_t n = product(out);
+    int64_t n = shapeProduct(out);
     Buf y(n);
     SmallVector<int64_t> idx(out.size(), 0);
     BinaryKind kind = bin.getKind();
@@ -147,8 +130,8 @@ LogicalResult Interp::run(Operation &op) {
   if (auto sm = dyn_cast<SoftmaxOp>(op)) {
     auto s = shapeOf(sm.getInput());
     int64_t axis = sm.getAxis();
-    int64_t outer = product(s.take_front(axis)), n = s[axis],
-            inner = product(s.drop_front(axis + 1));
+    int64_t outer = shapeProduct(s.take_front(axis)), n = s[axis],
+            inner = shapeProduct(s.drop_front(axis + 1));
     Buf y = get(sm.getInput());
     for (int64_t o = 0; o < outer; ++o)
       for (int64_t in = 0; in < inner; ++in) {
@@ -169,8 +152,8 @@ LogicalResult Interp::run(Operation &op) {
   if (auto red = dyn_cast<ReduceOp>(op)) {
     auto s = shapeOf(red.getInput());
     int64_t axis = red.getAxis();
-    int64_t outer = product(s.take_front(axis)), n = s[axis],
-            inner = product(s.drop_front(axis + 1));
+    int64_t outer = shapeProduct(s.take_front(axis)), n = s[axis],
+            inner = shapeProduct(s.drop_front(axis + 1));
     const Buf &x = get(red.getInput());
     bool isMax = red.getKind() == ReduceKind::max;
     Buf y(outer * inner, isMax ? -INFINITY : 0.0);
@@ -186,10 +169,10 @@ LogicalResult Interp::run(Operation &op) {
   if (auto cat = dyn_cast<ConcatOp>(op)) {
     auto out = shapeOf(cat.getResult());
     int64_t axis = cat.getAxis();
-    int64_t outer = product(out.take_front(axis)),
-            inner = product(out.drop_front(axis + 1));
+    int64_t outer = shapeProduct(out.take_front(axis)),
+            inner = shapeProduct(out.drop_front(axis + 1));
     Buf y;
-    y.reserve(product(out));
+    y.reserve(shapeProduct(out));
     for (int64_t o = 0; o < outer; ++o)
       for (Value in : cat.getInputs()) {
         int64_t chunk = shapeOf(in)[axis] * inner;

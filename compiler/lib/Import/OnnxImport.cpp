@@ -10,6 +10,7 @@
 #include "ImportModel.h"
 
 #include "lf/LfDialect.h"
+#include "lf/ShapeUtils.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
@@ -56,33 +57,6 @@ static std::string shapeStr(ArrayRef<int64_t> s) {
   for (size_t i = 0; i < s.size(); ++i)
     out += (i ? ", " : "") + std::to_string(s[i]);
   return out + "]";
-}
-
-/// Numpy broadcast of two shapes.
-static FailureOr<Shape> broadcast(ArrayRef<int64_t> a, ArrayRef<int64_t> b) {
-  size_t rank = std::max(a.size(), b.size());
-  Shape out(rank);
-  for (size_t i = 0; i < rank; ++i) {
-    int64_t da = i < rank - a.size() ? 1 : a[i - (rank - a.size())];
-    int64_t db = i < rank - b.size() ? 1 : b[i - (rank - b.size())];
-    if (da != db && da != 1 && db != 1)
-      return failure();
-    out[i] = da == 1 ? db : da;
-  }
-  return out;
-}
-
-/// Row-major strides of `shape` aligned to the last `rank` dimensions, with
-/// 0 for broadcast dimensions.
-static SmallVector<int64_t> broadcastStrides(ArrayRef<int64_t> shape,
-                                             ArrayRef<int64_t> out) {
-  SmallVector<int64_t> strides(out.size(), 0);
-  int64_t s = 1;
-  for (int64_t i = shape.size() - 1, o = out.size() - 1; i >= 0; --i, --o) {
-    strides[o] = shape[i] == 1 ? 0 : s;
-    s *= shape[i];
-  }
-  return strides;
 }
 
 /// Elementwise op on constant data with broadcasting.
@@ -355,7 +329,7 @@ private:
   FailureOr<Value> binary(BinaryKind kind, Value l, Value r) {
     auto ls = cast<RankedTensorType>(l.getType()).getShape();
     auto rs = cast<RankedTensorType>(r.getType()).getShape();
-    auto s = broadcast(ls, rs);
+    auto s = broadcastShapes(ls, rs);
     if (failed(s)) {
       err() << "operand shapes " << shapeStr(ls) << " and " << shapeStr(rs)
             << " do not broadcast";
@@ -790,7 +764,7 @@ LogicalResult Importer::importGemm() {
       return failure();
     cIn = *c;
     Shape cs = cIn->shape();
-    auto bc = broadcast(cs, {M, N});
+    auto bc = broadcastShapes(cs, {M, N});
     if (failed(bc) || *bc != Shape{M, N}) {
       err() << "C " << shapeStr(cs) << " does not broadcast to " << M << "x"
             << N;
@@ -922,7 +896,7 @@ LogicalResult Importer::importMatMul() {
   if (b2.size() == 1)
     b2.push_back(1);
   int64_t M = a2[a2.size() - 2], N = b2.back();
-  auto batch = broadcast(ArrayRef<int64_t>(a2).drop_back(2),
+  auto batch = broadcastShapes(ArrayRef<int64_t>(a2).drop_back(2),
                          ArrayRef<int64_t>(b2).drop_back(2));
   if (failed(batch)) {
     err() << "batch dimensions of " << shapeStr(as) << " and " << shapeStr(bs)
@@ -968,7 +942,7 @@ LogicalResult Importer::importBinary(BinaryKind kind) {
     return failure();
   Val &l = **lIn, &r = **rIn;
   Shape ls = l.shape(), rs = r.shape();
-  auto out = broadcast(ls, rs);
+  auto out = broadcastShapes(ls, rs);
   if (failed(out)) {
     err() << "operand shapes " << shapeStr(ls) << " and " << shapeStr(rs)
           << " do not broadcast";
@@ -1033,7 +1007,7 @@ LogicalResult Importer::importPRelu() {
     return failure();
   Shape xs(cast<RankedTensorType>(x->getType()).getShape());
   Shape ss = (*slopeIn)->shape();
-  auto bs = broadcast(xs, ss);
+  auto bs = broadcastShapes(xs, ss);
   if (failed(bs) || *bs != xs) {
     err() << "slope " << shapeStr(ss) << " does not broadcast to the input "
           << shapeStr(xs);

@@ -232,7 +232,11 @@ void LfQuantizePass::runOnOperation() {
       return WalkResult::advance();
     }
     if (auto act = dyn_cast<ActivationOp>(op)) {
-      Interval h = ra.hull(act.getInput());
+      // Arguments were replaced by their lf.quantize: look through it.
+      Value in = act.getInput();
+      if (auto q = in.getDefiningOp<QuantizeOp>())
+        in = q.getInput();
+      Interval h = ra.hull(in);
       act->setAttr("lf.range", b.getDenseF64ArrayAttr({h.lo, h.hi}));
     }
     res.setType(fixedTypeFor(res, ra.maxAbs(res)));

@@ -1,6 +1,7 @@
 //===- Ranges.cpp - interval analysis of float-level lf functions ---------===//
 
 #include "lfc/Ranges.h"
+#include "lf/ShapeUtils.h"
 
 #include "mlir/IR/BuiltinTypes.h"
 
@@ -18,28 +19,6 @@ int64_t mlir::lf::countInputElements(func::FuncOp f) {
 
 static ArrayRef<int64_t> shapeOf(Value v) {
   return cast<RankedTensorType>(v.getType()).getShape();
-}
-
-static SmallVector<int64_t> stridesOf(ArrayRef<int64_t> shape) {
-  SmallVector<int64_t> s(shape.size(), 1);
-  for (int i = static_cast<int>(shape.size()) - 2; i >= 0; --i)
-    s[i] = s[i + 1] * shape[i + 1];
-  return s;
-}
-
-/// Index into an operand of shape `in` for flat index `k` of the broadcast
-/// result shape `out`.
-static int64_t broadcastIndex(int64_t k, ArrayRef<int64_t> out,
-                              ArrayRef<int64_t> in) {
-  SmallVector<int64_t> os = stridesOf(out), is = stridesOf(in);
-  size_t off = out.size() - in.size();
-  int64_t idx = 0;
-  for (size_t d = 0; d < out.size(); ++d) {
-    int64_t coord = (k / os[d]) % out[d];
-    if (d >= off && in[d - off] != 1)
-      idx += coord * is[d - off];
-  }
-  return idx;
 }
 
 static Interval mulI(Interval a, Interval b) {

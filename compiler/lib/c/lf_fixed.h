@@ -192,14 +192,13 @@ static inline lf_s64 lf_lut_eval(const struct lf_lut *t, lf_s64 x)
 }
 
 /**
- * lf_fc_w32() - fully connected layer with 32-bit weights.
- * @x: m x k inputs; @w: n x k weights; @bias: n accumulator biases;
- * @shift: n right shifts from the accumulator to the output format;
- * @lo, @hi: output saturation bounds; @y: m x n outputs.
+ * lf_fc_w32_scalar() - fully connected layer with 32-bit weights, portable
+ * C (see lf_fc_w32() below, which dispatches to a SIMD variant when built).
  */
-static inline void lf_fc_w32(const lf_s32 *x, int m, int k, int n,
-			     const lf_s32 *w, const lf_s64 *bias,
-			     const lf_s8 *shift, lf_s64 lo, lf_s64 hi, lf_s32 *y)
+static inline void lf_fc_w32_scalar(const lf_s32 *x, int m, int k, int n,
+				    const lf_s32 *w, const lf_s64 *bias,
+				    const lf_s8 *shift, lf_s64 lo, lf_s64 hi,
+				    lf_s32 *y)
 {
 	int r, o, i;
 
@@ -218,11 +217,13 @@ static inline void lf_fc_w32(const lf_s32 *x, int m, int k, int n,
 }
 
 /**
- * lf_fc_w16() - fully connected layer with 16-bit weights (see lf_fc_w32()).
+ * lf_fc_w16_scalar() - fully connected layer with 16-bit weights (see
+ * lf_fc_w32()).
  */
-static inline void lf_fc_w16(const lf_s32 *x, int m, int k, int n,
-			     const lf_s16 *w, const lf_s64 *bias,
-			     const lf_s8 *shift, lf_s64 lo, lf_s64 hi, lf_s32 *y)
+static inline void lf_fc_w16_scalar(const lf_s32 *x, int m, int k, int n,
+				    const lf_s16 *w, const lf_s64 *bias,
+				    const lf_s8 *shift, lf_s64 lo, lf_s64 hi,
+				    lf_s32 *y)
 {
 	int r, o, i;
 
@@ -241,11 +242,13 @@ static inline void lf_fc_w16(const lf_s32 *x, int m, int k, int n,
 }
 
 /**
- * lf_fc_w8() - fully connected layer with 8-bit weights (see lf_fc_w32()).
+ * lf_fc_w8_scalar() - fully connected layer with 8-bit weights (see
+ * lf_fc_w32()).
  */
-static inline void lf_fc_w8(const lf_s32 *x, int m, int k, int n,
-			    const lf_s8 *w, const lf_s64 *bias,
-			    const lf_s8 *shift, lf_s64 lo, lf_s64 hi, lf_s32 *y)
+static inline void lf_fc_w8_scalar(const lf_s32 *x, int m, int k, int n,
+				   const lf_s8 *w, const lf_s64 *bias,
+				   const lf_s8 *shift, lf_s64 lo, lf_s64 hi,
+				   lf_s32 *y)
 {
 	int r, o, i;
 
@@ -263,27 +266,305 @@ static inline void lf_fc_w8(const lf_s32 *x, int m, int k, int n,
 	}
 }
 
+/*
+ * SIMD variants of the fully connected layers (x86-64 AVX2).
+ *
+ * They compute exactly the integers of the scalar helpers above: every
+ * product x[i] * w[o][i] is formed exactly in 64 bits (vpmuldq, signed
+ * 32 x 32 -> 64), and the accumulator is a sum of those products and the
+ * bias taken in another order.  Integer addition is associative and
+ * commutative (the quantizer proves that the 64-bit accumulator does not
+ * overflow; even if it did, two's-complement wrap-around is order
+ * independent), and the requantization is the same scalar lf_requant().
+ *
+ * Where they are built:
+ *  - kernel: only in a translation unit compiled with -mavx2 (the package's
+ *    NAME_avx2.o, see its Kbuild), which the module glue calls between
+ *    kernel_fpu_begin() and kernel_fpu_end() when the CPU has AVX2 and
+ *    irq_fpu_usable(); every other translation unit stays scalar.
+ *  - userspace (the twin, tests, benchmarks): functions with
+ *    __attribute__((target("avx2"))) chosen at run time with
+ *    __builtin_cpu_supports("avx2"), or unconditionally under -mavx2.
+ * Define LF_NO_SIMD to build the scalar code only.  No <immintrin.h> (it is
+ * not available to kernel code): GCC vector extensions and the x86
+ * builtins the intrinsics are made of (GCC >= 12 or clang, for
+ * __builtin_shufflevector).
+ */
+#if !defined(LF_NO_SIMD) && defined(__x86_64__) &&                    \
+	(defined(__clang__) || (defined(__GNUC__) && __GNUC__ >= 12)) &&   \
+	(defined(__AVX2__) || !defined(__KERNEL__))
+#define LF_SIMD_AVX2 1
+#endif
+
+#ifdef LF_SIMD_AVX2
+#ifdef __AVX2__
+#define LF_AVX2_FN static inline
+#define lf_avx2_usable() 1
+#else
+#define LF_AVX2_FN static inline __attribute__((target("avx2")))
+#define lf_avx2_usable() __builtin_cpu_supports("avx2")
+#endif
+
+typedef int lf_v8si __attribute__((vector_size(32)));
+typedef long long lf_v4di __attribute__((vector_size(32)));
+typedef unsigned long long lf_v4du __attribute__((vector_size(32)));
+/* Unaligned, aliasing views for loads. */
+typedef int lf_v8si_u __attribute__((vector_size(32), aligned(1), may_alias));
+typedef long long lf_v4di_u
+	__attribute__((vector_size(32), aligned(1), may_alias));
+typedef short lf_v8hi_u __attribute__((vector_size(16), aligned(1), may_alias));
+typedef short lf_v8hi __attribute__((vector_size(16)));
+typedef int lf_v4si __attribute__((vector_size(16)));
+typedef int lf_v4si_u __attribute__((vector_size(16), aligned(1), may_alias));
+typedef signed char lf_v4qi_u
+	__attribute__((vector_size(4), aligned(1), may_alias));
+
+/* x[0..7] * w[0..7] summed pairwise into four exact 64-bit lanes. */
+#define LF_AVX2_MAC8(acc, xv, wv)                                          \
+	do {                                                               \
+		lf_v8si xo_ = (lf_v8si)((lf_v4du)(xv) >> 32);              \
+		lf_v8si wo_ = (lf_v8si)((lf_v4du)(wv) >> 32);              \
+		(acc) += __builtin_ia32_pmuldq256((xv), (wv)) +            \
+			 __builtin_ia32_pmuldq256(xo_, wo_);               \
+	} while (0)
+
+/* Lanes [0, rem) set: a mask for vpmaskmovd (rem in 0..8). */
+#define LF_AVX2_TAIL_MASK(rem)                                             \
+	({                                                                 \
+		lf_v8si idx_ = { 0, 1, 2, 3, 4, 5, 6, 7 };                 \
+		lf_v8si r_ = { (rem), (rem), (rem), (rem),                 \
+			       (rem), (rem), (rem), (rem) };               \
+		(lf_v8si)(idx_ < r_);                                      \
+	})
+
+/*
+ * Weight loads: 8 consecutive weights of a row as 32-bit lanes, and the
+ * masked tail of a row (no access beyond the row's last weight).
+ */
+#define LF_AVX2_LOADW_w32(p) (*(const lf_v8si_u *)(p))
+#define LF_AVX2_LOADW_w16(p)                                               \
+	__builtin_convertvector(*(const lf_v8hi_u *)(p), lf_v8si)
+#define LF_AVX2_TAILW_w32(p, rem, mask)                                    \
+	__builtin_ia32_maskloadd256((const lf_v8si *)(p), (mask))
+#define LF_AVX2_TAILW_w16(p, rem, mask)                                    \
+	({                                                                 \
+		lf_v8hi t_ = { 0, 0, 0, 0, 0, 0, 0, 0 };                   \
+		int j_;                                                    \
+		for (j_ = 0; j_ < (rem); j_++)                             \
+			t_[j_] = (p)[j_];                                  \
+		__builtin_convertvector(t_, lf_v8si);                      \
+	})
+
+/*
+ * lf_requant() of four accumulators into y[0..3] when every shift is in
+ * 1..62 and no v + half overflows (the usual case); returns 0, leaving y
+ * alone, otherwise (the caller then uses the scalar lf_requant()).  The
+ * arithmetic right shift is ~(~t >> s) for negative t (AVX2 has no vpsravq).
+ */
+LF_AVX2_FN int lf_avx2_requant4(lf_v4di v, const lf_s8 *shift, lf_v4di lo,
+				lf_v4di hi, lf_s32 *y)
+{
+	const lf_v4di one = { 1, 1, 1, 1 }, zero = { 0, 0, 0, 0 };
+	const lf_v4di smax = { LF_S64_MAX, LF_S64_MAX, LF_S64_MAX, LF_S64_MAX };
+	const lf_v4di big = { 62, 62, 62, 62 };
+	lf_v4di s = __builtin_convertvector(*(const lf_v4qi_u *)shift, lf_v4di);
+	lf_v4di half = (lf_v4di)((lf_v4du)one << (lf_v4du)(s - one));
+	lf_v4di bad = (lf_v4di)(s <= zero) | (lf_v4di)(s > big) |
+		      (lf_v4di)(v > smax - half);
+	lf_v4di t, neg, r, m;
+	lf_v4si q;
+
+	if (!__builtin_ia32_ptestz256(bad, bad))
+		return 0;
+	t = v + half;
+	neg = (lf_v4di)(t < zero);
+	r = (lf_v4di)((lf_v4du)(t ^ neg) >> (lf_v4du)s) ^ neg;
+	m = (lf_v4di)(r < lo);
+	r = (r & ~m) | (lo & m);
+	m = (lf_v4di)(r > hi);
+	r = (r & ~m) | (hi & m);
+	q = __builtin_shufflevector((lf_v8si)r, (lf_v8si)r, 0, 2, 4, 6);
+	*(lf_v4si_u *)y = q;
+	return 1;
+}
+
+/*
+ * The body shared by the weight widths: blocks of four outputs, eight
+ * inputs at a time; the four accumulators are reduced together.
+ */
+#define LF_AVX2_FC_BODY(WT, TAG)                                                \
+	int r, o, i, j;                                                    \
+	int kk = k & ~7, rem = k & 7;                                      \
+	lf_v8si mask = LF_AVX2_TAIL_MASK(rem);                             \
+	lf_s64 s[4];                                                       \
+	lf_v4di lov = { lo, lo, lo, lo }, hiv = { hi, hi, hi, hi };        \
+                                                                           \
+	for (r = 0; r < m; r++) {                                          \
+		const lf_s32 *xr = x + (long)r * k;                        \
+		lf_v8si xt = __builtin_ia32_maskloadd256(                  \
+			(const lf_v8si *)(xr + kk), mask);                 \
+                                                                           \
+		for (o = 0; o + 4 <= n; o += 4) {                          \
+			const WT *w0 = w + (long)o * k;                    \
+			lf_v4di a0 = { 0, 0, 0, 0 }, a1 = a0, a2 = a0,     \
+				a3 = a0, t0, t1, sum;                      \
+                                                                           \
+			for (i = 0; i < kk; i += 8) {                      \
+				lf_v8si xv = *(const lf_v8si_u *)(xr + i); \
+                                                                           \
+				LF_AVX2_MAC8(a0, xv,                       \
+					     LF_AVX2_LOADW_##TAG(w0 + i));  \
+				LF_AVX2_MAC8(a1, xv,                       \
+					     LF_AVX2_LOADW_##TAG(w0 + k + i)); \
+				LF_AVX2_MAC8(a2, xv,                       \
+					     LF_AVX2_LOADW_##TAG(w0 + 2 * k + i)); \
+				LF_AVX2_MAC8(a3, xv,                       \
+					     LF_AVX2_LOADW_##TAG(w0 + 3 * k + i)); \
+			}                                                  \
+			if (rem) {                                         \
+				LF_AVX2_MAC8(a0, xt, LF_AVX2_TAILW_##TAG(   \
+					w0 + kk, rem, mask));              \
+				LF_AVX2_MAC8(a1, xt, LF_AVX2_TAILW_##TAG(   \
+					w0 + k + kk, rem, mask));          \
+				LF_AVX2_MAC8(a2, xt, LF_AVX2_TAILW_##TAG(   \
+					w0 + 2 * k + kk, rem, mask));      \
+				LF_AVX2_MAC8(a3, xt, LF_AVX2_TAILW_##TAG(   \
+					w0 + 3 * k + kk, rem, mask));      \
+			}                                                  \
+			/* [a0 a1 a2 a3] lane sums, plus the biases. */    \
+			t0 = __builtin_shufflevector(a0, a1, 0, 4, 2, 6) + \
+			     __builtin_shufflevector(a0, a1, 1, 5, 3, 7);  \
+			t1 = __builtin_shufflevector(a2, a3, 0, 4, 2, 6) + \
+			     __builtin_shufflevector(a2, a3, 1, 5, 3, 7);  \
+			sum = __builtin_shufflevector(t0, t1, 0, 1, 4, 5) + \
+			      __builtin_shufflevector(t0, t1, 2, 3, 6, 7) + \
+			      *(const lf_v4di_u *)(bias + o);              \
+			if (!lf_avx2_requant4(sum, shift + o, lov, hiv,    \
+					      y + r * n + o)) {            \
+				for (j = 0; j < 4; j++)                    \
+					s[j] = sum[j];                     \
+				for (j = 0; j < 4; j++)                    \
+					y[r * n + o + j] =                 \
+						(lf_s32)lf_requant(        \
+							s[j],              \
+							shift[o + j], lo,  \
+							hi);               \
+			}                                                  \
+		}                                                          \
+		for (o = n & ~3; o < n; o++) {                             \
+			const WT *wo = w + (long)o * k;                    \
+			lf_v4di a = { 0, 0, 0, 0 };                        \
+                                                                           \
+			for (i = 0; i < kk; i += 8)                        \
+				LF_AVX2_MAC8(a,                            \
+					     *(const lf_v8si_u *)(xr + i), \
+					     LF_AVX2_LOADW_##TAG(wo + i));  \
+			if (rem)                                           \
+				LF_AVX2_MAC8(a, xt, LF_AVX2_TAILW_##TAG(    \
+					wo + kk, rem, mask));              \
+			y[r * n + o] = (lf_s32)lf_requant(                 \
+				bias[o] + a[0] + a[1] + a[2] + a[3],       \
+				shift[o], lo, hi);                         \
+		}                                                          \
+	}
+
+/**
+ * lf_fc_w32_avx2() - lf_fc_w32_scalar() with AVX2 (same integers).
+ */
+LF_AVX2_FN void lf_fc_w32_avx2(const lf_s32 *x, int m, int k, int n,
+			       const lf_s32 *w, const lf_s64 *bias,
+			       const lf_s8 *shift, lf_s64 lo, lf_s64 hi,
+			       lf_s32 *y)
+{
+	LF_AVX2_FC_BODY(lf_s32, w32)
+}
+
+/**
+ * lf_fc_w16_avx2() - lf_fc_w16_scalar() with AVX2 (same integers).
+ */
+LF_AVX2_FN void lf_fc_w16_avx2(const lf_s32 *x, int m, int k, int n,
+			       const lf_s16 *w, const lf_s64 *bias,
+			       const lf_s8 *shift, lf_s64 lo, lf_s64 hi,
+			       lf_s32 *y)
+{
+	LF_AVX2_FC_BODY(lf_s16, w16)
+}
+#endif /* LF_SIMD_AVX2 */
+
+/**
+ * lf_fc_w32() - fully connected layer with 32-bit weights.
+ * @x: m x k inputs; @w: n x k weights; @bias: n accumulator biases;
+ * @shift: n right shifts from the accumulator to the output format;
+ * @lo, @hi: output saturation bounds; @y: m x n outputs.
+ * The AVX2 variant when built and usable, else the scalar one.
+ */
+static inline void lf_fc_w32(const lf_s32 *x, int m, int k, int n,
+			     const lf_s32 *w, const lf_s64 *bias,
+			     const lf_s8 *shift, lf_s64 lo, lf_s64 hi, lf_s32 *y)
+{
+#ifdef LF_SIMD_AVX2
+	if (lf_avx2_usable()) {
+		lf_fc_w32_avx2(x, m, k, n, w, bias, shift, lo, hi, y);
+		return;
+	}
+#endif
+	lf_fc_w32_scalar(x, m, k, n, w, bias, shift, lo, hi, y);
+}
+
+/**
+ * lf_fc_w16() - fully connected layer with 16-bit weights (see lf_fc_w32()).
+ */
+static inline void lf_fc_w16(const lf_s32 *x, int m, int k, int n,
+			     const lf_s16 *w, const lf_s64 *bias,
+			     const lf_s8 *shift, lf_s64 lo, lf_s64 hi, lf_s32 *y)
+{
+#ifdef LF_SIMD_AVX2
+	if (lf_avx2_usable()) {
+		lf_fc_w16_avx2(x, m, k, n, w, bias, shift, lo, hi, y);
+		return;
+	}
+#endif
+	lf_fc_w16_scalar(x, m, k, n, w, bias, shift, lo, hi, y);
+}
+
+/**
+ * lf_fc_w8() - fully connected layer with 8-bit weights (see lf_fc_w32()).
+ */
+static inline void lf_fc_w8(const lf_s32 *x, int m, int k, int n,
+			    const lf_s8 *w, const lf_s64 *bias,
+			    const lf_s8 *shift, lf_s64 lo, lf_s64 hi, lf_s32 *y)
+{
+	lf_fc_w8_scalar(x, m, k, n, w, bias, shift, lo, hi, y);
+}
+
 /**
  * lf_matmul() - batched product of two run-time matrices: @a is
  * batch x m x k, @b batch x k x n, @y batch x m x n; products are summed
  * at frac(a) + frac(b) and moved by @shift into the output format.
+ *
+ * Both operands are full 32-bit values, so a product can reach 2^62 and a
+ * sum of k of them would overflow 64 bits: each product is first shifted
+ * right by ceil(log2(k)) bits (floor), which bounds the sum by 2^62.
  */
 static inline void lf_matmul(const lf_s32 *a, const lf_s32 *b, int batch,
 			     int m, int k, int n, int shift, lf_s64 lo,
 			     lf_s64 hi, lf_s32 *y)
 {
-	int p, r, c, i;
+	int p, r, c, i, pre = 0;
 
+	while ((1 << pre) < k)
+		pre++;
 	for (p = 0; p < batch; p++)
 		for (r = 0; r < m; r++)
 			for (c = 0; c < n; c++) {
 				lf_s64 acc = 0;
 
 				for (i = 0; i < k; i++)
-					acc += (lf_s64)a[(p * m + r) * k + i] *
-					       b[(p * k + i) * n + c];
+					acc += ((lf_s64)a[(p * m + r) * k + i] *
+						b[(p * k + i) * n + c]) >> pre;
 				y[(p * m + r) * n + c] =
-					(lf_s32)lf_requant(acc, shift, lo, hi);
+					(lf_s32)lf_requant(acc, shift - pre,
+							   lo, hi);
 			}
 }
 

@@ -1,6 +1,7 @@
 //===- LfDialect.cpp - LiteFlow fixed-point dialect -----------------------===//
 
 #include "lf/LfDialect.h"
+#include "lf/ShapeUtils.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/DialectImplementation.h"
@@ -72,6 +73,14 @@ bool mlir::lf::isFloatLevel(Type t) { return getElementTypeOrSelf(t).isF32(); }
 // Helpers
 //===----------------------------------------------------------------------===//
 
+/// The input and result of an elementwise unary op have one shape.
+static LogicalResult verifySameShape(Operation *op, Value input, Value result) {
+  if (cast<ShapedType>(input.getType()).getShape() !=
+      cast<ShapedType>(result.getType()).getShape())
+    return op->emitOpError() << "input and result shapes differ";
+  return success();
+}
+
 /// All of `types` must be at one level (all f32 or all fixed).
 static LogicalResult verifySameLevel(Operation *op, TypeRange types) {
   bool first = isFloatLevel(types.front());
@@ -85,21 +94,6 @@ static LogicalResult verifySameLevel(Operation *op, TypeRange types) {
 
 static int64_t numElements(Type t) {
   return cast<RankedTensorType>(t).getNumElements();
-}
-
-/// Numpy-style broadcast of two static shapes; fails on a mismatch.
-static FailureOr<SmallVector<int64_t>> broadcastShapes(ArrayRef<int64_t> a,
-                                                       ArrayRef<int64_t> b) {
-  size_t rank = std::max(a.size(), b.size());
-  SmallVector<int64_t> out(rank);
-  for (size_t i = 0; i < rank; ++i) {
-    int64_t da = i < rank - a.size() ? 1 : a[i - (rank - a.size())];
-    int64_t db = i < rank - b.size() ? 1 : b[i - (rank - b.size())];
-    if (da != db && da != 1 && db != 1)
-      return failure();
-    out[i] = da == 1 ? db : da;
-  }
-  return out;
 }
 
 static LogicalResult verifyStatic(Operation *op) {
@@ -143,16 +137,14 @@ OpFoldResult ConstantOp::fold(FoldAdaptor) { return getValueAttr(); }
 //===----------------------------------------------------------------------===//
 
 LogicalResult QuantizeOp::verify() {
-  if (cast<ShapedType>(getInput().getType()).getShape() !=
-      cast<ShapedType>(getType()).getShape())
-    return emitOpError() << "input and result shapes differ";
+  if (failed(verifySameShape(*this, getInput(), getResult())))
+    return failure();
   return verifyStatic(*this);
 }
 
 LogicalResult DequantizeOp::verify() {
-  if (cast<ShapedType>(getInput().getType()).getShape() !=
-      cast<ShapedType>(getType()).getShape())
-    return emitOpError() << "input and result shapes differ";
+  if (failed(verifySameShape(*this, getInput(), getResult())))
+    return failure();
   return verifyStatic(*this);
 }
 
@@ -347,9 +339,8 @@ LogicalResult ClampOp::verify() {
   if (failed(verifyStatic(*this)) ||
       failed(verifySameLevel(*this, {getInput().getType(), getType()})))
     return failure();
-  if (cast<ShapedType>(getInput().getType()).getShape() !=
-      cast<ShapedType>(getType()).getShape())
-    return emitOpError() << "input and result shapes differ";
+  if (failed(verifySameShape(*this, getInput(), getResult())))
+    return failure();
   if (getMin().convertToDouble() > getMax().convertToDouble())
     return emitOpError() << "min " << getMin().convertToDouble()
                          << " exceeds max " << getMax().convertToDouble();
@@ -374,9 +365,8 @@ LogicalResult ActivationOp::verify() {
   if (failed(verifyStatic(*this)) ||
       failed(verifySameLevel(*this, {getInput().getType(), getType()})))
     return failure();
-  if (cast<ShapedType>(getInput().getType()).getShape() !=
-      cast<ShapedType>(getType()).getShape())
-    return emitOpError() << "input and result shapes differ";
+  if (failed(verifySameShape(*this, getInput(), getResult())))
+    return failure();
   double a = getAlpha().convertToDouble();
   if ((getKind() == ActivationKind::elu || getKind() == ActivationKind::selu) &&
       a < 0)
@@ -418,9 +408,8 @@ double ActivationOp::evaluate(double x) {
 LogicalResult LutOp::verify() {
   if (failed(verifyStatic(*this)))
     return failure();
-  if (cast<ShapedType>(getInput().getType()).getShape() !=
-      cast<ShapedType>(getType()).getShape())
-    return emitOpError() << "input and result shapes differ";
+  if (failed(verifySameShape(*this, getInput(), getResult())))
+    return failure();
   size_t n = getTable().size();
   if (n < 2 || n > 65536)
     return emitOpError() << "table must have 2 to 65536 entries, got " << n;

@@ -1,0 +1,260 @@
+#!/usr/bin/env python3
+"""Compiler and snapshot benchmark on the Aurora model (30 -> 32 -> 16 -> 1, tanh).
+
+Prints figures and ratios; never fails on a timing.  It fails only when
+something breaks, or when the SIMD and scalar builds of a snapshot disagree
+on an integer (bit-exactness is correctness, not speed).
+
+  1. exports aurora.onnx with test/models/gen_models.py (PyTorch outputs of
+     --samples inputs as the accuracy reference),
+  2. times `lfc aurora.onnx compile` (median of --runs processes, wall clock),
+  3. builds the snapshot's C (--bits 32 and 16) with snap_driver.c three
+     ways: scalar (-DLF_NO_SIMD), run-time dispatch (what the twin builds:
+     AVX2 via __builtin_cpu_supports), -mavx2 (what the kernel's NAME_avx2.o
+     is); counts instructions per query with callgrind ((I(Q) - I(0)) / Q),
+     times ns per query, and checks that the three give identical outputs,
+  4. times LibTorch's batch-1 forward of the same MLP (lf-bench-torch, C++
+     API, 1 thread; python3-torch if the C++ binary is not given),
+  5. accuracy: max |snapshot - PyTorch| over the samples, against the range
+     of PyTorch's outputs.
+
+Usage: bench_compiler.py --lfc LFC --work DIR [--torch-bench BIN] [--cc CC]
+"""
+import argparse
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SRC = os.path.dirname(os.path.dirname(HERE))
+GEN_MODELS = os.path.join(SRC, "test", "models", "gen_models.py")
+CDIR = os.path.join(SRC, "compiler", "lib", "c")
+PY = "/usr/bin/python3"  # Debian's python3 with python3-torch / python3-onnx
+
+TARGET_COMPILE_MS = 200.0
+TARGET_INSNS = 3000.0
+TARGET_RATIO = 50.0
+TARGET_ACC = 1e-3
+
+
+def run(cmd, **kw):
+    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       text=True, **kw)
+    if r.returncode != 0:
+        sys.exit("bench: `%s` failed (%d):\n%s%s" % (" ".join(cmd),
+                                                    r.returncode, r.stdout,
+                                                    r.stderr))
+    return r
+
+
+def read_rows(path):
+    rows = []
+    with open(path) as f:
+        for line in f:
+            if line.startswith("#") or not line.strip():
+                continue
+            rows.append([float(v) for v in line.split(",")])
+    return rows
+
+
+def export(work, samples):
+    models = os.path.join(work, "models")
+    onnx = os.path.join(models, "aurora.onnx")
+    run([PY, GEN_MODELS, models, "--only", "aurora", "--samples",
+         str(samples)])
+    return (onnx, os.path.join(models, "aurora.inputs.csv"),
+            os.path.join(models, "aurora.outputs.csv"))
+
+
+def time_compile(lfc, onnx, inputs, work, runs):
+    wall, internal = [], []
+    out = os.path.join(work, "compile-timing")
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        r = run([lfc, onnx, "compile", "-o", out, "--calibrate", inputs])
+        wall.append((time.perf_counter() - t0) * 1e3)
+        m = re.search(r"in ([0-9.]+) ms", r.stderr)
+        if m:
+            internal.append(float(m.group(1)))
+    return (statistics.median(wall),
+            statistics.median(internal) if internal else float("nan"))
+
+
+VARIANTS = [("scalar", ["-DLF_NO_SIMD"]),
+            ("simd", []),          # run-time dispatch, as the twin
+            ("avx2", ["-mavx2"])]  # as the kernel's NAME_avx2.o
+
+
+def build_drivers(cc, pkg, name, width):
+    up = name.upper()
+    defs = ['-DLF_SNAP_HEADER="%s.h"' % name, "-DLF_INFER=lf_%s_infer" % name,
+            "-DLF_PARAMS=lf_%s_params" % name,
+            "-DLF_IN_FRAC=lf_%s_in_frac" % name,
+            "-DLF_OUT_FRAC=lf_%s_out_frac" % name,
+            "-DLF_N_IN=LF_%s_N_IN" % up, "-DLF_N_OUT=LF_%s_N_OUT" % up,
+            "-DLF_IN_WIDTH=%d" % width]
+    exes = {}
+    for var, flags in VARIANTS:
+        exe = os.path.join(pkg, "drv_" + var)
+        # Same base flags as the twin (Twin.cpp): -std=gnu11 -O2.
+        run([cc, "-std=gnu11", "-O2", "-Wall", "-Werror", "-I", pkg, "-I",
+             CDIR] + flags + defs +
+            [os.path.join(HERE, "snap_driver.c"),
+             os.path.join(pkg, name + ".c"), "-o", exe, "-lm"])
+        exes[var] = exe
+    return exes
+
+
+def callgrind_insns(exe, inputs, q):
+    def collected(n):
+        r = run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
+                 exe, "count", str(n), inputs])
+        m = re.search(r"Collected\s*:\s*([0-9]+)", r.stderr)
+        if not m:
+            sys.exit("bench: no callgrind total in:\n" + r.stderr)
+        return int(m.group(1))
+    return (collected(q) - collected(0)) / q
+
+
+def torch_time(torch_bench, onnx, work, n):
+    weights = os.path.join(work, "aurora.weights.txt")
+    run([PY, os.path.join(HERE, "onnx_weights.py"), onnx, weights])
+    if torch_bench:
+        us = float(run([torch_bench, weights, "time", str(n)]).stdout)
+        return us, "LibTorch 1.13 C++ API (torch::nn::Linear + torch::tanh), 1 thread"
+    code = r"""
+import sys, time, statistics, torch
+torch.set_num_threads(1)
+lines = [l.split() for l in open(sys.argv[1])]
+mods, i = [], 0
+while i < len(lines):
+    k = lines[i][0]
+    if k == "linear":
+        o, n = int(lines[i][1]), int(lines[i][2])
+        lin = torch.nn.Linear(n, o)
+        with torch.no_grad():
+            lin.weight.copy_(torch.tensor([float(v) for v in lines[i + 1]]).view(o, n))
+            lin.bias.copy_(torch.tensor([float(v) for v in lines[i + 2]]))
+        mods.append(lin); i += 3
+    else:
+        mods.append(torch.nn.Tanh() if k == "tanh" else torch.nn.ReLU()); i += 1
+net = torch.nn.Sequential(*mods).eval()
+x = torch.randn(1, mods[0].in_features)
+n = int(sys.argv[2]); ts = []
+with torch.inference_mode():
+    for _ in range(n // 4): net(x)
+    for _ in range(7):
+        t0 = time.perf_counter()
+        for _ in range(n): net(x)
+        ts.append((time.perf_counter() - t0) / n * 1e6)
+print(statistics.median(ts))
+"""
+    us = float(run([PY, "-c", code, weights, str(n)]).stdout)
+    return us, "python3-torch 1.13 (torch.nn.Sequential), 1 thread"
+
+
+def accuracy(exe, inputs, ref_rows):
+    out = run([exe, "eval", inputs]).stdout
+    got = [[float(v) for v in l.split(",")] for l in out.splitlines()]
+    err = max(abs(a - b) for g, r in zip(got, ref_rows) for a, b in zip(g, r))
+    flat = [v for r in ref_rows for v in r]
+    rng = max(flat) - min(flat)
+    return err, rng, out
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--lfc", required=True)
+    ap.add_argument("--work", required=True)
+    ap.add_argument("--torch-bench", default="")
+    ap.add_argument("--cc", default="cc")
+    ap.add_argument("--runs", type=int, default=11)
+    ap.add_argument("--samples", type=int, default=1000)
+    ap.add_argument("--queries", type=int, default=2000,
+                    help="queries per callgrind run")
+    ap.add_argument("--time-queries", type=int, default=200000)
+    ap.add_argument("--torch-iters", type=int, default=20000)
+    args = ap.parse_args()
+
+    if os.path.isdir(args.work):
+        shutil.rmtree(args.work)
+    os.makedirs(args.work)
+    have_vg = shutil.which("valgrind") is not None
+    onnx, inputs, outputs = export(args.work, args.samples)
+    ref = read_rows(outputs)
+
+    compile_ms, compile_internal_ms = time_compile(args.lfc, onnx, inputs,
+                                                   args.work, args.runs)
+    res = {"compile_ms": compile_ms, "compile_internal_ms": compile_internal_ms}
+    for bits in (32, 16):
+        pkg = os.path.join(args.work, "aurora%d" % bits)
+        run([args.lfc, onnx, "compile", "-o", pkg, "--bits", str(bits),
+             "--calibrate", inputs])
+        info = json.load(open(os.path.join(pkg, "aurora.json")))
+        width = info["inputs"][0]["width"]
+        exes = build_drivers(args.cc, pkg, "aurora", width)
+        outs = {}
+        for var, _ in VARIANTS:
+            r = {}
+            r["err"], r["range"], outs[var] = accuracy(exes[var], inputs, ref)
+            r["insns"] = (callgrind_insns(exes[var], inputs, args.queries)
+                          if have_vg else float("nan"))
+            r["ns"] = float(run([exes[var], "time", str(args.time_queries),
+                                 inputs]).stdout)
+            res["%d/%s" % (bits, var)] = r
+        if not (outs["scalar"] == outs["simd"] == outs["avx2"]):
+            sys.exit("bench: %d-bit SIMD and scalar snapshot outputs differ"
+                     % bits)
+        res["%d/macs" % bits] = info["macs"]
+    torch_us, torch_what = torch_time(args.torch_bench, onnx, args.work,
+                                      args.torch_iters)
+    res["torch_us"] = torch_us
+
+    def ok(b):
+        return "ok" if b else "MISS"
+
+    print()
+    print("Aurora 30-32-16-1 tanh: lfc + snapshot benchmark "
+          "(medians; %d samples; %s)" % (args.samples, os.uname().nodename))
+    print("  lfc aurora.onnx compile (process wall, median of %d): %8.1f ms"
+          "  [target <= %.0f: %s]  (lfc's own timer: %.1f ms)"
+          % (args.runs, compile_ms, TARGET_COMPILE_MS,
+             ok(compile_ms <= TARGET_COMPILE_MS), compile_internal_ms))
+    print("  LibTorch batch-1 forward: %.2f us  (%s)" % (torch_us, torch_what))
+    print()
+    hdr = ("bits", "build", "insns/query", "ns/query", "vs LibTorch",
+           "max|err|", "err/range")
+    print("  %-4s %-7s %12s %9s %12s %10s %10s" % hdr)
+    for bits in (32, 16):
+        for var, _ in VARIANTS:
+            r = res["%d/%s" % (bits, var)]
+            print("  %-4d %-7s %12.0f %9.1f %11.1fx %10.2e %10.2e"
+                  % (bits, var, r["insns"], r["ns"], torch_us * 1e3 / r["ns"],
+                     r["err"], r["err"] / r["range"]))
+    print()
+    s32 = res["32/simd"]
+    print("  targets (32-bit, SIMD build as the twin runs it):")
+    print("    instructions/query %.0f <= %.0f: %s" % (
+        s32["insns"], TARGET_INSNS, ok(s32["insns"] <= TARGET_INSNS)))
+    print("    speed-up vs LibTorch %.1fx >= %.0fx: %s" % (
+        torch_us * 1e3 / s32["ns"], TARGET_RATIO,
+        ok(torch_us * 1e3 / s32["ns"] >= TARGET_RATIO)))
+    for bits in (32, 16):
+        r = res["%d/simd" % bits]
+        print("    accuracy %d-bit: max|err| / output range %.2e <= %.0e: %s"
+              % (bits, r["err"] / r["range"], TARGET_ACC,
+                 ok(r["err"] / r["range"] <= TARGET_ACC)))
+    print("  scalar, dispatch-SIMD and -mavx2 builds: identical outputs on "
+          "all samples (32 and 16 bits)")
+    with open(os.path.join(args.work, "results.json"), "w") as f:
+        json.dump(res, f, indent=2)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,21 @@
+//===- Daemon.h - the lf-runtime daemon and status command ------*- C++ -*-===//
+#ifndef LFRT_DAEMON_H
+#define LFRT_DAEMON_H
+
+#include "lfrt/Config.h"
+
+#include <string>
+
+namespace lfrt {
+
+/// Runs until SIGINT/SIGTERM (or cfg.maxRuntimeS). Returns the exit code;
+/// user errors are one line "lf-runtime: ..." on stderr.
+int runDaemon(const DaemonConfig &cfg);
+/// Prints the state directory's status.json (table or raw JSON).
+int runStatus(const std::string &stateDir, bool json);
+/// Compiles the model's ONNX as snapshot NAME_vVERSION into `dir`.
+int compileSnapshot(const ModelConfig &m, unsigned version, const std::string &dir);
+
+} // namespace lfrt
+
+#endif

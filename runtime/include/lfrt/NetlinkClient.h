@@ -1,0 +1,86 @@
+//===- NetlinkClient.h - lf_core's generic netlink API (libnl) --*- C++ -*-===//
+#ifndef LFRT_NETLINKCLIENT_H
+#define LFRT_NETLINKCLIENT_H
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+struct nl_sock;
+struct nl_msg;
+
+namespace lfrt {
+
+struct KernelSnapshot {
+  uint32_t version = 0, gen = 0, paramsSize = 0, flows = 0;
+  uint8_t state = 2;  ///< enum lf_slot
+  std::string module;
+};
+
+struct KernelModel {
+  std::string name;
+  uint32_t id = 0, nIn = 0, nOut = 0;
+  uint64_t archHash = 0;
+  std::vector<int8_t> inFrac, outFrac;
+  bool hasActive = false, hasStandby = false;
+  uint32_t activeVersion = 0, standbyVersion = 0;
+  std::vector<KernelSnapshot> snapshots;
+  uint64_t queries = 0, samples = 0, drops = 0, pushes = 0, switches = 0;
+  const KernelSnapshot *find(uint32_t version) const;
+};
+
+/// Request socket. Every failure is one line in `err`.
+class NlClient {
+public:
+  NlClient() = default;
+  ~NlClient();
+  NlClient(const NlClient &) = delete;
+  NlClient &operator=(const NlClient &) = delete;
+  /// Resolves the family: "generic netlink family 'liteflow' not found: is
+  /// lf_core loaded?" when absent.
+  bool connect(std::string &err);
+  /// ENOENT: *found = false and true.
+  bool getModel(const std::string &name, KernelModel &m, bool &found,
+                std::string &err);
+  bool activate(const std::string &name, int64_t version, std::string &err);
+  bool push(const std::string &name, const std::vector<uint8_t> &params,
+            uint64_t archHash, int64_t version, uint32_t &gen,
+            std::string &err);
+  /// Runs `k` samples (k * nIn values) on the active snapshot (or version).
+  bool eval(const std::string &name, const std::vector<int32_t> &in,
+            int64_t version, std::vector<int32_t> &out, std::string &err);
+  bool setConfig(uint32_t batchSize, uint32_t flushMs, std::string &err);
+  int family() const { return family_; }
+
+private:
+  bool request(void *msg, int (*parse)(void *, void *), void *arg,
+               const char *what, std::string &err);
+  nl_sock *sk_ = nullptr;
+  int family_ = -1;
+};
+
+/// The "samples" multicast group.
+class NlSampleListener {
+public:
+  using Handler = std::function<void(const std::string &model, uint64_t seq,
+                                     uint64_t drops, uint32_t count,
+                                     const void *blob, size_t len)>;
+  ~NlSampleListener();
+  bool join(std::string &err);
+  int fd() const;
+  /// Reads everything pending (non-blocking); returns false on a fatal
+  /// error. Socket overruns (ENOBUFS) are counted, not fatal.
+  bool poll(const Handler &h, std::string &err);
+  uint64_t overruns() const { return overruns_; }
+
+private:
+  nl_sock *sk_ = nullptr;
+  uint64_t overruns_ = 0;
+  Handler h_;
+  static int onMsg(::nl_msg *msg, void *arg);
+};
+
+} // namespace lfrt
+
+#endif

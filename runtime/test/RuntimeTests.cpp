@@ -1,0 +1,596 @@
+//===- RuntimeTests.cpp - host unit tests of lf-runtime --------------------===//
+
+#include "lfrt/Config.h"
+#include "lfrt/ModelCompiler.h"
+#include "lfrt/OnnxWrite.h"
+#include "lfrt/Policy.h"
+#include "lfrt/Samples.h"
+#include "lfrt/Trainer.h"
+
+#include "uapi/liteflow.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <random>
+#include <sys/stat.h>
+#include <unistd.h>
+
+using namespace lfrt;
+
+namespace {
+
+std::string tmpDir() {
+  static std::string d;
+  if (d.empty()) {
+    char t[] = "/tmp/lfrt-test-XXXXXX";
+    d = mkdtemp(t);
+  }
+  return d;
+}
+
+std::string genOnnx(const std::string &kind, int seed = 0) {
+  std::string out = tmpDir() + "/" + kind + "-" + std::to_string(seed) + ".onnx";
+  struct stat st;
+  if (stat(out.c_str(), &st) == 0)
+    return out;
+  std::string cmd = std::string(LFRT_PYTHON) + " " + LFRT_GEN_ONNX + " " + kind +
+                    " " + out + " " + std::to_string(seed) + " >/dev/null 2>&1";
+  if (std::system(cmd.c_str()) != 0)
+    return "";
+  return out;
+}
+
+std::vector<double> randomInput(std::mt19937 &rng, size_t n, double lo = -2,
+                                double hi = 2) {
+  std::uniform_real_distribution<double> d(lo, hi);
+  std::vector<double> x(n);
+  for (double &v : x)
+    v = d(rng);
+  return x;
+}
+
+} // namespace
+
+// ---------------------------------------------------------------------------
+// LibTorch module from the float-level lf IR == evaluateFloat
+
+class TorchEquivalence : public ::testing::TestWithParam<const char *> {};
+
+TEST_P(TorchEquivalence, MatchesEvaluateFloat) {
+  std::string path = genOnnx(GetParam());
+  ASSERT_FALSE(path.empty()) << "python3 + torch.onnx could not export";
+  std::string err;
+  auto mc = ModelCompiler::load(path, "", err);
+  ASSERT_TRUE(mc) << err;
+  TorchNet net(mc->net());
+  std::mt19937 rng(7);
+  double worst = 0;
+  for (int i = 0; i < 100; ++i) {
+    auto x = randomInput(rng, mc->net().nIn);
+    std::vector<double> ref;
+    ASSERT_TRUE(mc->evalFloat(x, ref, err)) << err;
+    auto got = forwardOne(net, x);
+    ASSERT_EQ(got.size(), ref.size());
+    for (size_t j = 0; j < ref.size(); ++j)
+      worst = std::max(worst, std::fabs(got[j] - ref[j]) / (1 + std::fabs(ref[j])));
+  }
+  EXPECT_LT(worst, 1e-5) << "torch (f32) vs evaluateFloat (f64)";
+}
+
+INSTANTIATE_TEST_SUITE_P(Models, TorchEquivalence,
+                         ::testing::Values("mlp", "mlp3", "softmax", "mix"));
+
+TEST(TorchEquivalence, MatchesLfcRunFloat) {
+  const char *lfc = std::getenv("LFC");
+  std::string bin = lfc ? lfc : LFRT_LFC;
+  if (access(bin.c_str(), X_OK) != 0)
+    GTEST_SKIP() << "lfc not built at " << bin;
+  std::string path = genOnnx("mix");
+  std::string err;
+  auto mc = ModelCompiler::load(path, "", err);
+  ASSERT_TRUE(mc) << err;
+  TorchNet net(mc->net());
+  std::mt19937 rng(3);
+  std::string csv = tmpDir() + "/in.csv", outp = tmpDir() + "/out.csv";
+  std::vector<std::vector<double>> xs;
+  {
+    std::ofstream f(csv);
+    for (int i = 0; i < 20; ++i) {
+      xs.push_back(randomInput(rng, mc->net().nIn));
+      for (size_t j = 0; j < xs.back().size(); ++j)
+        f << (j ? "," : "") << xs.back()[j];
+      f << "\n";
+    }
+  }
+  std::string cmd = bin + " " + path + " run --float --input " + csv + " > " +
+                    outp + " 2>/dev/null";
+  if (std::system(cmd.c_str()) != 0)
+    GTEST_SKIP() << "lfc run --float failed (lfc under construction?)";
+  std::ifstream f(outp);
+  std::string line;
+  size_t row = 0;
+  while (std::getline(f, line) && row < xs.size()) {
+    std::vector<double> ref;
+    char *p = line.data();
+    while (*p) {
+      ref.push_back(std::strtod(p, &p));
+      if (*p == ',')
+        ++p;
+      else
+        break;
+    }
+    auto got = forwardOne(net, xs[row]);
+    ASSERT_EQ(got.size(), ref.size());
+    for (size_t j = 0; j < ref.size(); ++j)
+      EXPECT_NEAR(got[j], ref[j], 1e-5 * (1 + std::fabs(ref[j])));
+    ++row;
+  }
+  EXPECT_EQ(row, xs.size());
+}
+
+// ---------------------------------------------------------------------------
+// Weights back into the lf IR and into ONNX
+
+TEST(WriteBack, TunedWeightsRoundTripThroughOnnx) {
+  std::string path = genOnnx("mix");
+  std::string err;
+  auto mc = ModelCompiler::load(path, "", err);
+  ASSERT_TRUE(mc) << err;
+  TorchNet net(mc->net());
+  {
+    torch::NoGradGuard ng;
+    for (auto &p : net->parameters())
+      p.add_(torch::randn_like(p) * 0.2);
+  }
+  auto params = net->exportParams();
+  ASSERT_TRUE(mc->setWeights(params, err)) << err;
+  std::string out = tmpDir() + "/tuned.onnx";
+  ASSERT_TRUE(writeOnnx(mc->net(), out, err)) << err;
+  auto mc2 = ModelCompiler::load(out, "", err);
+  ASSERT_TRUE(mc2) << err;
+  std::mt19937 rng(11);
+  for (int i = 0; i < 30; ++i) {
+    auto x = randomInput(rng, mc->net().nIn);
+    std::vector<double> a, b;
+    ASSERT_TRUE(mc->evalFloat(x, a, err)) << err;   // IR with tuned weights
+    ASSERT_TRUE(mc2->evalFloat(x, b, err)) << err;  // re-imported ONNX
+    auto t = forwardOne(net, x);                    // torch
+    for (size_t j = 0; j < a.size(); ++j) {
+      EXPECT_NEAR(a[j], b[j], 1e-9 * (1 + std::fabs(a[j])));
+      EXPECT_NEAR(a[j], t[j], 1e-5 * (1 + std::fabs(a[j])));
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Compilation in process and the twin
+
+TEST(Compile, PackageAndTwinFollowTheFloatModel) {
+  std::string path = genOnnx("mlp");
+  std::string err;
+  auto mc = ModelCompiler::load(path, "", err);
+  ASSERT_TRUE(mc) << err;
+  CompileOptions co;
+  co.inputRanges = {{-2, 2}};
+  CompiledSnapshot s1, s2;
+  ASSERT_TRUE(mc->compile(co, "rt_mlp", 1, tmpDir() + "/pkg1", "", s1, err)) << err;
+  EXPECT_EQ(s1.name, "rt_mlp_v1");
+  EXPECT_EQ(s1.moduleName, "lf_snap_rt_mlp_v1");
+  EXPECT_FALSE(s1.params.empty());
+  struct stat st;
+  EXPECT_EQ(stat((tmpDir() + "/pkg1/Kbuild").c_str(), &st), 0);
+  auto twin = mc->buildTwin(s1, err);
+  ASSERT_TRUE(twin) << err;
+  std::mt19937 rng(5);
+  for (int i = 0; i < 50; ++i) {
+    auto x = randomInput(rng, 2);
+    std::vector<double> ref;
+    ASSERT_TRUE(mc->evalFloat(x, ref, err));
+    auto got = twin->runReal(nullptr, x);
+    ASSERT_EQ(got.size(), 1u);
+    EXPECT_NEAR(got[0], ref[0], 1e-3);
+    // the compiled blob passed explicitly gives the same integers
+    EXPECT_EQ(twin->runReal(s1.params.data(), x), got);
+  }
+  // Small weight change: same architecture, a new params blob of the same
+  // size that the old twin runs like the new compile does.
+  auto p = mc->net().params;
+  for (auto &q : p)
+    for (float &v : q.values)
+      v *= 1.01f;
+  ASSERT_TRUE(mc->setWeights(p, err)) << err;
+  ASSERT_TRUE(mc->compile(co, "rt_mlp", 2, tmpDir() + "/pkg2", "", s2, err)) << err;
+  EXPECT_EQ(s2.archHash, s1.archHash) << s1.archString << "\n" << s2.archString;
+  EXPECT_EQ(s2.params.size(), s1.params.size());
+  EXPECT_NE(s2.params, s1.params);
+  auto twin2 = mc->buildTwin(s2, err);
+  ASSERT_TRUE(twin2) << err;
+  for (int i = 0; i < 20; ++i) {
+    auto x = randomInput(rng, 2);
+    EXPECT_EQ(twin->runReal(s2.params.data(), x), twin2->runReal(nullptr, x));
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Adaptation
+
+static std::vector<Sample> makeSamples(std::mt19937 &rng, int n,
+                                       double (*f)(double, double)) {
+  std::vector<Sample> r;
+  for (int i = 0; i < n; ++i) {
+    Sample s;
+    s.x = randomInput(rng, 2);
+    s.y = {0};
+    s.label = {f(s.x[0], s.x[1])};
+    r.push_back(s);
+  }
+  return r;
+}
+static double fNew(double a, double b) { return -0.5 * std::tanh(a) + 0.3 * b + 0.4; }
+
+TEST(Adaptation, SupervisedReducesLossOnShiftedDistribution) {
+  std::string path = genOnnx("mlp");
+  std::string err;
+  auto mc = ModelCompiler::load(path, "", err);
+  ASSERT_TRUE(mc) << err;
+  for (ObjectiveKind k : {ObjectiveKind::Mse, ObjectiveKind::Huber}) {
+    ModelConfig c;
+    c.objective = k;
+    c.lr = 0.01;
+    c.seed = 42;
+    Trainer tr(mc->net(), c);
+    std::mt19937 rng(1);
+    auto test = makeSamples(rng, 256, fNew);
+    std::vector<const Sample *> tp;
+    for (auto &s : test)
+      tp.push_back(&s);
+    double before = tr.evaluate(tp);
+    for (int step = 0; step < 300; ++step) {
+      auto b = makeSamples(rng, 64, fNew);
+      std::vector<const Sample *> bp;
+      for (auto &s : b)
+        bp.push_back(&s);
+      tr.step(bp);
+    }
+    double after = tr.evaluate(tp);
+    EXPECT_LT(after, 0.1 * before) << toString(k) << ": " << before << " -> " << after;
+  }
+}
+
+TEST(Adaptation, CrossEntropyLearnsClasses) {
+  std::string path = genOnnx("softmax");
+  std::string err;
+  auto mc = ModelCompiler::load(path, "", err);
+  ASSERT_TRUE(mc) << err;
+  ModelConfig c;
+  c.objective = ObjectiveKind::Ce;
+  c.ceInput = "probs";
+  c.lr = 0.02;
+  Trainer tr(mc->net(), c);
+  std::mt19937 rng(2);
+  auto gen = [&](int n) {
+    std::vector<Sample> r;
+    for (int i = 0; i < n; ++i) {
+      Sample s;
+      s.x = randomInput(rng, 4);
+      int cls = s.x[0] > 0.5 ? 2 : (s.x[1] > 0 ? 1 : 0);
+      s.label = {(double)cls};
+      r.push_back(s);
+    }
+    return r;
+  };
+  auto test = gen(300);
+  std::vector<const Sample *> tp;
+  for (auto &s : test)
+    tp.push_back(&s);
+  double before = tr.evaluate(tp);
+  for (int i = 0; i < 300; ++i) {
+    auto b = gen(64);
+    std::vector<const Sample *> bp;
+    for (auto &s : b)
+      bp.push_back(&s);
+    tr.step(bp);
+  }
+  EXPECT_LT(tr.evaluate(tp), 0.5 * before);
+}
+
+TEST(Adaptation, ReinforceMovesThePolicyTowardsHigherReward) {
+  std::string path = genOnnx("mlp");
+  std::string err;
+  auto mc = ModelCompiler::load(path, "", err);
+  ASSERT_TRUE(mc) << err;
+  ModelConfig c;
+  c.objective = ObjectiveKind::Reinforce;
+  c.lr = 0.01;
+  c.policySigma = 0.2;
+  Trainer tr(mc->net(), c);
+  std::mt19937 rng(9);
+  std::normal_distribution<double> noise(0, 0.2);
+  auto target = [](const std::vector<double> &x) { return 0.3 * x[0] - 0.2; };
+  auto meanSqErr = [&]() {
+    std::mt19937 r2(4);
+    double e = 0;
+    for (int i = 0; i < 200; ++i) {
+      Sample s;
+      s.x = randomInput(r2, 2);
+      auto y = tr.predict({&s})[0][0];
+      e += (y - target(s.x)) * (y - target(s.x));
+    }
+    return e / 200;
+  };
+  double before = meanSqErr();
+  for (int step = 0; step < 400; ++step) {
+    std::vector<Sample> b;
+    for (int i = 0; i < 64; ++i) {
+      Sample s;
+      s.x = randomInput(rng, 2);
+      b.push_back(s);
+    }
+    std::vector<const Sample *> bp;
+    for (auto &s : b)
+      bp.push_back(&s);
+    auto mu = tr.predict(bp);
+    for (size_t i = 0; i < b.size(); ++i) {
+      double a = mu[i][0] + noise(rng);  // the action the kernel took
+      double r = -(a - target(b[i].x)) * (a - target(b[i].x));
+      b[i].label = {r, a};
+    }
+    tr.step(bp);
+  }
+  double after = meanSqErr();
+  EXPECT_LT(after, 0.3 * before) << before << " -> " << after;
+}
+
+// ---------------------------------------------------------------------------
+// Conservative update rules
+
+TEST(Policy, StabilityTriggersExactlyBelowEpsilon) {
+  StabilityRule r(3, 0.1);
+  EXPECT_FALSE(r.stable());
+  r.push(1.0);
+  r.push(1.0);
+  EXPECT_FALSE(r.stable()) << "fewer than K losses";
+  r.push(1.2);  // window 1.0 1.0 1.2: (1.2-1.0)/1.0667 = 0.1875
+  EXPECT_NEAR(r.relativeChange(), 0.2 / (3.2 / 3), 1e-12);
+  EXPECT_FALSE(r.stable());
+  r.push(1.1);  // 1.0 1.2 1.1: 0.2/1.1 = 0.18
+  EXPECT_FALSE(r.stable());
+  r.push(1.15);  // 1.2 1.1 1.15: 0.1/1.15 = 0.087
+  EXPECT_TRUE(r.stable());
+  // exactly at the threshold is not stable (strictly below)
+  StabilityRule e(2, 0.5);
+  e.push(1.0);
+  e.push(1.0 + 0.5 * 1.25 / 1.0 * 1.0);  // lo 1, hi 1.625: mean 1.3125, change .476
+  EXPECT_TRUE(e.stable());
+  StabilityRule f(2, 2.0 / 3.0);
+  f.push(1.0);
+  f.push(2.0);  // (2-1)/1.5 = 2/3 exactly
+  EXPECT_FALSE(f.stable());
+}
+
+TEST(Policy, StabilityOnTrainingConverges) {
+  // deterministic seeds: training on a fixed distribution becomes stable,
+  // and the rule fires only once the loss flattens
+  std::string path = genOnnx("mlp");
+  std::string err;
+  auto mc = ModelCompiler::load(path, "", err);
+  ASSERT_TRUE(mc) << err;
+  ModelConfig c;
+  c.lr = 0.01;
+  c.seed = 3;
+  Trainer tr(mc->net(), c);
+  StabilityRule rule(5, 0.05);
+  std::mt19937 rng(1);
+  int firstStable = -1;
+  for (int step = 0; step < 600 && firstStable < 0; ++step) {
+    auto b = makeSamples(rng, 128, fNew);
+    std::vector<const Sample *> bp;
+    for (auto &s : b)
+      bp.push_back(&s);
+    rule.push(tr.step(bp));
+    if (rule.stable())
+      firstStable = step;
+  }
+  EXPECT_GT(firstStable, 5);
+  EXPECT_GE(firstStable, 0) << "never stable";
+}
+
+TEST(Policy, NecessityTriggersExactlyAboveThreshold) {
+  std::vector<std::vector<double>> a{{0, 0}, {1, 1}}, b{{0.5, 0}, {1, 1.5}};
+  double fl = fidelityLoss(a, b);  // (0.25/2 + 0.25/2) / 2, exact in binary
+  EXPECT_EQ(fl, 0.125);
+  DecisionInput in;
+  in.stable = true;
+  in.fidelity = fl;
+  in.threshold = 0.125;
+  EXPECT_EQ(decide(in), Decision::SkipFidelity) << "equal: no update";
+  in.threshold = std::nextafter(0.125, 0.0);
+  EXPECT_EQ(decide(in), Decision::Update);
+  in.stable = false;
+  EXPECT_EQ(decide(in), Decision::WaitUnstable);
+  in.stable = true;
+  in.throttled = true;
+  EXPECT_EQ(decide(in), Decision::Throttled);
+}
+
+TEST(Policy, FidelityOfTheTwinSeesTheShift) {
+  // The kernel's snapshot (twin of the compiled original) vs a model tuned
+  // to a shifted function: the fidelity loss crosses a threshold set
+  // between the quantisation error and the shift.
+  std::string path = genOnnx("mlp");
+  std::string err;
+  auto mc = ModelCompiler::load(path, "", err);
+  ASSERT_TRUE(mc) << err;
+  CompileOptions co;
+  co.inputRanges = {{-2, 2}};
+  CompiledSnapshot s;
+  ASSERT_TRUE(mc->compile(co, "fid", 1, tmpDir() + "/fid", "", s, err)) << err;
+  auto twin = mc->buildTwin(s, err);
+  ASSERT_TRUE(twin) << err;
+  ModelConfig c;
+  c.lr = 0.01;
+  Trainer tr(mc->net(), c);
+  std::mt19937 rng(8);
+  auto recent = makeSamples(rng, 256, fNew);
+  std::vector<const Sample *> rp;
+  for (auto &x : recent)
+    rp.push_back(&x);
+  auto snapOut = [&]() {
+    std::vector<std::vector<double>> r;
+    for (auto *x : rp)
+      r.push_back(twin->runReal(s.params.data(), x->x));
+    return r;
+  };
+  double f0 = fidelityLoss(snapOut(), tr.predict(rp));
+  EXPECT_LT(f0, 1e-6) << "untuned model == snapshot up to quantisation";
+  for (int i = 0; i < 200; ++i) {
+    auto b = makeSamples(rng, 64, fNew);
+    std::vector<const Sample *> bp;
+    for (auto &x : b)
+      bp.push_back(&x);
+    tr.step(bp);
+  }
+  double f1 = fidelityLoss(snapOut(), tr.predict(rp));
+  EXPECT_GT(f1, 1e-3);
+}
+
+// ---------------------------------------------------------------------------
+// Samples
+
+TEST(Samples, ParseRingAndSequence) {
+  std::vector<char> blob;
+  auto put = [&](uint64_t flow, std::vector<int32_t> in, std::vector<int32_t> out,
+                 std::vector<int32_t> lab) {
+    size_t size = LF_SAMPLE_SIZE(in.size(), out.size(), lab.size());
+    size_t off = blob.size();
+    blob.resize(off + size, 0);
+    struct lf_sample h = {};
+    h.flow_key = flow;
+    h.n_in = in.size();
+    h.n_out = out.size();
+    h.n_label = lab.size();
+    std::memcpy(&blob[off], &h, sizeof(h));
+    char *v = &blob[off + sizeof(h)];
+    std::memcpy(v, in.data(), 4 * in.size());
+    std::memcpy(v + 4 * in.size(), out.data(), 4 * out.size());
+    std::memcpy(v + 4 * (in.size() + out.size()), lab.data(), 4 * lab.size());
+  };
+  put(1, {256, -512}, {1 << 16}, {3 << 15});
+  put(2, {128, 0}, {0}, {65536});
+  put(3, {1, 2}, {3}, {4});
+  std::vector<RawSample> raw;
+  EXPECT_EQ(parseSampleBlob(blob.data(), blob.size() - 1, 3, raw), 2u)
+      << "a truncated record is dropped";
+  raw.clear();
+  ASSERT_EQ(parseSampleBlob(blob.data(), blob.size(), 3, raw), 3u);
+  Sample s;
+  ASSERT_TRUE(convertSample(raw[0], {8, 8}, {16}, false, false, s));
+  EXPECT_EQ(s.x, (std::vector<double>{1.0, -2.0}));
+  EXPECT_EQ(s.y, (std::vector<double>{1.0}));
+  EXPECT_EQ(s.label, (std::vector<double>{1.5}));
+  ASSERT_TRUE(convertSample(raw[1], {8, 8}, {16}, true, false, s));
+  EXPECT_EQ(s.label, (std::vector<double>{1.0, 0.0})) << "reward Q16.16, action = output";
+  EXPECT_FALSE(convertSample(raw[0], {8}, {16}, false, false, s)) << "wrong n_in";
+
+  SampleRing ring(4);
+  for (int i = 0; i < 6; ++i) {
+    Sample x;
+    x.x = {(double)i};
+    ring.push(x);
+  }
+  EXPECT_EQ(ring.size(), 4u);
+  EXPECT_EQ(ring.dropped(), 2u);
+  EXPECT_EQ(ring.recent(2)[0]->x[0], 4);
+  auto nb = ring.takeNew(3);
+  ASSERT_EQ(nb.size(), 3u);
+  EXPECT_EQ(nb[0]->x[0], 2);
+  EXPECT_EQ(ring.pendingNew(), 1u);
+
+  SeqTracker t;
+  t.onBatch(1, 0, 10);
+  t.onBatch(2, 0, 10);
+  t.onBatch(5, 3, 10);  // batches 3 and 4 lost
+  EXPECT_EQ(t.lostBatches, 2u);
+  EXPECT_EQ(t.lostSamplesEstimate, 20u);
+  EXPECT_EQ(t.kernelDrops, 3u);
+}
+
+// ---------------------------------------------------------------------------
+// Configuration errors: one clear line
+
+static std::string cfgErr(const std::string &text) {
+  DaemonConfig c;
+  std::string err;
+  if (loadConfigText(text, "t.toml", c, err)) {
+    for (auto &m : c.models)
+      if (!validateModel(m, err))
+        return err;
+    return "";
+  }
+  return err;
+}
+
+TEST(Config, ParsesAllKeys) {
+  std::string onnx = genOnnx("mlp");
+  DaemonConfig c;
+  std::string err;
+  ASSERT_TRUE(loadConfigText(
+      "[daemon]\nstate_dir = \"/tmp/x\"\n[models.cc]\nonnx = \"" + onnx +
+          "\"\nobjective = \"huber\"\noptimizer = \"sgd\"\nlr = 0.5\n"
+          "batch_size = 32\nstability_k = 7\nstability_epsilon = 0.01\n"
+          "fidelity_threshold = 0.02\ninput_ranges = [[-1, 1], [0, 4.5]]\n"
+          "bits = 16\nupdate = \"push\"\nkdir = \"/k\"\n",
+      "t.toml", c, err))
+      << err;
+  ASSERT_EQ(c.models.size(), 1u);
+  const ModelConfig &m = c.models[0];
+  EXPECT_EQ(c.stateDir, "/tmp/x");
+  EXPECT_EQ(m.objective, ObjectiveKind::Huber);
+  EXPECT_EQ(m.optimizer, OptimizerKind::Sgd);
+  EXPECT_EQ(m.lr, 0.5);
+  EXPECT_EQ(m.batchSize, 32u);
+  EXPECT_EQ(m.stabilityK, 7u);
+  EXPECT_EQ(m.bits, 16u);
+  EXPECT_EQ(m.update, UpdateMode::Push);
+  ASSERT_EQ(m.inputRanges.size(), 2u);
+  EXPECT_EQ(m.inputRanges[1].second, 4.5);
+  EXPECT_TRUE(validateModel(m, err)) << err;
+}
+
+TEST(Config, ErrorsAreOneClearLine) {
+  std::string onnx = genOnnx("mlp");
+  struct Case {
+    std::string text, expect;
+  } cases[] = {
+      {"[models.a]\nonnx = \"" + onnx + "\"\nobjective = \"mae\"\n",
+       "t.toml: models.a.objective: 'mae' is not one of mse, huber, ce, reinforce"},
+      {"[models.a]\nonnx = \"" + onnx + "\"\nlearning_rate = 1\n",
+       "t.toml: models.a: unknown key 'learning_rate'"},
+      {"[models.a]\nonnx = \"" + onnx + "\"\nbatch_size = 0\n",
+       "t.toml: models.a.batch_size: 0 out of range [1, 1048576]"},
+      {"[models.a]\nonnx = \"/nonexistent.onnx\"\n",
+       "model 'a': ONNX file /nonexistent.onnx not found"},
+      {"[models.a]\nonnx = \"" + onnx + "\"\nlr = -1\n", "model 'a': lr must be positive"},
+      {"[models.a]\nonnx = \"" + onnx + "\"\nupdate = \"fast\"\n",
+       "t.toml: models.a.update: 'fast' is not one of push, module, auto"},
+      {"[models.a]\nonnx = \"" + onnx + "\"\ninput_ranges = \"1,0\"\n",
+       "t.toml: models.a.input ranges: lo > hi in pair 0"},
+      {"[models.a]\nonnx = \"" + onnx + "\"\nbits = 12\n", "model 'a': bits must be 32 or 16"},
+      {"[mdels.a]\n", "t.toml: unknown top-level key 'mdels' (expected [daemon] or [models.NAME])"},
+      {"[models.a]\nlr = 0.1\n",
+       "model 'a': no ONNX file (set onnx = \"...\" or --model NAME=FILE)"},
+  };
+  for (const Case &c : cases) {
+    std::string e = cfgErr(c.text);
+    EXPECT_EQ(e, c.expect);
+    EXPECT_EQ(e.find('\n'), std::string::npos);
+  }
+  std::string e = cfgErr("[models.a\nonnx = 1\n");
+  EXPECT_EQ(e.rfind("t.toml: syntax error: ", 0), 0u) << e;
+  EXPECT_EQ(e.find('\n'), std::string::npos) << e;
+}

@@ -1,0 +1,37 @@
+#!/bin/sh
+# lf-runtime's user errors: exactly one line on stderr and a non-zero exit.
+R=$1
+GEN=$2
+t=$(mktemp -d)
+trap 'rm -rf "$t"' EXIT
+/usr/bin/python3 "$GEN" mlp "$t/m.onnx" >/dev/null 2>&1 || { echo "cannot generate ONNX"; exit 1; }
+fails=0
+check() { # expected-substring args...
+	exp=$1; shift
+	"$R" "$@" >"$t/out" 2>"$t/err"; rc=$?
+	n=$(wc -l <"$t/err")
+	if [ $rc -eq 0 ] || [ "$n" -ne 1 ] || ! grep -qF -- "$exp" "$t/err"; then
+		echo "FAIL: lf-runtime $*: rc=$rc, stderr:"; cat "$t/err"; fails=$((fails+1))
+	else
+		echo "ok: $(cat "$t/err")"
+	fi
+}
+printf '[models.x]\nonnx = "%s"\nobjective = "nope"\n' "$t/m.onnx" >"$t/bad.toml"
+printf '[models.x\n' >"$t/syntax.toml"
+check "expected a command"
+check "unknown command 'frob'" frob
+check "no models" daemon
+check "ONNX file /nope.onnx not found" daemon --model x=/nope.onnx
+check "--model expects NAME=FILE.onnx" daemon --model x
+check "'nope' is not one of mse, huber, ce, reinforce" daemon --config "$t/bad.toml"
+check "syntax error" daemon --config "$t/syntax.toml"
+check "cannot read config" daemon --config "$t/none.toml"
+check "unknown option --frob" daemon --frob 1
+check "--lr: 'abc' is not a number" daemon --model x="$t/m.onnx" --lr abc
+check "no status in" status --state-dir "$t/none"
+if [ -d /sys/module/lf_core ]; then
+	echo "skip: lf_core loaded on this host"
+else
+	check "generic netlink family 'liteflow' not found: is lf_core loaded?" daemon --model x="$t/m.onnx" --state-dir "$t/s"
+fi
+[ $fails -eq 0 ]

@@ -1,0 +1,186 @@
+// SIMD fully connected layers (lf_fixed.h, AVX2) against the scalar ones on
+// random data with extreme values, and a whole snapshot through the twin
+// built three ways (run-time dispatch, -DLF_NO_SIMD, -mavx2): the integers
+// must be identical.  Built with -fwrapv (like the kernel's
+// -fno-strict-overflow) so that extreme accumulators wrap in the scalar code
+// instead of being undefined; wrapping sums are order independent too.
+#include "TestUtil.h"
+
+#include "lf_fixed.h"
+#include "lfc/EmitC.h"
+#include "lfc/Twin.h"
+
+#include "llvm/Support/raw_ostream.h"
+
+#include <gtest/gtest.h>
+
+#include <climits>
+#include <random>
+#include <string>
+#include <vector>
+
+using namespace mlir;
+using namespace mlir::lf;
+
+namespace {
+
+bool haveAvx2() {
+#if defined(__x86_64__)
+  return __builtin_cpu_supports("avx2");
+#else
+  return false;
+#endif
+}
+
+/// A value of `bits` bits: mostly uniform, often an extreme or near zero.
+int64_t pick(std::mt19937_64 &rng, unsigned bits) {
+  int64_t hi = bits == 64 ? INT64_MAX : (int64_t(1) << (bits - 1)) - 1;
+  int64_t lo = -hi - 1;
+  switch (rng() % 8) {
+  case 0:
+    return lo;
+  case 1:
+    return hi;
+  case 2:
+    return int64_t(rng() % 5) - 2;
+  case 3:
+    return (rng() & 1) ? lo + 1 : hi - 1;
+  default:
+    return bits == 64 ? int64_t(rng())
+                      : lo + int64_t(rng() % (uint64_t(hi) - lo + 1));
+  }
+}
+
+#ifdef LF_SIMD_AVX2
+template <typename W, typename FS, typename FV>
+void compareFc(unsigned wbits, FS scalar, FV simd, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  for (int iter = 0; iter < 3000; ++iter) {
+    int m = 1 + rng() % 3, k = 1 + rng() % 70, n = 1 + rng() % 13;
+    // Some cases small enough not to overflow, some with full extremes.
+    bool small = iter % 2;
+    std::vector<int32_t> x(m * k);
+    std::vector<W> w(n * k);
+    std::vector<int64_t> b(n);
+    std::vector<int8_t> sh(n);
+    for (auto &v : x)
+      v = int32_t(small ? pick(rng, 20) : pick(rng, 32));
+    for (auto &v : w)
+      v = W(small ? pick(rng, wbits < 16 ? wbits : 16) : pick(rng, wbits));
+    for (auto &v : b)
+      v = small ? pick(rng, 40) : pick(rng, 64);
+    for (auto &v : sh)
+      v = int8_t(int(rng() % 140) - 70);
+    int64_t lo = pick(rng, 32), hi = pick(rng, 32);
+    if (rng() % 2 || lo > hi) {
+      lo = INT32_MIN;
+      hi = INT32_MAX;
+    }
+    std::vector<int32_t> ys(m * n, 0x5a5a5a5a), yv(m * n, -0x5a5a5a5a);
+    scalar(x.data(), m, k, n, w.data(), b.data(), sh.data(), lo, hi,
+           ys.data());
+    simd(x.data(), m, k, n, w.data(), b.data(), sh.data(), lo, hi, yv.data());
+    ASSERT_EQ(ys, yv) << "iter " << iter << " m " << m << " k " << k << " n "
+                      << n;
+  }
+}
+#endif
+
+TEST(Simd, FcW32MatchesScalar) {
+#ifdef LF_SIMD_AVX2
+  if (!haveAvx2())
+    GTEST_SKIP() << "CPU without AVX2";
+  compareFc<int32_t>(32, lf_fc_w32_scalar, lf_fc_w32_avx2, 1);
+  compareFc<int32_t>(32, lf_fc_w32_scalar, lf_fc_w32, 2);
+#else
+  GTEST_SKIP() << "lf_fixed.h built without LF_SIMD_AVX2";
+#endif
+}
+
+TEST(Simd, FcW16MatchesScalar) {
+#ifdef LF_SIMD_AVX2
+  if (!haveAvx2())
+    GTEST_SKIP() << "CPU without AVX2";
+  compareFc<int16_t>(16, lf_fc_w16_scalar, lf_fc_w16_avx2, 3);
+  compareFc<int16_t>(16, lf_fc_w16_scalar, lf_fc_w16, 4);
+#else
+  GTEST_SKIP() << "lf_fixed.h built without LF_SIMD_AVX2";
+#endif
+}
+
+/// An Aurora-shaped net (30 -> 32 -> tanh table -> 16 -> tanh -> 1) with
+/// random weights of `wbits` bits.
+std::string auroraLike(unsigned wbits, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  auto fc = [&](const char *res, const char *in, int k, int n, int fin,
+                int fout) {
+    os << "  " << res << " = lf.fc " << in << ", weight = dense<[";
+    for (int o = 0; o < n; ++o) {
+      os << (o ? ", [" : "[");
+      for (int i = 0; i < k; ++i)
+        os << (i ? ", " : "") << pick(rng, wbits);
+      os << "]";
+    }
+    os << "]> : tensor<" << n << "x" << k << "xi" << wbits
+       << ">, bias = dense<[";
+    for (int o = 0; o < n; ++o)
+      os << (o ? ", " : "") << pick(rng, 40);
+    os << "]> : tensor<" << n << "xi64> {weight_frac = array<i32: ";
+    for (int o = 0; o < n; ++o)
+      os << (o ? ", " : "") << (wbits - 4 + int(rng() % 6));
+    os << ">} : tensor<1x" << k << "x!lf.fixed<32, " << fin
+       << ">> -> tensor<1x" << n << "x!lf.fixed<32, " << fout << ">>\n";
+  };
+  auto lut = [&](const char *res, const char *in, int n) {
+    os << "  " << res << " = lf.lut linear odd " << in
+       << " {table = array<i64: 0, 500, 800, 950, 1000>, start = 0, shift "
+          "= 9 : i32} : tensor<1x"
+       << n << "x!lf.fixed<32, 10>> -> tensor<1x" << n
+       << "x!lf.fixed<32, 10>>\n";
+  };
+  os << "func.func @alike(%x: tensor<1x30xf32>) -> tensor<1x1xf32> {\n"
+     << "  %q = lf.quantize %x : tensor<1x30xf32> -> "
+        "tensor<1x30x!lf.fixed<32, 16>>\n";
+  fc("%h1", "%q", 30, 32, 16, 10);
+  lut("%t1", "%h1", 32);
+  fc("%h2", "%t1", 32, 16, 10, 10);
+  lut("%t2", "%h2", 16);
+  fc("%o", "%t2", 16, 1, 10, 12);
+  os << "  %d = lf.dequantize %o : tensor<1x1x!lf.fixed<32, 12>> -> "
+        "tensor<1x1xf32>\n"
+     << "  return %d : tensor<1x1xf32>\n}\n";
+  return s;
+}
+
+TEST(Simd, TwinBuildsAgree) {
+  if (!haveAvx2())
+    GTEST_SKIP() << "CPU without AVX2";
+  for (unsigned wbits : {32u, 16u}) {
+    lftest::Ctx ctx;
+    auto m = ctx.parse(auroraLike(wbits, wbits));
+    ASSERT_TRUE(m) << ctx.diag;
+    TwinOptions dispatch, scalar, avx2;
+    scalar.extraFlags = {"-DLF_NO_SIMD"};
+    avx2.extraFlags = {"-mavx2"};
+    std::vector<std::unique_ptr<Twin>> twins;
+    for (const TwinOptions *o : {&dispatch, &scalar, &avx2}) {
+      auto t = Twin::fromFunc(ctx.func(*m), {}, *o);
+      ASSERT_TRUE(bool(t)) << llvm::toString(t.takeError());
+      twins.push_back(std::move(*t));
+    }
+    std::mt19937_64 rng(7);
+    for (int s = 0; s < 2000; ++s) {
+      int32_t in[30], out[3][1];
+      for (int32_t &v : in)
+        v = int32_t(s % 3 ? pick(rng, 20) : pick(rng, 32));
+      for (int t = 0; t < 3; ++t)
+        ASSERT_EQ(twins[t]->infer(in, out[t]), 0);
+      ASSERT_EQ(out[0][0], out[1][0]) << "sample " << s << " w" << wbits;
+      ASSERT_EQ(out[2][0], out[1][0]) << "sample " << s << " w" << wbits;
+    }
+  }
+}
+
+} // namespace

@@ -1,0 +1,79 @@
+# Test 10: the bundled Aurora example end to end.  Built on the host
+# (examples/aurora/build.sh, into $LF_AURORA): lfc snapshot packages v1 and v2,
+# their modules, and the outputs `lfc run` and the snapshot's C give there.
+# Here: load lf_core and both snapshots; `lfctl eval` (real and raw) and
+# lf_query_model() from a kernel module (lf_query_test) must reproduce them
+# bit for bit; list/stats show the snapshots; activate switches versions.
+. "$LF_SRC/test/vm/tests/lib.sh"
+A=${LF_AURORA:-$LF_BUILD/test/vm/aurora}
+# check_eq with multi-line values shown on one line (rows joined by ' | ')
+check_eq() {
+	if [ "$2" = "$3" ]; then ok "$1 = $(printf '%s' "$3" | sed ':a;N;s/\n/ | /;ba')"
+	else fail "$1: got '$2', want '$3'"; fi
+}
+[ -f "$A/expected_raw_v1.csv" ] || die "no Aurora build in $A (examples/aurora/build.sh)"
+
+# query_kernel FILE: lf_query_test with FILE's raw input rows; prints the
+# outputs, one row per line (n_out = 1 for Aurora: one value a line)
+query_kernel() {
+	insmod "$KM/test/lf_query_test.ko" model=aurora in="$(paste -sd, "$1")" ||
+		{ echo "insmod lf_query_test failed"; return 1; }
+	v=$(param lf_query_test r_version)
+	rc=$(param lf_query_test r_rc)
+	param lf_query_test out | tr ',' '\n'
+	rmmod lf_query_test
+	[ "$rc" = 0 ] || echo "lf_query_test: rc $rc"
+	echo "version $v"
+}
+
+insmod "$KM/core/lf_core.ko" || die "insmod lf_core"
+insmod "$A/v1/lf_snap_aurora.ko" || die "insmod lf_snap_aurora"
+out=$("$LFCTL" list)
+echo "$out"
+hash=$(sed -n 's/.*"arch_hash": "\(0x[0-9a-f]*\)".*/\1/p' "$A/v1/aurora.json")
+check_has "list (v1 only)" "$out" "model aurora id 1 arch $hash in 30 out 1 active 1 standby -"
+printf '%s\n' "$out" | grep -q "snapshot 1 gen 0 active .* module lf_snap_aurora flows" &&
+	ok "list: snapshot 1 from lf_snap_aurora" || fail "list: no snapshot 1 line"
+
+check_eq "lfctl eval = lfc run (v1)" "$("$LFCTL" eval aurora --input "$A/inputs.csv")" \
+	"$(cat "$A/expected_v1.csv")"
+check_eq "lfctl eval --raw = snapshot C (v1)" \
+	"$("$LFCTL" eval aurora --input "$A/inputs_raw.csv" --raw)" "$(cat "$A/expected_raw_v1.csv")"
+check_eq "lf_query_model from the kernel (v1)" "$(query_kernel "$A/inputs_raw.csv")" \
+	"$(cat "$A/expected_raw_v1.csv"; echo "version 1")"
+
+insmod "$A/v2/lf_snap_aurora_v2.ko" || die "insmod lf_snap_aurora_v2"
+out=$("$LFCTL" list)
+echo "$out"
+check_has "list (v1 active, v2 standby)" "$out" \
+	"model aurora id 1 arch $hash in 30 out 1 active 1 standby 2"
+check_eq "eval --standby = lfc run (v2)" \
+	"$("$LFCTL" eval aurora --input "$A/inputs.csv" --standby)" "$(cat "$A/expected_v2.csv")"
+check_eq "eval still v1" "$("$LFCTL" eval aurora --input "$A/inputs.csv")" \
+	"$(cat "$A/expected_v1.csv")"
+"$LFCTL" activate aurora || fail "activate"
+check_has "list after activate" "$("$LFCTL" list)" \
+	"model aurora id 1 arch $hash in 30 out 1 active 2 standby 1"
+check_eq "lfctl eval = lfc run (v2 active)" "$("$LFCTL" eval aurora --input "$A/inputs.csv")" \
+	"$(cat "$A/expected_v2.csv")"
+check_eq "lfctl eval --raw (v2 active)" \
+	"$("$LFCTL" eval aurora --input "$A/inputs_raw.csv" --raw)" "$(cat "$A/expected_raw_v2.csv")"
+check_eq "lf_query_model from the kernel (v2 active)" "$(query_kernel "$A/inputs_raw.csv")" \
+	"$(cat "$A/expected_raw_v2.csv"; echo "version 2")"
+"$LFCTL" activate aurora --version 1 || fail "activate --version 1"
+check_eq "lf_query_model after switching back (v1)" "$(query_kernel "$A/inputs_raw.csv")" \
+	"$(cat "$A/expected_raw_v1.csv"; echo "version 1")"
+
+out=$("$LFCTL" stats aurora)
+echo "$out"
+check_eq "stats: switches" "$(lfstat aurora switches)" 2
+check_eq "stats: errors" "$(lfstat aurora errors)" 0
+q=$(lfstat aurora queries)
+[ "${q:-0}" -ge 12 ] && ok "stats: $q queries through the router" || fail "stats: queries '$q' < 12"
+
+rmmod lf_snap_aurora 2>/dev/null && fail "rmmod of the active snapshot succeeded" ||
+	ok "rmmod of the active snapshot refused"
+rmmod lf_snap_aurora_v2 || fail "rmmod lf_snap_aurora_v2 (standby)"
+check_has "list after unloading v2" "$("$LFCTL" list)" \
+	"model aurora id 1 arch $hash in 30 out 1 active 1 standby -"
+finish
