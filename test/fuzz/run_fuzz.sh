@@ -29,6 +29,7 @@ set -- \
   "OnnxImport:$SRC/compiler/lib/Import/OnnxImport.cpp:-fno-exceptions" \
   "Interpreter:$SRC/compiler/lib/Import/Interpreter.cpp:-fno-exceptions" \
   "LfDialect:$SRC/dialects/lf/lib/LfDialect.cpp:-fno-exceptions" \
+  "ShapeUtils:$SRC/dialects/lf/lib/ShapeUtils.cpp:-fno-exceptions" \
   "fuzzer:$SRC/test/fuzz/onnx_import_fuzzer.cpp:-fno-exceptions" \
   ${@+"$@"}
 OBJS=""

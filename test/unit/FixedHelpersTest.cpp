@@ -214,11 +214,14 @@ TEST(LfFixed, MatMul) {
   const int32_t a[4] = {1, 2, 3, -4};
   const int32_t b[8] = {10, 20, 30, 40, 1, 0, 0, 1};
   int32_t y[4];
+  // k = 2: every product is first shifted right by ceil(log2 2) = 1 bit
+  // (floor) so that k full-scale products cannot overflow 64 bits; the
+  // final shift is then 1 - 1 = 0.
   lf_matmul(a, b, 2, 1, 2, 2, 1, -1000, 1000, y);
-  EXPECT_EQ(y[0], 35);   // 70 / 2
-  EXPECT_EQ(y[1], 50);   // 100 / 2
-  EXPECT_EQ(y[2], 2);    // 3 / 2 = 1.5 -> 2
-  EXPECT_EQ(y[3], -2);   // -4 / 2
+  EXPECT_EQ(y[0], 35);   // (10 >> 1) + (60 >> 1)
+  EXPECT_EQ(y[1], 50);   // (20 >> 1) + (80 >> 1)
+  EXPECT_EQ(y[2], 1);    // (3 >> 1) + (0 >> 1): the pre-shift floors 1.5
+  EXPECT_EQ(y[3], -2);   // (0 >> 1) + (-4 >> 1)
 }
 
 } // namespace
