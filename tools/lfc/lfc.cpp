@@ -309,6 +309,10 @@ int runCompile(MLIRContext &ctx) {
     rangesJson.push_back(llvm::json::Array{r.lo, r.hi});
   po.extra["input_ranges"] = std::move(rangesJson);
   po.extra["input_ranges_from"] = source;
+  llvm::json::Array bounds;
+  for (double e : resultErrorBounds(f))
+    bounds.push_back(e);
+  po.extra["error_bound"] = std::move(bounds);
   SnapshotInfo info;
   if (failed(writeSnapshotPackage(f, po, info)))
     return 1;
@@ -427,6 +431,9 @@ int runInspect(MLIRContext &ctx) {
   auto err = measureError(ff, *twin, *ranges, countInputElements(f), 2000);
   os << "  max |snapshot - float| over 2000 samples of the input ranges:";
   for (double e : err)
+    os << llvm::formatv(" {0:e2}", e).str();
+  os << "\n  error bound (-lf-error-bounds, inputs inside the ranges):";
+  for (double e : resultErrorBounds(f))
     os << llvm::formatv(" {0:e2}", e).str();
   os << "\n";
   llvm::outs() << report;

@@ -60,4 +60,18 @@ def LfLowerActivations : Pass<"lf-lower-activations", "func::FuncOp"> {
   let dependentDialects = ["lf::LfDialect"];
 }
 
+def LfErrorBounds : Pass<"lf-error-bounds", "func::FuncOp"> {
+  let summary = "Bound the error of the fixed-point function against the float one";
+  let description = [{
+    Propagates worst-case bounds of |fixed - float| through a fixed-level
+    function (after -lf-quantize and -lf-lower-activations), for inputs inside
+    the ranges it was quantized for: rounding at every requantization,
+    weight and bias quantization, table errors (measured) and their Lipschitz
+    constants, accumulated input errors. Annotates every op with
+    `lf.error_bound` and the function with `lf.result_error_bounds` (one per
+    result), which lfc writes into the snapshot's metadata.
+  }];
+  let dependentDialects = ["lf::LfDialect"];
+}
+
 #endif // LFC_PASSES_TD

@@ -38,6 +38,10 @@ LogicalResult lowerToFloat(ModuleOp module);
 /// Quantizes and turns activations into tables: the fixed level.
 LogicalResult lowerToFixed(ModuleOp module, const QuantOptions &o);
 
+/// The -lf-error-bounds bound of every output element (flattened results;
+/// empty if the function was not analysed).
+std::vector<double> resultErrorBounds(func::FuncOp f);
+
 /// The function a model module holds.
 func::FuncOp getModelFunc(ModuleOp module);
 

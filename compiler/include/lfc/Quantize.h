@@ -5,6 +5,17 @@
 #include <cstdint>
 
 namespace mlir::lf {
+/// Attribute -lf-quantize puts on every op: the float-level [lo, hi] of its
+/// result (for error bounds and reports).
+constexpr const char kResultRangeAttr[] = "lf.result_range";
+/// Attribute -lf-lower-activations puts on every table: an upper bound of
+/// |f'| (so an input error e becomes at most L * e at the output).
+constexpr const char kLipschitzAttr[] = "lf.lipschitz";
+/// Attribute -lf-error-bounds puts on every op: the bound on |fixed - float|
+/// of its result; on the function: one bound per result.
+constexpr const char kErrorBoundAttr[] = "lf.error_bound";
+constexpr const char kResultErrorBoundsAttr[] = "lf.result_error_bounds";
+
 /// Fractional bits of the W-bit format with the most precision that holds
 /// values of magnitude up to `maxAbs`, clamped to [minFrac, maxFrac].
 int chooseFrac(double maxAbs, unsigned width, int minFrac, int maxFrac);

@@ -3,6 +3,7 @@
 #include "lfc/Pipeline.h"
 #include "lfc/OnnxImport.h"
 #include "lfc/Passes.h"
+#include "lfc/Quantize.h"
 
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Transforms/Passes.h"
@@ -53,7 +54,19 @@ LogicalResult mlir::lf::lowerToFixed(ModuleOp module, const QuantOptions &o) {
   l.lutError = o.lutError;
   l.maxEntries = o.maxTableEntries;
   pm.addNestedPass<func::FuncOp>(createLfLowerActivations(l));
+  pm.addNestedPass<func::FuncOp>(createLfErrorBounds());
   return pm.run(module);
+}
+
+std::vector<double> mlir::lf::resultErrorBounds(func::FuncOp f) {
+  std::vector<double> out;
+  auto bounds = f->getAttrOfType<DenseF64ArrayAttr>(kResultErrorBoundsAttr);
+  if (!bounds)
+    return out;
+  for (auto [i, t] : llvm::enumerate(f.getResultTypes()))
+    out.insert(out.end(), cast<RankedTensorType>(t).getNumElements(),
+               bounds[i]);
+  return out;
 }
 
 FailureOr<std::vector<Interval>>

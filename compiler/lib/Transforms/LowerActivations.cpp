@@ -69,6 +69,19 @@ TableShape shapeFor(ActivationOp op) {
   llvm_unreachable("unknown activation");
 }
 
+/// max |f'| over [lo, hi] and the linear tails, numerically.
+double lipschitz(ActivationOp op, double lo, double hi) {
+  const TableShape ts = shapeFor(op);
+  double l = std::max(std::fabs(ts.slopeBelow), std::fabs(ts.slopeAbove));
+  double a = ts.symmetry != Symmetry::none ? -hi : lo;
+  const int steps = 4096;
+  for (int i = 0; i < steps; ++i) {
+    double x0 = a + (hi - a) * i / steps, x1 = a + (hi - a) * (i + 1) / steps;
+    l = std::max(l, std::fabs(op.evaluate(x1) - op.evaluate(x0)) / (x1 - x0));
+  }
+  return l * 1.001; // secants approach the derivative from below
+}
+
 struct Candidate {
   std::vector<lf_s32> table;
   lf_lut lut{};
@@ -223,6 +236,9 @@ LogicalResult LfLowerActivationsPass::lower(ActivationOp op) {
       b.getF64FloatAttr(best.error));
   lut->setAttr("lf.function",
                b.getStringAttr(stringifyActivationKind(op.getKind())));
+  if (Attribute r = op->getAttr(kResultRangeAttr))
+    lut->setAttr(kResultRangeAttr, r);
+  lut->setAttr(kLipschitzAttr, b.getF64FloatAttr(lipschitz(op, dlo, dhi)));
   op.replaceAllUsesWith(lut.getResult());
   op.erase();
   return success();

@@ -71,6 +71,13 @@ struct LfQuantizePass : public lf::impl::LfQuantizeBase<LfQuantizePass> {
   }
 
   LogicalResult quantizeFc(FullyConnectedOp fc, RangeAnalysis &ra);
+
+  /// Records the float-level range of an op's result for later analyses
+  /// (error bounds, reports).
+  static void setResultRange(Operation *op, Interval r) {
+    op->setAttr(kResultRangeAttr,
+                DenseF64ArrayAttr::get(op->getContext(), {r.lo, r.hi}));
+  }
   LogicalResult quantizeConstant(ConstantOp c, RangeAnalysis &ra);
 };
 } // namespace
@@ -209,16 +216,21 @@ void LfQuantizePass::runOnOperation() {
   for (BlockArgument arg : f.getArguments()) {
     auto type = fixedTypeFor(arg, ra.maxAbs(arg));
     auto q = b.create<QuantizeOp>(arg.getLoc(), type, arg);
+    setResultRange(q, ra.hull(arg));
     arg.replaceAllUsesExcept(q.getResult(), q);
   }
 
   WalkResult walk = f.walk([&](Operation *op) -> WalkResult {
     if (isa<QuantizeOp, func::FuncOp, func::ReturnOp>(op))
       return WalkResult::advance();
-    if (auto c = dyn_cast<ConstantOp>(op))
+    if (auto c = dyn_cast<ConstantOp>(op)) {
+      setResultRange(op, ra.hull(c.getResult()));
       return quantizeConstant(c, ra);
-    if (auto fc = dyn_cast<FullyConnectedOp>(op))
+    }
+    if (auto fc = dyn_cast<FullyConnectedOp>(op)) {
+      setResultRange(op, ra.hull(fc.getResult()));
       return quantizeFc(fc, ra);
+    }
     if (isa<SoftmaxOp>(op))
       return op->emitOpError() << "must be decomposed first (-lf-decompose)";
     if (op->getNumResults() != 1 || !isa<LfDialect>(op->getDialect()))
@@ -231,6 +243,7 @@ void LfQuantizePass::runOnOperation() {
           t.getShape(), getElementTypeOrSelf(rs.getInput().getType())));
       return WalkResult::advance();
     }
+    setResultRange(op, ra.hull(res));
     if (auto act = dyn_cast<ActivationOp>(op)) {
       // Arguments were replaced by their lf.quantize: look through it.
       Value in = act.getInput();

@@ -8,13 +8,13 @@
 // Biases are f32: 0.1f = 13421773 * 2^-27 at frac 30 + 30 = 60 is 13421773 * 2^33;
 // -0.4f = -13421773 * 2^-25 at frac 30 + 31 = 61 is -13421773 * 2^36.
 // CHECK-LABEL: func @fc
-// CHECK: %[[Q:.*]] = lf.quantize %arg0 : tensor<1x3xf32> -> tensor<1x3x!lf.fixed<32, 30>>
-// CHECK: lf.fc %[[Q]], weight = dense<{{\[\[}}536870912, -268435456, 1073741824], [134217728, 1610612736, -1073741824]]> : tensor<2x3xi32>, bias = dense<[115292152178671616, -922337217429372928]> : tensor<2xi64> {weight_frac = array<i32: 30, 31>} : tensor<1x3x!lf.fixed<32, 30>> -> tensor<1x2x!lf.fixed<32, 30>>
+// CHECK: %[[Q:.*]] = lf.quantize %arg0 {lf.result_range = array<f64: -1.000000e+00, 1.000000e+00>} : tensor<1x3xf32> -> tensor<1x3x!lf.fixed<32, 30>>
+// CHECK: lf.fc %[[Q]], weight = dense<{{\[\[}}536870912, -268435456, 1073741824], [134217728, 1610612736, -1073741824]]> : tensor<2x3xi32>, bias = dense<[115292152178671616, -922337217429372928]> : tensor<2xi64> {lf.result_range = array<f64: -1.7125{{[0-9]*}}, 1.850000{{[0-9]*}}>, weight_frac = array<i32: 30, 31>} : tensor<1x3x!lf.fixed<32, 30>> -> tensor<1x2x!lf.fixed<32, 30>>
 // CHECK: lf.dequantize %{{.*}} : tensor<1x2x!lf.fixed<32, 30>> -> tensor<1x2xf32>
 // B16-LABEL: func @fc
-// B16: lf.quantize %arg0 : tensor<1x3xf32> -> tensor<1x3x!lf.fixed<16, 14>>
+// B16: lf.quantize %arg0 {{.*}}: tensor<1x3xf32> -> tensor<1x3x!lf.fixed<16, 14>>
 // B16: weight = dense<{{\[\[}}8192, -4096, 16384], [2048, 24576, -16384]]> : tensor<2x3xi16>
-// B16-SAME: {weight_frac = array<i32: 14, 15>}
+// B16-SAME: weight_frac = array<i32: 14, 15>}
 func.func @fc(%x: tensor<1x3xf32>) -> tensor<1x2xf32> {
   %0 = lf.fc %x, weight = dense<[[0.5, -0.25, 1.0], [0.0625, 0.75, -0.5]]> : tensor<2x3xf32>, bias = dense<[0.1, -0.4]> : tensor<2xf32> : tensor<1x3xf32> -> tensor<1x2xf32>
   return %0 : tensor<1x2xf32>
@@ -24,8 +24,8 @@ func.func @fc(%x: tensor<1x3xf32>) -> tensor<1x2xf32> {
 
 // Relu output is [0, 2]: frac 29. The activation input range is recorded.
 // CHECK-LABEL: func @act
-// CHECK: lf.clamp %{{.*}}, 0.000000e+00, 3.4{{.*}} : tensor<1x2x!lf.fixed<32, 29>> -> tensor<1x2x!lf.fixed<32, 29>>
-// CHECK: lf.activation tanh %{{.*}} {lf.range = array<f64: 0.000000e+00, 2.000000e+00>} : tensor<1x2x!lf.fixed<32, 29>> -> tensor<1x2x!lf.fixed<32, 31>>
+// CHECK: lf.clamp %{{.*}}, 0.000000e+00, 3.4{{.*}} {lf.result_range = array<f64: 0.000000e+00, 2.000000e+00>} : tensor<1x2x!lf.fixed<32, 29>> -> tensor<1x2x!lf.fixed<32, 29>>
+// CHECK: lf.activation tanh %{{.*}} {lf.range = array<f64: 0.000000e+00, 2.000000e+00>, lf.result_range = array<f64: 0.000000e+00, 0.96402758{{[0-9]*}}>} : tensor<1x2x!lf.fixed<32, 29>> -> tensor<1x2x!lf.fixed<32, 31>>
 func.func @act(%x: tensor<1x2xf32>) -> tensor<1x2xf32> {
   %c = lf.constant dense<2.0> : tensor<2xf32> -> tensor<2xf32>
   %0 = lf.binary mul %x, %c : tensor<1x2xf32>, tensor<2xf32> -> tensor<1x2xf32>
