@@ -41,8 +41,10 @@ static bool readCsv(const char *path, std::vector<std::vector<double>> &rows) {
 
 int main(int argc, char **argv) {
   if (argc < 4) {
-    std::fprintf(stderr, "usage: %s MODEL.onnx INPUTS.csv OUTPUTS.csv "
-                         "[ATOL [RTOL]]\n", argv[0]);
+    std::fprintf(stderr,
+                 "usage: %s MODEL.onnx INPUTS.csv OUTPUTS.csv "
+                 "[ATOL [RTOL]]\n",
+                 argv[0]);
     return 2;
   }
   double atol = argc > 4 ? std::atof(argv[4]) : 1e-5;
@@ -76,8 +78,10 @@ int main(int argc, char **argv) {
       worst = std::max(worst, err);
       if (!(err <= atol + rtol * std::fabs(w))) {
         if (bad++ < 5)
-          std::fprintf(stderr, "%s: row %zu output %zu: got %.9g, PyTorch "
-                               "%.9g\n", argv[1], r, i, g, w);
+          std::fprintf(stderr,
+                       "%s: row %zu output %zu: got %.9g, PyTorch "
+                       "%.9g\n",
+                       argv[1], r, i, g, w);
       }
     }
   }

@@ -93,11 +93,11 @@ std::vector<Param> params() {
   return out;
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Onnx, NodeTest, ::testing::ValuesIn(params()),
-    [](const ::testing::TestParamInfo<Param> &info) {
-      return info.param.name + (info.param.variant == RT ? "_rt" : "_const");
-    });
+INSTANTIATE_TEST_SUITE_P(Onnx, NodeTest, ::testing::ValuesIn(params()),
+                         [](const ::testing::TestParamInfo<Param> &info) {
+                           return info.param.name +
+                                  (info.param.variant == RT ? "_rt" : "_const");
+                         });
 
 /// Every node test, both variants: must not crash; reports what passes.
 TEST(NodeSweep, NothingCrashes) {

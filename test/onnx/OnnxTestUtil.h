@@ -1,4 +1,5 @@
-//===- OnnxTestUtil.h - Run ONNX models through lfc in tests ------*- C++ -*-===//
+//===- OnnxTestUtil.h - Run ONNX models through lfc in tests ------*- C++
+//-*-===//
 //
 // Shared by the ONNX backend node tests (test/onnx) and the PyTorch model
 // tests (test/models). A Runner takes a loaded model and its run-time inputs
@@ -27,9 +28,9 @@ struct RunResult {
 /// (e.g. inputs turned into initializers); `inputs` are the run-time inputs
 /// in the order of the function arguments (graph inputs that are not
 /// initializers).
-using Runner = std::function<RunResult(const std::string &modelPath,
-                                       const lfc::onnx::Model &model,
-                                       const std::vector<std::vector<double>> &inputs)>;
+using Runner = std::function<RunResult(
+    const std::string &modelPath, const lfc::onnx::Model &model,
+    const std::vector<std::vector<double>> &inputs)>;
 
 /// Imports with mlir::lf::importOnnxModel and evaluates with
 /// mlir::lf::evaluateFloat.

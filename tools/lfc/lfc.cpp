@@ -47,27 +47,30 @@ cl::OptionCategory quantCat("Quantization options");
 cl::opt<std::string> modelPath(cl::Positional, cl::desc("<model.onnx>"),
                                cl::Required, cl::sub(compileCmd),
                                cl::sub(runCmd), cl::sub(inspectCmd));
-cl::opt<unsigned> bits("bits", cl::desc("Storage width of values and weights (32 or 16)"),
-                       cl::init(32), cl::cat(quantCat), cl::sub(compileCmd),
-                       cl::sub(runCmd), cl::sub(inspectCmd));
+cl::opt<unsigned>
+    bits("bits", cl::desc("Storage width of values and weights (32 or 16)"),
+         cl::init(32), cl::cat(quantCat), cl::sub(compileCmd), cl::sub(runCmd),
+         cl::sub(inspectCmd));
 cl::opt<std::string> inputRange(
     "input-range",
     cl::desc("Input ranges: lo,hi for every feature, or lo,hi,lo,hi,... one "
              "pair per feature"),
     cl::value_desc("lo,hi,..."), cl::cat(quantCat), cl::sub(compileCmd),
     cl::sub(runCmd), cl::sub(inspectCmd));
-cl::opt<std::string> calibrate(
-    "calibrate", cl::desc("Take input ranges from the rows of a CSV"),
-    cl::value_desc("CSV"), cl::cat(quantCat), cl::sub(compileCmd),
-    cl::sub(runCmd), cl::sub(inspectCmd));
-cl::opt<double> lutError("lut-error",
-                         cl::desc("Worst-case error allowed for each activation table"),
-                         cl::init(1e-5), cl::cat(quantCat), cl::sub(compileCmd),
-                         cl::sub(runCmd), cl::sub(inspectCmd));
-cl::opt<double> headroom("headroom",
-                         cl::desc("Factor applied to every range before choosing formats"),
-                         cl::init(1.0), cl::cat(quantCat), cl::sub(compileCmd),
-                         cl::sub(runCmd), cl::sub(inspectCmd));
+cl::opt<std::string>
+    calibrate("calibrate", cl::desc("Take input ranges from the rows of a CSV"),
+              cl::value_desc("CSV"), cl::cat(quantCat), cl::sub(compileCmd),
+              cl::sub(runCmd), cl::sub(inspectCmd));
+cl::opt<double>
+    lutError("lut-error",
+             cl::desc("Worst-case error allowed for each activation table"),
+             cl::init(1e-5), cl::cat(quantCat), cl::sub(compileCmd),
+             cl::sub(runCmd), cl::sub(inspectCmd));
+cl::opt<double>
+    headroom("headroom",
+             cl::desc("Factor applied to every range before choosing formats"),
+             cl::init(1.0), cl::cat(quantCat), cl::sub(compileCmd),
+             cl::sub(runCmd), cl::sub(inspectCmd));
 cl::opt<std::string> modelName(
     "model",
     cl::desc("Model the snapshot belongs to in lf_core (default: --name); "
@@ -85,22 +88,29 @@ cl::opt<std::string> outDir("o", cl::desc("Output directory of the package"),
 enum class EmitKind { Package, Onnx, Float, Lf, C };
 cl::opt<EmitKind> emitKind(
     "emit", cl::desc("Print one stage instead of writing the package"),
-    cl::values(clEnumValN(EmitKind::Onnx, "onnx", "the imported graph (MLIR, float level, as imported)"),
-               clEnumValN(EmitKind::Float, "float", "the float level after canonicalization and decomposition"),
-               clEnumValN(EmitKind::Lf, "lf", "the fixed-point level"),
-               clEnumValN(EmitKind::C, "c", "the snapshot's C source and header")),
+    cl::values(
+        clEnumValN(EmitKind::Onnx, "onnx",
+                   "the imported graph (MLIR, float level, as imported)"),
+        clEnumValN(EmitKind::Float, "float",
+                   "the float level after canonicalization and decomposition"),
+        clEnumValN(EmitKind::Lf, "lf", "the fixed-point level"),
+        clEnumValN(EmitKind::C, "c", "the snapshot's C source and header")),
     cl::init(EmitKind::Package), cl::sub(compileCmd));
 cl::opt<unsigned> snapVersion("snapshot-version",
                               cl::desc("Version recorded in the snapshot"),
                               cl::init(1), cl::sub(compileCmd));
 cl::opt<std::string> coreSymvers(
-    "core-symvers", cl::desc("Default lf_core Module.symvers for the package's Makefile"),
+    "core-symvers",
+    cl::desc("Default lf_core Module.symvers for the package's Makefile"),
     cl::sub(compileCmd));
 
-cl::opt<std::string> inputCsv("input", cl::desc("CSV of inputs, one sample a row"),
+cl::opt<std::string> inputCsv("input",
+                              cl::desc("CSV of inputs, one sample a row"),
                               cl::value_desc("CSV"), cl::sub(runCmd));
-cl::opt<bool> runFloat("float", cl::desc("Run the float reference instead of the snapshot"),
-                       cl::sub(runCmd));
+cl::opt<bool>
+    runFloat("float",
+             cl::desc("Run the float reference instead of the snapshot"),
+             cl::sub(runCmd));
 
 int fail(const llvm::Twine &msg) {
   llvm::WithColor::error(llvm::errs(), "lfc") << msg << "\n";
@@ -117,7 +127,9 @@ LogicalResult checkFinite(const std::vector<std::vector<double>> &rows,
         err = llvm::formatv("{0}: data row {1}, column {2}: {3} is not a "
                             "finite number",
                             path, r + 1, c + 1,
-                            std::isnan(v) ? "nan" : v > 0 ? "inf" : "-inf");
+                            std::isnan(v) ? "nan"
+                            : v > 0       ? "inf"
+                                          : "-inf");
         return failure();
       }
   return success();
@@ -402,7 +414,8 @@ int runInspect(MLIRContext &ctx) {
     FixedType t = getFixedElementType(op->getResult(0).getType());
     if (!t)
       return;
-    os << "    " << op->getName() << " -> Q" << t.getWidth() << "." << t.getFrac();
+    os << "    " << op->getName() << " -> Q" << t.getWidth() << "."
+       << t.getFrac();
     if (auto fc = dyn_cast<FullyConnectedOp>(op)) {
       auto wf = *fc.getWeightFrac();
       os << " (weights: " << wf.size() << " channels, frac "
@@ -416,7 +429,12 @@ int runInspect(MLIRContext &ctx) {
          << static_cast<int>(lut.getShift()) -
                 getFixedElementType(lut.getInput().getType()).getFrac()
          << ", " << stringifySymmetry(lut.getSymmetry()) << ", max error "
-         << llvm::formatv("{0:e2}", lut.getMaxErrorAttr() ? lut.getMaxErrorAttr().getValueAsDouble() : 0.0).str() << ")";
+         << llvm::formatv("{0:e2}",
+                          lut.getMaxErrorAttr()
+                              ? lut.getMaxErrorAttr().getValueAsDouble()
+                              : 0.0)
+                .str()
+         << ")";
     }
     os << "\n";
   });
@@ -472,10 +490,11 @@ int main(int argc, char **argv) {
   // suggestion that follows it appended.
   std::string clErrors;
   llvm::raw_string_ostream clErr(clErrors);
-  if (!cl::ParseCommandLineOptions(static_cast<int>(args.size()), args.data(),
-                                   "LiteFlow compiler: ONNX -> kernel snapshot\n\n"
-                                   "  lfc MODEL.onnx compile|run|inspect [options]\n",
-                                   &clErr)) {
+  if (!cl::ParseCommandLineOptions(
+          static_cast<int>(args.size()), args.data(),
+          "LiteFlow compiler: ONNX -> kernel snapshot\n\n"
+          "  lfc MODEL.onnx compile|run|inspect [options]\n",
+          &clErr)) {
     llvm::SmallVector<llvm::StringRef> lines;
     llvm::StringRef(clErrors).split(lines, '\n', -1, false);
     if (lines.empty()) // a bad option value, already reported on one line

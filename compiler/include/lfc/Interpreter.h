@@ -1,4 +1,5 @@
-//===- Interpreter.h - Float reference interpreter for lf ---------*- C++ -*-===//
+//===- Interpreter.h - Float reference interpreter for lf ---------*- C++
+//-*-===//
 //
 // Evaluates a float-level lf function (as produced by the ONNX importer and
 // the float-level passes) in double precision. It is the reference for

@@ -1,4 +1,5 @@
-//===- OnnxImport.h - ONNX to float-level lf MLIR ----------------*- C++ -*-===//
+//===- OnnxImport.h - ONNX to float-level lf MLIR ----------------*- C++
+//-*-===//
 //
 // Imports an ONNX ModelProto (as exported by torch.onnx, ai.onnx opsets 11 to
 // 19) into a module holding one func.func at the float level of the lf

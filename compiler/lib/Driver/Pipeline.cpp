@@ -97,7 +97,8 @@ FailureOr<std::vector<Interval>> mlir::lf::parseRanges(llvm::StringRef text,
   }
   for (size_t i = 0; i < parts.size(); i += 2) {
     double lo, hi;
-    if (parts[i].trim().getAsDouble(lo) || parts[i + 1].trim().getAsDouble(hi)) {
+    if (parts[i].trim().getAsDouble(lo) ||
+        parts[i + 1].trim().getAsDouble(hi)) {
       error = "not a number in '" + text.str() + "'";
       return failure();
     }
@@ -141,8 +142,7 @@ mlir::lf::readCsv(llvm::StringRef path, std::string &error) {
           break;
         }
         error = path.str() + ":" + std::to_string(lineNo + 1) + ": column " +
-                std::to_string(col + 1) + ": '" + c.str() +
-                "' is not a number";
+                std::to_string(col + 1) + ": '" + c.str() + "' is not a number";
         return failure();
       }
       row.push_back(v);

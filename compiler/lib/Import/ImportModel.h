@@ -1,4 +1,5 @@
-//===- ImportModel.h - Import a loaded lfc::onnx::Model ----------*- C++ -*-===//
+//===- ImportModel.h - Import a loaded lfc::onnx::Model ----------*- C++
+//-*-===//
 //
 // Internal entry point shared by OnnxImport.cpp and the tests (which edit a
 // loaded model, e.g. turning graph inputs into initializers, before import).

@@ -20,7 +20,6 @@ static ArrayRef<int64_t> shapeOf(Value v) {
   return cast<RankedTensorType>(v.getType()).getShape();
 }
 
-
 static Buf readElements(ElementsAttr attr) {
   Buf out;
   out.reserve(attr.getNumElements());
@@ -101,10 +100,18 @@ LogicalResult Interp::run(Operation &op) {
       }
       double x = a[ia], z = b[ib];
       switch (kind) {
-      case BinaryKind::add: y[i] = x + z; break;
-      case BinaryKind::sub: y[i] = x - z; break;
-      case BinaryKind::mul: y[i] = x * z; break;
-      case BinaryKind::div: y[i] = x / z; break;
+      case BinaryKind::add:
+        y[i] = x + z;
+        break;
+      case BinaryKind::sub:
+        y[i] = x - z;
+        break;
+      case BinaryKind::mul:
+        y[i] = x * z;
+        break;
+      case BinaryKind::div:
+        y[i] = x / z;
+        break;
       }
       for (int64_t d = out.size() - 1; d >= 0; --d) {
         if (++idx[d] < out[d])
@@ -115,7 +122,8 @@ LogicalResult Interp::run(Operation &op) {
     return set(bin.getResult(), std::move(y));
   }
   if (auto cl = dyn_cast<ClampOp>(op)) {
-    double lo = cl.getMin().convertToDouble(), hi = cl.getMax().convertToDouble();
+    double lo = cl.getMin().convertToDouble(),
+           hi = cl.getMax().convertToDouble();
     Buf y = get(cl.getInput());
     for (double &v : y)
       v = std::isnan(v) ? v : std::min(std::max(v, lo), hi);
@@ -203,12 +211,12 @@ int64_t mlir::lf::getNumOutputScalars(func::FuncOp f) {
   return sumElements(f.getResultTypes());
 }
 
-FailureOr<std::vector<double>> mlir::lf::evaluateFloat(func::FuncOp f,
-                                                       ArrayRef<double> inputs) {
+FailureOr<std::vector<double>>
+mlir::lf::evaluateFloat(func::FuncOp f, ArrayRef<double> inputs) {
   if (f.isExternal())
     return f.emitError("interpreter: function has no body");
-  for (Type t : llvm::concat<const Type>(f.getArgumentTypes(),
-                                         f.getResultTypes())) {
+  for (Type t :
+       llvm::concat<const Type>(f.getArgumentTypes(), f.getResultTypes())) {
     auto rt = dyn_cast<RankedTensorType>(t);
     if (!rt || !rt.hasStaticShape() || !rt.getElementType().isF32())
       return f.emitError("interpreter: arguments and results must be static "
@@ -223,8 +231,8 @@ FailureOr<std::vector<double>> mlir::lf::evaluateFloat(func::FuncOp f,
   size_t pos = 0;
   for (BlockArgument arg : f.getArguments()) {
     int64_t n = cast<RankedTensorType>(arg.getType()).getNumElements();
-    in.env[arg] = std::vector<double>(inputs.begin() + pos,
-                                      inputs.begin() + pos + n);
+    in.env[arg] =
+        std::vector<double>(inputs.begin() + pos, inputs.begin() + pos + n);
     pos += n;
   }
   if (!f.getBody().hasOneBlock())

@@ -104,8 +104,8 @@ public:
   Importer(const Model &m, StringRef file, MLIRContext &ctx,
            const OnnxImportOptions &opts)
       : m(m), ctx(ctx), b(&ctx), opts(opts),
-        fileLoc(FileLineColLoc::get(&ctx, file.empty() ? "<onnx>" : file, 0,
-                                    0)),
+        fileLoc(
+            FileLineColLoc::get(&ctx, file.empty() ? "<onnx>" : file, 0, 0)),
         loc(fileLoc) {}
 
   OwningOpRef<ModuleOp> run();
@@ -150,8 +150,8 @@ private:
   Value constantOp(ArrayRef<int64_t> dims, ArrayRef<double> values) {
     SmallVector<float> f(values.begin(), values.end());
     auto type = ft(dims);
-    return b.create<ConstantOp>(loc, type,
-                                DenseElementsAttr::get(type, ArrayRef<float>(f)));
+    return b.create<ConstantOp>(
+        loc, type, DenseElementsAttr::get(type, ArrayRef<float>(f)));
   }
   /// A scalar constant shaped to broadcast against a tensor of `rank`.
   Value scalarConst(double v, int64_t rank) {
@@ -312,7 +312,8 @@ private:
     return a->s;
   }
   /// Normalizes axis `a` for a rank `rank` (valid range [-rank, rank)).
-  FailureOr<int64_t> normAxis(int64_t a, int64_t rank, StringRef what = "axis") {
+  FailureOr<int64_t> normAxis(int64_t a, int64_t rank,
+                              StringRef what = "axis") {
     if (a < -rank || a >= rank) {
       err() << what << " " << a << " is out of range for rank " << rank;
       return failure();
@@ -335,16 +336,16 @@ private:
             << " do not broadcast";
       return failure();
     }
-    return b.create<BinaryOp>(loc, ft(*s), BinaryKindAttr::get(&ctx, kind), l, r)
+    return b
+        .create<BinaryOp>(loc, ft(*s), BinaryKindAttr::get(&ctx, kind), l, r)
         .getResult();
   }
   Value activation(ActivationKind kind, Value x, double alpha = 0,
                    double beta = 0, double gamma = 0) {
-    return b.create<ActivationOp>(loc, x.getType(),
-                                  ActivationKindAttr::get(&ctx, kind), x,
-                                  b.getF64FloatAttr(alpha),
-                                  b.getF64FloatAttr(beta),
-                                  b.getF64FloatAttr(gamma));
+    return b.create<ActivationOp>(
+        loc, x.getType(), ActivationKindAttr::get(&ctx, kind), x,
+        b.getF64FloatAttr(alpha), b.getF64FloatAttr(beta),
+        b.getF64FloatAttr(gamma));
   }
   Value clamp(Value x, double lo, double hi) {
     return b.create<ClampOp>(loc, x.getType(), x, b.getF64FloatAttr(lo),
@@ -384,8 +385,8 @@ private:
   LogicalResult importGemm();
   LogicalResult importMatMul();
   LogicalResult importBinary(BinaryKind kind);
-  LogicalResult importActivation(ActivationKind kind, double alpha,
-                                 double beta, double gamma);
+  LogicalResult importActivation(ActivationKind kind, double alpha, double beta,
+                                 double gamma);
   LogicalResult importClip();
   LogicalResult importSoftmax();
   LogicalResult importFlatten();
@@ -493,16 +494,17 @@ OwningOpRef<ModuleOp> Importer::run() {
     argNames.push_back(vi.name);
   }
   for (const Tensor &t : m.initializers)
-    vals[t.name] = Val{Value(), std::shared_ptr<const Tensor>(
-                                    std::shared_ptr<const Tensor>(), &t)};
+    vals[t.name] =
+        Val{Value(),
+            std::shared_ptr<const Tensor>(std::shared_ptr<const Tensor>(), &t)};
 
   OwningOpRef<ModuleOp> module = ModuleOp::create(fileLoc);
   b.setInsertionPointToEnd(module->getBody());
   std::string name =
       opts.funcName.empty() ? sanitize(m.graphName) : opts.funcName;
   // The result types are known only at the end; start with none.
-  auto func = b.create<func::FuncOp>(fileLoc, name,
-                                     b.getFunctionType(argTypes, {}));
+  auto func =
+      b.create<func::FuncOp>(fileLoc, name, b.getFunctionType(argTypes, {}));
   Block *entry = func.addEntryBlock();
   b.setInsertionPointToEnd(entry);
   for (auto [i, n] : llvm::enumerate(argNames))
@@ -512,9 +514,9 @@ OwningOpRef<ModuleOp> Importer::run() {
     node = &m.nodes[i];
     nodeLabel = node->name.empty() ? "#" + std::to_string(i) : node->name;
     loc = FusedLoc::get(
-        &ctx, {NameLoc::get(b.getStringAttr(nodeLabel + " (" + node->opType +
-                                            ")")),
-               fileLoc});
+        &ctx,
+        {NameLoc::get(b.getStringAttr(nodeLabel + " (" + node->opType + ")")),
+         fileLoc});
     if (failed(importNode()))
       return nullptr;
   }
@@ -712,7 +714,8 @@ LogicalResult Importer::importGemm() {
   if (failed(alphaOr) || failed(betaOr) || failed(transAOr) || failed(transBOr))
     return failure();
   double alpha = *alphaOr, beta = *betaOr;
-  if ((*transAOr != 0 && *transAOr != 1) || (*transBOr != 0 && *transBOr != 1)) {
+  if ((*transAOr != 0 && *transAOr != 1) ||
+      (*transBOr != 0 && *transBOr != 1)) {
     err() << "attributes 'transA' and 'transB' must be 0 or 1";
     return failure();
   }
@@ -729,8 +732,9 @@ LogicalResult Importer::importGemm() {
   int64_t M = transA ? as[1] : as[0], K = transA ? as[0] : as[1];
   int64_t KB = transB ? bs[1] : bs[0], N = transB ? bs[0] : bs[1];
   if (K != KB) {
-    err() << "inner dimensions differ: A " << shapeStr(as) << (transA ? "^T" : "")
-          << ", B " << shapeStr(bs) << (transB ? "^T" : "");
+    err() << "inner dimensions differ: A " << shapeStr(as)
+          << (transA ? "^T" : "") << ", B " << shapeStr(bs)
+          << (transB ? "^T" : "");
     return failure();
   }
   // A as an M x K value.
@@ -780,7 +784,8 @@ LogicalResult Importer::importGemm() {
     std::vector<double> w(N * K);
     for (int64_t n = 0; n < N; ++n)
       for (int64_t k = 0; k < K; ++k)
-        w[n * K + k] = alpha * (transB ? t.values[n * K + k] : t.values[k * N + n]);
+        w[n * K + k] =
+            alpha * (transB ? t.values[n * K + k] : t.values[k * N + n]);
     std::vector<double> bias(N, 0.0);
     // A constant C that does not vary along M becomes the bias.
     if (cIn && cIn->c) {
@@ -831,9 +836,9 @@ LogicalResult Importer::importGemm() {
         return failure();
       c = *cv;
       if (beta != 1.0) {
-        auto r = binary(BinaryKind::mul, c,
-                        scalarConst(beta, cast<RankedTensorType>(c.getType())
-                                              .getRank()));
+        auto r = binary(
+            BinaryKind::mul, c,
+            scalarConst(beta, cast<RankedTensorType>(c.getType()).getRank()));
         if (failed(r))
           return failure();
         c = *r;
@@ -897,7 +902,7 @@ LogicalResult Importer::importMatMul() {
     b2.push_back(1);
   int64_t M = a2[a2.size() - 2], N = b2.back();
   auto batch = broadcastShapes(ArrayRef<int64_t>(a2).drop_back(2),
-                         ArrayRef<int64_t>(b2).drop_back(2));
+                               ArrayRef<int64_t>(b2).drop_back(2));
   if (failed(batch)) {
     err() << "batch dimensions of " << shapeStr(as) << " and " << shapeStr(bs)
           << " do not broadcast";
@@ -1370,8 +1375,8 @@ LogicalResult Importer::importConcat() {
       return failure();
     vs.push_back(*mv);
   }
-  return setOutput(0, b.create<ConcatOp>(loc, ft(out), vs,
-                                         b.getI64IntegerAttr(*axis)));
+  return setOutput(
+      0, b.create<ConcatOp>(loc, ft(out), vs, b.getI64IntegerAttr(*axis)));
 }
 
 LogicalResult Importer::importShape() {
@@ -1499,7 +1504,8 @@ LogicalResult Importer::importConstant() {
   } else if (a.name == "value_floats" && a.type == ox::AT_FLOATS) {
     t = makeConst({(int64_t)a.floats.size()}, a.floats);
   } else if (a.name == "value_int" && a.type == ox::AT_INT) {
-    t = makeConst(ArrayRef<int64_t>(), std::vector<double>{double(a.i)}, ox::DT_INT64);
+    t = makeConst(ArrayRef<int64_t>(), std::vector<double>{double(a.i)},
+                  ox::DT_INT64);
   } else if (a.name == "value_ints" && a.type == ox::AT_INTS) {
     t = makeConst({(int64_t)a.ints.size()},
                   std::vector<double>(a.ints.begin(), a.ints.end()),
@@ -1724,16 +1730,15 @@ OwningOpRef<ModuleOp> mlir::lf::importOnnxModel(const Model &model,
   return imp.run();
 }
 
-OwningOpRef<ModuleOp> mlir::lf::importOnnxBuffer(StringRef bytes,
-                                                 StringRef fileName,
-                                                 MLIRContext &ctx,
-                                                 const OnnxImportOptions &opts) {
+OwningOpRef<ModuleOp>
+mlir::lf::importOnnxBuffer(StringRef bytes, StringRef fileName,
+                           MLIRContext &ctx, const OnnxImportOptions &opts) {
   ctx.loadDialect<LfDialect, func::FuncDialect>();
   Model model;
   std::string error;
   if (!lfc::onnx::loadModel(bytes.data(), bytes.size(), model, error)) {
-    emitError(FileLineColLoc::get(&ctx, fileName.empty() ? "<onnx>" : fileName,
-                                  0, 0))
+    emitError(
+        FileLineColLoc::get(&ctx, fileName.empty() ? "<onnx>" : fileName, 0, 0))
         << error;
     return nullptr;
   }
@@ -1742,8 +1747,9 @@ OwningOpRef<ModuleOp> mlir::lf::importOnnxBuffer(StringRef bytes,
 
 OwningOpRef<ModuleOp> mlir::lf::importOnnxFile(StringRef path, MLIRContext &ctx,
                                                const OnnxImportOptions &opts) {
-  auto buf = llvm::MemoryBuffer::getFileOrSTDIN(path, /*IsText=*/false,
-                                                /*RequiresNullTerminator=*/false);
+  auto buf =
+      llvm::MemoryBuffer::getFileOrSTDIN(path, /*IsText=*/false,
+                                         /*RequiresNullTerminator=*/false);
   if (std::error_code ec = buf.getError()) {
     emitError(FileLineColLoc::get(&ctx, path, 0, 0))
         << "cannot read file: " << ec.message();
@@ -1761,10 +1767,14 @@ OnnxDiagnosticHandler::OnnxDiagnosticHandler(MLIRContext *ctx,
       return failure();
     auto kind = [](DiagnosticSeverity s) {
       switch (s) {
-      case DiagnosticSeverity::Error: return "error";
-      case DiagnosticSeverity::Warning: return "warning";
-      case DiagnosticSeverity::Note: return "note";
-      case DiagnosticSeverity::Remark: return "remark";
+      case DiagnosticSeverity::Error:
+        return "error";
+      case DiagnosticSeverity::Warning:
+        return "warning";
+      case DiagnosticSeverity::Note:
+        return "note";
+      case DiagnosticSeverity::Remark:
+        return "remark";
       }
       return "error";
     };
@@ -1781,8 +1791,8 @@ OnnxDiagnosticHandler::OnnxDiagnosticHandler(MLIRContext *ctx,
     }
     if (!prefix.empty() && StringRef(msg).starts_with("node '"))
       prefix.clear();
-    os << fileLoc.getFilename().getValue() << ": "
-       << kind(diag.getSeverity()) << ": " << prefix << msg << "\n";
+    os << fileLoc.getFilename().getValue() << ": " << kind(diag.getSeverity())
+       << ": " << prefix << msg << "\n";
     for (Diagnostic &note : diag.getNotes())
       os << fileLoc.getFilename().getValue() << ": note: " << note.str()
          << "\n";
@@ -1801,7 +1811,8 @@ void mlir::lf::registerOnnxImportTranslation() {
       "import-onnx", "Import an ONNX model into float-level lf MLIR",
       [](const std::shared_ptr<llvm::SourceMgr> &sm,
          MLIRContext *ctx) -> OwningOpRef<Operation *> {
-        const llvm::MemoryBuffer *buf = sm->getMemoryBuffer(sm->getMainFileID());
+        const llvm::MemoryBuffer *buf =
+            sm->getMemoryBuffer(sm->getMainFileID());
         OnnxDiagnosticHandler handler(ctx);
         OnnxImportOptions opts;
         opts.funcName = funcName;

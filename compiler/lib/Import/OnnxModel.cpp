@@ -27,24 +27,42 @@ static constexpr int64_t kMaxElements = int64_t(1) << 28;
 
 const char *dataTypeName(int32_t dt) {
   switch (dt) {
-  case DT_UNDEFINED: return "undefined";
-  case DT_FLOAT: return "float32";
-  case DT_UINT8: return "uint8";
-  case DT_INT8: return "int8";
-  case DT_UINT16: return "uint16";
-  case DT_INT16: return "int16";
-  case DT_INT32: return "int32";
-  case DT_INT64: return "int64";
-  case DT_STRING: return "string";
-  case DT_BOOL: return "bool";
-  case DT_FLOAT16: return "float16";
-  case DT_DOUBLE: return "float64";
-  case DT_UINT32: return "uint32";
-  case DT_UINT64: return "uint64";
-  case 14: return "complex64";
-  case 15: return "complex128";
-  case 16: return "bfloat16";
-  default: return "unknown";
+  case DT_UNDEFINED:
+    return "undefined";
+  case DT_FLOAT:
+    return "float32";
+  case DT_UINT8:
+    return "uint8";
+  case DT_INT8:
+    return "int8";
+  case DT_UINT16:
+    return "uint16";
+  case DT_INT16:
+    return "int16";
+  case DT_INT32:
+    return "int32";
+  case DT_INT64:
+    return "int64";
+  case DT_STRING:
+    return "string";
+  case DT_BOOL:
+    return "bool";
+  case DT_FLOAT16:
+    return "float16";
+  case DT_DOUBLE:
+    return "float64";
+  case DT_UINT32:
+    return "uint32";
+  case DT_UINT64:
+    return "uint64";
+  case 14:
+    return "complex64";
+  case 15:
+    return "complex128";
+  case 16:
+    return "bfloat16";
+  default:
+    return "unknown";
   }
 }
 
@@ -67,28 +85,83 @@ static std::string oneLine(const std::string &msg) {
 
 static int elemSize(int32_t dt) {
   switch (dt) {
-  case DT_FLOAT: case DT_INT32: case DT_UINT32: return 4;
-  case DT_DOUBLE: case DT_INT64: case DT_UINT64: return 8;
-  case DT_INT16: case DT_UINT16: case DT_FLOAT16: return 2;
-  case DT_INT8: case DT_UINT8: case DT_BOOL: return 1;
-  default: return 0;
+  case DT_FLOAT:
+  case DT_INT32:
+  case DT_UINT32:
+    return 4;
+  case DT_DOUBLE:
+  case DT_INT64:
+  case DT_UINT64:
+    return 8;
+  case DT_INT16:
+  case DT_UINT16:
+  case DT_FLOAT16:
+    return 2;
+  case DT_INT8:
+  case DT_UINT8:
+  case DT_BOOL:
+    return 1;
+  default:
+    return 0;
   }
 }
 
 static double readRaw(const char *p, int32_t dt) {
   // ONNX raw_data is little-endian, as is every host we build for.
   switch (dt) {
-  case DT_FLOAT: { float v; std::memcpy(&v, p, 4); return v; }
-  case DT_DOUBLE: { double v; std::memcpy(&v, p, 8); return v; }
-  case DT_INT32: { int32_t v; std::memcpy(&v, p, 4); return v; }
-  case DT_UINT32: { uint32_t v; std::memcpy(&v, p, 4); return v; }
-  case DT_INT64: { int64_t v; std::memcpy(&v, p, 8); return double(v); }
-  case DT_UINT64: { uint64_t v; std::memcpy(&v, p, 8); return double(v); }
-  case DT_INT16: { int16_t v; std::memcpy(&v, p, 2); return v; }
-  case DT_UINT16: { uint16_t v; std::memcpy(&v, p, 2); return v; }
-  case DT_INT8: { int8_t v; std::memcpy(&v, p, 1); return v; }
-  case DT_UINT8: case DT_BOOL: { uint8_t v; std::memcpy(&v, p, 1); return v; }
-  default: return 0;
+  case DT_FLOAT: {
+    float v;
+    std::memcpy(&v, p, 4);
+    return v;
+  }
+  case DT_DOUBLE: {
+    double v;
+    std::memcpy(&v, p, 8);
+    return v;
+  }
+  case DT_INT32: {
+    int32_t v;
+    std::memcpy(&v, p, 4);
+    return v;
+  }
+  case DT_UINT32: {
+    uint32_t v;
+    std::memcpy(&v, p, 4);
+    return v;
+  }
+  case DT_INT64: {
+    int64_t v;
+    std::memcpy(&v, p, 8);
+    return double(v);
+  }
+  case DT_UINT64: {
+    uint64_t v;
+    std::memcpy(&v, p, 8);
+    return double(v);
+  }
+  case DT_INT16: {
+    int16_t v;
+    std::memcpy(&v, p, 2);
+    return v;
+  }
+  case DT_UINT16: {
+    uint16_t v;
+    std::memcpy(&v, p, 2);
+    return v;
+  }
+  case DT_INT8: {
+    int8_t v;
+    std::memcpy(&v, p, 1);
+    return v;
+  }
+  case DT_UINT8:
+  case DT_BOOL: {
+    uint8_t v;
+    std::memcpy(&v, p, 1);
+    return v;
+  }
+  default:
+    return 0;
   }
 }
 
@@ -156,11 +229,22 @@ static void convertTensor(const ::onnx::TensorProto &tp, Tensor &t) {
     t.decoded = true;
   };
   switch (t.dataType) {
-  case DT_FLOAT: take(tp.float_data()); break;
-  case DT_DOUBLE: take(tp.double_data()); break;
-  case DT_INT64: take(tp.int64_data()); break;
-  case DT_UINT32: case DT_UINT64: take(tp.uint64_data()); break;
-  default: take(tp.int32_data()); break;
+  case DT_FLOAT:
+    take(tp.float_data());
+    break;
+  case DT_DOUBLE:
+    take(tp.double_data());
+    break;
+  case DT_INT64:
+    take(tp.int64_data());
+    break;
+  case DT_UINT32:
+  case DT_UINT64:
+    take(tp.uint64_data());
+    break;
+  default:
+    take(tp.int32_data());
+    break;
   }
 }
 
@@ -251,7 +335,8 @@ static std::string explainRejection(const ::onnx::ModelProto &mp) {
     if (t.data_type() == DT_DOUBLE || t.data_type() == DT_FLOAT16 ||
         t.data_type() == 16)
       return "initializer '" + t.name() + "' has element type " +
-             dataTypeName(t.data_type()) + "; lfc supports float32 tensors only";
+             dataTypeName(t.data_type()) +
+             "; lfc supports float32 tensors only";
   return "";
 }
 
@@ -285,8 +370,8 @@ static bool loadModelImpl(const void *data, size_t size, Model &out,
     return false;
   }
   if (options.checkOpsetRange && (opset < kMinOpset || opset > kMaxOpset)) {
-    error = "model uses opset " + std::to_string(opset) +
-            "; lfc supports 11 to 19";
+    error =
+        "model uses opset " + std::to_string(opset) + "; lfc supports 11 to 19";
     return false;
   }
 
@@ -325,8 +410,8 @@ static bool loadModelImpl(const void *data, size_t size, Model &out,
       ::onnx::ShapeInferenceOptions sio(/*check_type=*/true,
                                         /*strict_mode=*/1,
                                         /*data_prop=*/false);
-      ::onnx::shape_inference::InferShapes(mp, ::onnx::OpSchemaRegistry::Instance(),
-                                           sio);
+      ::onnx::shape_inference::InferShapes(
+          mp, ::onnx::OpSchemaRegistry::Instance(), sio);
     } catch (const std::exception &e) {
       error = explainRejection(mp);
       if (error.empty())

@@ -1,4 +1,5 @@
-//===- OnnxModel.h - Plain C++ view of an ONNX model -------------*- C++ -*-===//
+//===- OnnxModel.h - Plain C++ view of an ONNX model -------------*- C++
+//-*-===//
 //
 // The ONNX-facing half of the importer (OnnxModel.cpp) is the only code that
 // touches protobuf and libonnx; it is compiled with exceptions and turns every
@@ -21,9 +22,20 @@ namespace lfc::onnx {
 
 /// TensorProto::DataType values used here.
 enum DataType : int32_t {
-  DT_UNDEFINED = 0, DT_FLOAT = 1, DT_UINT8 = 2, DT_INT8 = 3, DT_UINT16 = 4,
-  DT_INT16 = 5, DT_INT32 = 6, DT_INT64 = 7, DT_STRING = 8, DT_BOOL = 9,
-  DT_FLOAT16 = 10, DT_DOUBLE = 11, DT_UINT32 = 12, DT_UINT64 = 13,
+  DT_UNDEFINED = 0,
+  DT_FLOAT = 1,
+  DT_UINT8 = 2,
+  DT_INT8 = 3,
+  DT_UINT16 = 4,
+  DT_INT16 = 5,
+  DT_INT32 = 6,
+  DT_INT64 = 7,
+  DT_STRING = 8,
+  DT_BOOL = 9,
+  DT_FLOAT16 = 10,
+  DT_DOUBLE = 11,
+  DT_UINT32 = 12,
+  DT_UINT64 = 13,
 };
 const char *dataTypeName(int32_t dt);
 
@@ -34,8 +46,8 @@ struct Tensor {
   std::vector<int64_t> dims;
   std::vector<double> values; ///< row-major; valid iff `decoded`
   bool decoded = false;
-  bool external = false;      ///< stored as external data
-  std::string decodeError;    ///< why `decoded` is false
+  bool external = false;   ///< stored as external data
+  std::string decodeError; ///< why `decoded` is false
   int64_t numElements() const {
     int64_t n = 1;
     for (int64_t d : dims)
@@ -46,8 +58,15 @@ struct Tensor {
 
 /// AttributeProto::AttributeType values.
 enum AttrType : int32_t {
-  AT_UNDEFINED = 0, AT_FLOAT = 1, AT_INT = 2, AT_STRING = 3, AT_TENSOR = 4,
-  AT_GRAPH = 5, AT_FLOATS = 6, AT_INTS = 7, AT_STRINGS = 8,
+  AT_UNDEFINED = 0,
+  AT_FLOAT = 1,
+  AT_INT = 2,
+  AT_STRING = 3,
+  AT_TENSOR = 4,
+  AT_GRAPH = 5,
+  AT_FLOATS = 6,
+  AT_INTS = 7,
+  AT_STRINGS = 8,
   AT_SPARSE_TENSOR = 11,
 };
 
@@ -118,8 +137,7 @@ bool loadModel(const void *data, size_t size, Model &out, std::string &error,
                const LoadOptions &options = LoadOptions());
 
 /// Parses a serialized TensorProto (the backend tests' input_N.pb files).
-bool loadTensor(const void *data, size_t size, Tensor &out,
-                std::string &error);
+bool loadTensor(const void *data, size_t size, Tensor &out, std::string &error);
 
 /// Lowest and highest ai.onnx opset the importer accepts.
 constexpr int64_t kMinOpset = 7;

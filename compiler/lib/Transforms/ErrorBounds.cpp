@@ -106,8 +106,10 @@ FailureOr<double> LfErrorBoundsPass::bound(Operation *op) {
     double a = magnitude(bin.getLhs()), b = magnitude(bin.getRhs());
     double ea = e(bin.getLhs()), eb = e(bin.getRhs());
     // A pre-shift of the finer operand (frac gap > 31) rounds once more.
-    double pre = halfUlp(std::min(getFixedElementType(bin.getLhs().getType()).getFrac(),
-                                  getFixedElementType(bin.getRhs().getType()).getFrac()) + 31);
+    double pre = halfUlp(
+        std::min(getFixedElementType(bin.getLhs().getType()).getFrac(),
+                 getFixedElementType(bin.getRhs().getType()).getFrac()) +
+        31);
     switch (bin.getKind()) {
     case BinaryKind::add:
     case BinaryKind::sub:

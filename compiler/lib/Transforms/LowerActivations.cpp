@@ -31,9 +31,9 @@ using namespace mlir::lf;
 namespace {
 /// Where a function is tabulated and how it behaves outside the table.
 struct TableShape {
-  double lo, hi;              // natural domain
+  double lo, hi; // natural domain
   Symmetry symmetry = Symmetry::none;
-  double symConst = 0;        // c of f(-x) = c - f(x)
+  double symConst = 0; // c of f(-x) = c - f(x)
   bool fixedSlopeBelow = false, fixedSlopeAbove = false;
   double slopeBelow = 0, slopeAbove = 0; // used when fixed
 };
@@ -132,10 +132,12 @@ static bool buildCandidate(ActivationOp op, const TableShape &ts, double dlo,
   double xEnd = std::ldexp(double(start + (lf_s64(n - 1) << shift)), -fi);
   double xStart = std::ldexp(double(start), -fi);
   double h = 1e-6;
-  double sb = ts.fixedSlopeBelow ? ts.slopeBelow
-                                 : (op.evaluate(xStart + h) - op.evaluate(xStart)) / h;
-  double sa = ts.fixedSlopeAbove ? ts.slopeAbove
-                                 : (op.evaluate(xEnd) - op.evaluate(xEnd - h)) / h;
+  double sb = ts.fixedSlopeBelow
+                  ? ts.slopeBelow
+                  : (op.evaluate(xStart + h) - op.evaluate(xStart)) / h;
+  double sa = ts.fixedSlopeAbove
+                  ? ts.slopeAbove
+                  : (op.evaluate(xEnd) - op.evaluate(xEnd - h)) / h;
   t.slope_below = static_cast<lf_s64>(std::round(sb * unit));
   t.slope_above = static_cast<lf_s64>(std::round(sa * unit));
 
@@ -205,8 +207,8 @@ LogicalResult LfLowerActivationsPass::lower(ActivationOp op) {
     if (shift < 0 || shift > 62)
       continue;
     Candidate c;
-    if (!buildCandidate(op, ts, dlo, dhi, rlo, rhi, in, out, shift,
-                        maxEntries, c))
+    if (!buildCandidate(op, ts, dlo, dhi, rlo, rhi, in, out, shift, maxEntries,
+                        c))
       break; // finer tables only grow
     if (c.error < best.error) {
       best = std::move(c);
@@ -216,11 +218,12 @@ LogicalResult LfLowerActivationsPass::lower(ActivationOp op) {
       break;
   }
   if (bestShift < 0)
-    return op.emitOpError() << "no table of at most " << static_cast<unsigned>(maxEntries)
-                            << " entries covers the domain";
+    return op.emitOpError()
+           << "no table of at most " << static_cast<unsigned>(maxEntries)
+           << " entries covers the domain";
   if (best.error > lutError)
-    op.emitWarning() << "table error " << best.error
-                     << " exceeds the target " << static_cast<double>(lutError) << " (limited to "
+    op.emitWarning() << "table error " << best.error << " exceeds the target "
+                     << static_cast<double>(lutError) << " (limited to "
                      << static_cast<unsigned>(maxEntries) << " entries)";
 
   OpBuilder b(op);

@@ -9,8 +9,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "lfc/Passes.h"
 #include "lfc/Quantize.h"
+#include "lfc/Passes.h"
 #include "lfc/Ranges.h"
 
 #include "mlir/IR/Builders.h"
@@ -89,8 +89,8 @@ LogicalResult LfQuantizePass::quantizeConstant(ConstantOp c,
   SmallVector<APInt> ints;
   for (float v : cast<DenseElementsAttr>(c.getValue()).getValues<float>())
     ints.push_back(APInt(bits, quantizeValue(v, ft.getFrac(), bits), true));
-  auto storage = RankedTensorType::get(
-      type.getShape(), IntegerType::get(&getContext(), bits));
+  auto storage = RankedTensorType::get(type.getShape(),
+                                       IntegerType::get(&getContext(), bits));
   c.setValueAttr(DenseElementsAttr::get(storage, ints));
   c.getResult().setType(type);
   return success();
@@ -101,8 +101,10 @@ LogicalResult LfQuantizePass::quantizeFc(FullyConnectedOp fc,
   FixedType in = getFixedElementType(fc.getInput().getType());
   auto outType = fixedTypeFor(fc.getResult(), ra.maxAbs(fc.getResult()));
   FixedType out = getFixedElementType(outType);
-  SmallVector<float> w(cast<DenseElementsAttr>(fc.getWeight()).getValues<float>());
-  SmallVector<float> b(cast<DenseElementsAttr>(fc.getBias()).getValues<float>());
+  SmallVector<float> w(
+      cast<DenseElementsAttr>(fc.getWeight()).getValues<float>());
+  SmallVector<float> b(
+      cast<DenseElementsAttr>(fc.getBias()).getValues<float>());
   int64_t k = fc.getInFeatures(), n = fc.getOutFeatures();
   const double inBound = std::ldexp(1.0, in.getWidth() - 1);
   const double accLimit = std::ldexp(1.0, 63) * (1.0 - 1e-9);
@@ -137,7 +139,8 @@ LogicalResult LfQuantizePass::quantizeFc(FullyConnectedOp fc,
       wq[o * k + i] = APInt(bits, quantizeValue(w[o * k + i], wf, bits), true);
     bq[o] = APInt(64, quantizeValue(b[o], in.getFrac() + wf, 64), true);
   }
-  auto wType = RankedTensorType::get({n, k}, IntegerType::get(&getContext(), bits));
+  auto wType =
+      RankedTensorType::get({n, k}, IntegerType::get(&getContext(), bits));
   auto bType = RankedTensorType::get({n}, IntegerType::get(&getContext(), 64));
   fc.setWeightAttr(DenseElementsAttr::get(wType, wq));
   fc.setBiasAttr(DenseElementsAttr::get(bType, bq));
@@ -149,11 +152,13 @@ LogicalResult LfQuantizePass::quantizeFc(FullyConnectedOp fc,
 void LfQuantizePass::runOnOperation() {
   func::FuncOp f = getOperation();
   if (bits != 32 && bits != 16) {
-    f.emitError() << "--bits must be 32 or 16, got " << static_cast<unsigned>(bits);
+    f.emitError() << "--bits must be 32 or 16, got "
+                  << static_cast<unsigned>(bits);
     return signalPassFailure();
   }
   if (headroom < 1.0) {
-    f.emitError() << "headroom must be >= 1, got " << static_cast<double>(headroom);
+    f.emitError() << "headroom must be >= 1, got "
+                  << static_cast<double>(headroom);
     return signalPassFailure();
   }
   // Float level only, decomposed.
@@ -168,15 +173,15 @@ void LfQuantizePass::runOnOperation() {
     return signalPassFailure();
   }
   if (inputRanges.size() % 2) {
-    f.emitError() << "input-range needs lo,hi pairs, got "
-                  << inputRanges.size() << " numbers";
+    f.emitError() << "input-range needs lo,hi pairs, got " << inputRanges.size()
+                  << " numbers";
     return signalPassFailure();
   }
   for (size_t i = 0; i < inputRanges.size(); i += 2) {
     if (!(inputRanges[i] <= inputRanges[i + 1]) ||
         !std::isfinite(inputRanges[i]) || !std::isfinite(inputRanges[i + 1])) {
-      f.emitError() << "input range " << i / 2 << " [" << inputRanges[i]
-                    << ", " << inputRanges[i + 1] << "] is empty or not finite";
+      f.emitError() << "input range " << i / 2 << " [" << inputRanges[i] << ", "
+                    << inputRanges[i + 1] << "] is empty or not finite";
       return signalPassFailure();
     }
     ranges.push_back({inputRanges[i], inputRanges[i + 1]});

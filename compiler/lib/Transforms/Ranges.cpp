@@ -57,9 +57,10 @@ static bool isStableSoftmaxExp(Value v, int64_t axis) {
 LogicalResult RangeAnalysis::run(func::FuncOp f,
                                  ArrayRef<Interval> inputRanges) {
   int64_t total = countInputElements(f);
-  if (inputRanges.size() != 1 && static_cast<int64_t>(inputRanges.size()) != total)
-    return f.emitError() << "expected 1 or " << total
-                         << " input ranges, got " << inputRanges.size();
+  if (inputRanges.size() != 1 &&
+      static_cast<int64_t>(inputRanges.size()) != total)
+    return f.emitError() << "expected 1 or " << total << " input ranges, got "
+                         << inputRanges.size();
   int64_t pos = 0;
   for (BlockArgument arg : f.getArguments()) {
     int64_t n = cast<RankedTensorType>(arg.getType()).getNumElements();
@@ -113,7 +114,8 @@ LogicalResult RangeAnalysis::run(func::FuncOp f,
           for (int64_t c = 0; c < nn; ++c) {
             Interval acc{0, 0};
             for (int64_t i = 0; i < k; ++i) {
-              Interval t = mulI(a[(p * m + r) * k + i], b[(p * k + i) * nn + c]);
+              Interval t =
+                  mulI(a[(p * m + r) * k + i], b[(p * k + i) * nn + c]);
               acc.lo += t.lo;
               acc.hi += t.hi;
             }
@@ -146,9 +148,9 @@ LogicalResult RangeAnalysis::run(func::FuncOp f,
         case BinaryKind::div:
           if (y.lo <= 0 && y.hi >= 0)
             return bin.emitOpError()
-                   << "divides by a value whose range [" << y.lo << ", "
-                   << y.hi << "] includes 0; fixed point needs a bounded "
-                                "quotient";
+                   << "divides by a value whose range [" << y.lo << ", " << y.hi
+                   << "] includes 0; fixed point needs a bounded "
+                      "quotient";
           out[i] = mulI(x, {1.0 / y.hi, 1.0 / y.lo});
           break;
         }

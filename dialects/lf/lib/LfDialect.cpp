@@ -44,9 +44,8 @@ LogicalResult FixedType::verify(function_ref<InFlightDiagnostic()> emitError,
     return emitError() << "fixed-point width must be 8, 16, 32 or 64, got "
                        << width;
   if (frac < -static_cast<int>(width) || frac > 2 * static_cast<int>(width))
-    return emitError() << "fractional bits " << frac
-                       << " out of range [-" << width << ", " << 2 * width
-                       << "] for width " << width;
+    return emitError() << "fractional bits " << frac << " out of range [-"
+                       << width << ", " << 2 * width << "] for width " << width;
   return success();
 }
 
@@ -287,8 +286,8 @@ void FullyConnectedOp::getCanonicalizationPatterns(RewritePatternSet &results,
 
 LogicalResult MatMulOp::verify() {
   if (failed(verifyStatic(*this)) ||
-      failed(verifySameLevel(*this, {getLhs().getType(), getRhs().getType(),
-                                     getType()})))
+      failed(verifySameLevel(
+          *this, {getLhs().getType(), getRhs().getType(), getType()})))
     return failure();
   auto a = cast<RankedTensorType>(getLhs().getType());
   auto b = cast<RankedTensorType>(getRhs().getType());
@@ -317,8 +316,8 @@ LogicalResult MatMulOp::verify() {
 
 LogicalResult BinaryOp::verify() {
   if (failed(verifyStatic(*this)) ||
-      failed(verifySameLevel(*this, {getLhs().getType(), getRhs().getType(),
-                                     getType()})))
+      failed(verifySameLevel(
+          *this, {getLhs().getType(), getRhs().getType(), getType()})))
     return failure();
   auto a = cast<RankedTensorType>(getLhs().getType());
   auto b = cast<RankedTensorType>(getRhs().getType());
@@ -483,8 +482,7 @@ LogicalResult ConcatOp::verify() {
   }
   if (total != out.getDimSize(axis))
     return emitOpError() << "result axis " << axis << " has size "
-                         << out.getDimSize(axis) << ", inputs sum to "
-                         << total;
+                         << out.getDimSize(axis) << ", inputs sum to " << total;
   return success();
 }
 

@@ -11,8 +11,8 @@ int64_t mlir::lf::shapeProduct(ArrayRef<int64_t> shape) {
   return n;
 }
 
-FailureOr<SmallVector<int64_t>>
-mlir::lf::broadcastShapes(ArrayRef<int64_t> a, ArrayRef<int64_t> b) {
+FailureOr<SmallVector<int64_t>> mlir::lf::broadcastShapes(ArrayRef<int64_t> a,
+                                                          ArrayRef<int64_t> b) {
   size_t rank = std::max(a.size(), b.size());
   SmallVector<int64_t> out(rank);
   for (size_t i = 0; i < rank; ++i) {
