@@ -14,6 +14,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <climits>
 #include <random>
 #include <string>
@@ -106,6 +107,180 @@ TEST(Simd, FcW16MatchesScalar) {
 #else
   GTEST_SKIP() << "lf_fixed.h built without LF_SIMD_AVX2";
 #endif
+}
+
+/// A random table configuration: mostly the fast path's (linear, shift
+/// 0..30, start and sym_const within 32 bits), often not (nearest, shift
+/// 31..34, start or sym_const beyond 32 bits or INT32_MIN, empty or
+/// inverted bounds).
+struct LutCase {
+  std::vector<int32_t> table;
+  lf_lut t;
+  int64_t lo, hi;
+};
+
+LutCase randomLut(std::mt19937_64 &rng, int iter) {
+  LutCase c;
+  int n = iter % 7 == 0 ? 1281 : 2 + int(rng() % 40);
+  c.table.resize(n);
+  bool smooth = rng() % 2;
+  int64_t v = pick(rng, 32);
+  for (int32_t &e : c.table) {
+    if (smooth) {
+      v += int64_t(rng() % 2001) - 1000;
+      v = std::max<int64_t>(INT32_MIN, std::min<int64_t>(INT32_MAX, v));
+      e = int32_t(v);
+    } else {
+      e = int32_t(pick(rng, 32)); // neighbours up to 2^32 - 1 apart
+    }
+  }
+  lf_lut &t = c.t;
+  t.table = c.table.data();
+  t.n = n;
+  t.shift = rng() % 8 == 0 ? 31 + int(rng() % 4) : int(rng() % 31);
+  switch (rng() % 6) {
+  case 0:
+    t.start = 0;
+    break;
+  case 1:
+    t.start = INT32_MIN;
+    break;
+  case 2:
+    t.start = int64_t(INT32_MAX) - int64_t(rng() % 1000);
+    break;
+  case 3:
+    t.start = pick(rng, 40); // often beyond 32 bits
+    break;
+  default:
+    t.start = pick(rng, 32) >> (rng() % 32);
+  }
+  // Keep end = start + (n - 1) << shift well inside 64 bits.
+  t.linear = rng() % 6 != 0;
+  t.symmetry = int(rng() % 3);
+  t.sym_const = rng() % 4 == 0 ? pick(rng, 40) : pick(rng, 32);
+  t.slope_below = pick(rng, 40);
+  t.slope_above = pick(rng, 40);
+  t.slope_frac = int(rng() % 70) - 4;
+  c.lo = INT32_MIN;
+  c.hi = INT32_MAX;
+  if (rng() % 2) {
+    c.lo = pick(rng, rng() % 4 ? 32 : 40);
+    c.hi = pick(rng, rng() % 4 ? 32 : 40);
+    if (rng() % 4 && c.lo > c.hi)
+      std::swap(c.lo, c.hi);
+  }
+  return c;
+}
+
+/// Inputs around every knot (for big tables a sample of them), the table's
+/// edges, their negatives, zero, the 32-bit extremes and random values.
+std::vector<int32_t> lutInputs(std::mt19937_64 &rng, const lf_lut &t) {
+  std::vector<int32_t> xs;
+  auto add = [&](int64_t x) {
+    for (int64_t d = -2; d <= 2; ++d)
+      for (int64_t y : {x + d, -(x + d)})
+        if (y >= INT32_MIN && y <= INT32_MAX)
+          xs.push_back(int32_t(y));
+  };
+  int64_t step = int64_t(1) << t.shift;
+  for (int64_t j = 0; j < t.n; j += t.n > 64 ? 1 + int64_t(rng() % 40) : 1) {
+    int64_t k = t.start + j * step;
+    add(k);
+    add(k + step / 2);
+    add(k + step / 2 + 1);
+    add(k + int64_t(rng() % uint64_t(step)));
+  }
+  add(t.start);
+  add(t.start + (int64_t(t.n) - 1) * step);
+  for (int64_t x : {int64_t(0), int64_t(INT32_MIN), int64_t(INT32_MAX),
+                    int64_t(INT32_MIN + 1), int64_t(INT32_MAX - 1)})
+    add(x);
+  for (int i = 0; i < 64; ++i)
+    xs.push_back(int32_t(pick(rng, 32)));
+  std::shuffle(xs.begin(), xs.end(), rng);
+  return xs;
+}
+
+template <typename F>
+void compareLut(F variant, uint64_t seed, int iters) {
+  std::mt19937_64 rng(seed);
+  for (int iter = 0; iter < iters; ++iter) {
+    LutCase c = randomLut(rng, iter);
+    std::vector<int32_t> xs = lutInputs(rng, c.t);
+    // Whole vectors and every tail length (1..17 elements).
+    for (size_t at = 0; at < xs.size();) {
+      size_t len = std::min(xs.size() - at, size_t(1 + rng() % 17));
+      if (rng() % 3 == 0)
+        len = std::min(xs.size() - at, size_t(64));
+      std::vector<int32_t> x(xs.begin() + at, xs.begin() + at + len);
+      std::vector<int32_t> ref(len), y(len, 0x5a5a5a5a);
+      for (size_t i = 0; i < len; ++i)
+        ref[i] = int32_t(lf_sat(lf_lut_eval(&c.t, x[i]), c.lo, c.hi));
+      bool inPlace = rng() % 4 == 0;
+      if (inPlace) {
+        y = x;
+        variant(&c.t, y.data(), int(len), c.lo, c.hi, y.data());
+      } else {
+        variant(&c.t, x.data(), int(len), c.lo, c.hi, y.data());
+      }
+      for (size_t i = 0; i < len; ++i)
+        ASSERT_EQ(ref[i], y[i])
+            << "iter " << iter << " x " << x[i] << " n " << c.t.n
+            << " shift " << c.t.shift << " start " << c.t.start << " linear "
+            << c.t.linear << " symmetry " << c.t.symmetry << " sym_const "
+            << c.t.sym_const << " lo " << c.lo << " hi " << c.hi
+            << " in place " << inPlace;
+      at += len;
+    }
+  }
+}
+
+TEST(Simd, LutScalarMatchesEval) {
+  compareLut(lf_lut_s32_scalar, 11, 3000);
+}
+
+TEST(Simd, LutAvx2MatchesEval) {
+#ifdef LF_SIMD_AVX2
+  if (!haveAvx2())
+    GTEST_SKIP() << "CPU without AVX2";
+  compareLut(lf_lut_s32_avx2, 12, 3000);
+  compareLut(lf_lut_s32, 13, 1000);
+#else
+  GTEST_SKIP() << "lf_fixed.h built without LF_SIMD_AVX2";
+#endif
+}
+
+/// Every input of a stride-sweep of the 32-bit range (and every input
+/// near zero) through an Aurora-like tanh table, in every variant.
+TEST(Simd, LutSweep) {
+  std::vector<int32_t> table(1281);
+  for (int j = 0; j < 1281; ++j) // tanh-like, steep then flat
+    table[j] = int32_t(int64_t(INT32_MAX) * j / (j + 64));
+  for (int shift : {0, 1, 19, 22, 30}) {
+    for (int sym : {0, 1, 2}) {
+      lf_lut t = {table.data(), 1281, shift, sym == 0 ? -(int64_t(640) << shift) : 0,
+                  1, sym, int64_t(INT32_MAX) / 2, 3 << 20, -(5 << 20), 24};
+      std::vector<int32_t> x;
+      for (int64_t v = INT32_MIN; v <= INT32_MAX; v += 65521)
+        x.push_back(int32_t(v));
+      for (int v = -70000; v <= 70000; ++v)
+        x.push_back(v);
+      x.push_back(INT32_MAX);
+      std::vector<int32_t> ref(x.size()), ys(x.size()), yv(x.size());
+      for (size_t i = 0; i < x.size(); ++i)
+        ref[i] = int32_t(lf_sat(lf_lut_eval(&t, x[i]), -2000000000, 2000000000));
+      lf_lut_s32_scalar(&t, x.data(), int(x.size()), -2000000000, 2000000000,
+                        ys.data());
+      ASSERT_EQ(ref, ys) << "shift " << shift << " sym " << sym;
+#ifdef LF_SIMD_AVX2
+      if (haveAvx2()) {
+        lf_lut_s32_avx2(&t, x.data(), int(x.size()), -2000000000, 2000000000,
+                        yv.data());
+        ASSERT_EQ(ref, yv) << "shift " << shift << " sym " << sym;
+      }
+#endif
+    }
+  }
 }
 
 /// An Aurora-shaped net (30 -> 32 -> tanh table -> 16 -> tanh -> 1) with

@@ -622,12 +622,10 @@ LogicalResult Emitter::emitLut(LutOp op) {
   int64_t n = cast<RankedTensorType>(op.getType()).getNumElements();
   std::string x = ptr[root(op.getInput())];
   std::string y = allocate(op.getResult(), n);
-  Loop l{"i", n};
-  unsigned depth = openLoops(l, 1);
-  std::string idx = indexExpr({{l, 1}});
-  line(depth, y + "[" + idx + "] = (lf_s32)lf_sat(lf_lut_eval(&t, " + x + "[" +
-                  idx + "]),");
-  line(depth + 2, P(pre + "_lo") + ", " + P(pre + "_hi") + ");");
+  // The whole tensor in one call: lf_lut_s32() evaluates 8 elements at a
+  // time with AVX2 where available (same integers as lf_lut_eval()).
+  line(1, "lf_lut_s32(&t, " + x + ", " + Twine(n) + ", " + P(pre + "_lo") +
+              ", " + P(pre + "_hi") + ", " + y + ");");
   TableInfo ti;
   ti.field = pre;
   std::string loc;
@@ -1062,29 +1060,61 @@ void Emitter::printSource(raw_ostream &c) {
   fracs("out", info.outFrac);
   c << "#endif /* LF_" << NAME << "_AVX2_TU */\n\n";
 
-  c << "int lf_" << name
-    << "_infer(const void *params, const lf_s32 *in, lf_s32 *out)\n{\n";
-  c << "\tconst struct lf_" << name << "_params *p = params;\n";
-  for (size_t i = 0; i < pool.size(); ++i)
-    c << "\tlf_s32 b" << i << "[" << pool[i] << "];\n";
-  if (needLut)
-    c << "\tstruct lf_lut t;\n";
-  if (needAcc)
-    c << "\tlf_s64 acc;\n";
-  if (!ints.empty()) {
-    c << "\tint ";
-    bool first = true;
-    for (const std::string &v : ints) {
-      c << (first ? "" : ", ") << v;
-      first = false;
+  std::string decls;
+  {
+    llvm::raw_string_ostream d(decls);
+    d << "\tconst struct lf_" << name << "_params *p = params;\n";
+    for (size_t i = 0; i < pool.size(); ++i)
+      d << "\tlf_s32 b" << i << "[" << pool[i] << "];\n";
+    if (needLut)
+      d << "\tstruct lf_lut t;\n";
+    if (needAcc)
+      d << "\tlf_s64 acc;\n";
+    if (!ints.empty()) {
+      d << "\tint ";
+      bool first = true;
+      for (const std::string &v : ints) {
+        d << (first ? "" : ", ") << v;
+        first = false;
+      }
+      d << ";\n";
     }
-    c << ";\n";
+    d << "\n";
+    if (!usesParams)
+      d << "\t(void)p;\n";
+    if (info.nIn == 0)
+      d << "\t(void)in;\n";
   }
-  c << "\n";
-  if (!usesParams)
-    c << "\t(void)p;\n";
-  if (info.nIn == 0)
-    c << "\t(void)in;\n";
+  // Userspace builds (the twin) choose AVX2 at run time: the inference is
+  // printed a second time, calling the AVX2 helpers directly so that they
+  // are inlined with their constant sizes (a helper that dispatches cannot
+  // be inlined into an AVX2 function by GCC).  The kernel's NAME_avx2.o is
+  // this file built with -mavx2 instead (LF_INFER_ATTR flattens it there).
+  std::string simdCode = code;
+  bool simd = false;
+  for (const char *fn : {"lf_fc_w32(", "lf_fc_w16(", "lf_lut_s32("}) {
+    std::string from = fn, to = from.substr(0, from.size() - 1) + "_avx2(";
+    for (size_t at = simdCode.find(from); at != std::string::npos;
+         at = simdCode.find(from, at + to.size())) {
+      simdCode.replace(at, from.size(), to);
+      simd = true;
+    }
+  }
+  std::string sig = "(const void *params, const lf_s32 *in, lf_s32 *out)";
+  if (simd) {
+    c << "#ifdef LF_AVX2_DISPATCH\n";
+    c << "/* The inference below with the AVX2 helpers inlined (same "
+         "integers). */\n";
+    c << "LF_AVX2_INFER int lf_" << name << "_infer_avx2rt" << sig
+      << "\n{\n";
+    c << decls << simdCode << "\treturn 0;\n}\n";
+    c << "#endif\n\n";
+  }
+  c << "LF_INFER_ATTR int lf_" << name << "_infer" << sig << "\n{\n";
+  c << decls;
+  if (simd)
+    c << "#ifdef LF_AVX2_DISPATCH\n\tif (lf_avx2_usable())\n\t\treturn lf_"
+      << name << "_infer_avx2rt(params, in, out);\n#endif\n";
   c << code;
   c << "\treturn 0;\n}\n";
 }

@@ -192,6 +192,51 @@ static inline lf_s64 lf_lut_eval(const struct lf_lut *t, lf_s64 x)
 }
 
 /**
+ * lf_lut_s32_scalar() - y[i] = lf_sat(lf_lut_eval(@t, x[i]), @lo, @hi) for
+ * i in 0..@n-1, portable C (see lf_lut_s32() below, which dispatches to a
+ * SIMD variant when built).  @y may be @x (not a partial overlap).
+ *
+ * The common case is lf_lut_eval()'s arithmetic specialised: a linear
+ * table with shift 0..30 and start < |x| < end (x as a 32-bit input cannot
+ * make -x overflow, and lf_shift_round() of d * frac, |.| < 2^62, is
+ * (v + half) >> s); every other element goes through lf_lut_eval().
+ */
+static inline void lf_lut_s32_scalar(const struct lf_lut *t, const lf_s32 *x,
+				     int n, lf_s64 lo, lf_s64 hi, lf_s32 *y)
+{
+	const lf_s32 *tab = t->table;
+	lf_s64 start = t->start, end, c, half;
+	int s = t->shift, sym = t->symmetry, i;
+
+	if (!t->linear || s < 0 || s > 30 || t->n < 2) {
+		for (i = 0; i < n; i++)
+			y[i] = (lf_s32)lf_sat(lf_lut_eval(t, x[i]), lo, hi);
+		return;
+	}
+	end = start + ((lf_s64)(t->n - 1) << s);
+	c = sym == 1 ? 0 : t->sym_const;
+	half = ((lf_s64)1 << s) >> 1;
+	for (i = 0; i < n; i++) {
+		lf_s64 xi = x[i], xa, dx, t0, v;
+		int neg = sym && xi < 0;
+
+		xa = neg ? -xi : xi;
+		if (xa <= start || xa >= end) {
+			y[i] = (lf_s32)lf_sat(lf_lut_eval(t, xi), lo, hi);
+			continue;
+		}
+		dx = xa - start;
+		t0 = tab[dx >> s];
+		v = t0 + ((((lf_s64)tab[(dx >> s) + 1] - t0) *
+				   (dx & (((lf_s64)1 << s) - 1)) +
+			   half) >> s);
+		if (neg)
+			v = c - v;
+		y[i] = (lf_s32)lf_sat(v, lo, hi);
+	}
+}
+
+/**
  * lf_fc_w32_scalar() - fully connected layer with 32-bit weights, portable
  * C (see lf_fc_w32() below, which dispatches to a SIMD variant when built).
  */
@@ -303,9 +348,32 @@ static inline void lf_fc_w8_scalar(const lf_s32 *x, int m, int k, int n,
 #else
 #define LF_AVX2_FN static inline __attribute__((target("avx2")))
 #define lf_avx2_usable() __builtin_cpu_supports("avx2")
+/*
+ * AVX2 chosen at run time: a generated lf_NAME_infer() starts with
+ * "if (lf_avx2_usable()) return lf_NAME_infer_avx2rt(...)", a second copy
+ * of the inference that calls the *_avx2 helpers directly; flatten inlines
+ * them there with their constant sizes.
+ */
+#define LF_AVX2_DISPATCH 1
+#define LF_AVX2_INFER static __attribute__((target("avx2"), flatten))
+#endif
 #endif
 
+/*
+ * The attributes of a generated lf_NAME_infer(): under -mavx2 (the kernel's
+ * NAME_avx2.o) the helpers are inlined with their constant sizes.
+ */
+#if defined(LF_SIMD_AVX2) && defined(__AVX2__)
+#define LF_INFER_ATTR __attribute__((flatten))
+#else
+#define LF_INFER_ATTR
+#endif
+
+#ifdef LF_SIMD_AVX2
+
 typedef int lf_v8si __attribute__((vector_size(32)));
+typedef unsigned int lf_v8su __attribute__((vector_size(32)));
+typedef char lf_v32qi __attribute__((vector_size(32)));
 typedef long long lf_v4di __attribute__((vector_size(32)));
 typedef unsigned long long lf_v4du __attribute__((vector_size(32)));
 /* Unaligned, aliasing views for loads. */
@@ -316,6 +384,8 @@ typedef short lf_v8hi_u __attribute__((vector_size(16), aligned(1), may_alias));
 typedef short lf_v8hi __attribute__((vector_size(16)));
 typedef int lf_v4si __attribute__((vector_size(16)));
 typedef int lf_v4si_u __attribute__((vector_size(16), aligned(1), may_alias));
+typedef char lf_v16qi __attribute__((vector_size(16)));
+typedef lf_s32 lf_s32_u __attribute__((aligned(1), may_alias));
 typedef signed char lf_v4qi_u
 	__attribute__((vector_size(4), aligned(1), may_alias));
 
@@ -367,7 +437,13 @@ LF_AVX2_FN int lf_avx2_requant4(lf_v4di v, const lf_s8 *shift, lf_v4di lo,
 	const lf_v4di one = { 1, 1, 1, 1 }, zero = { 0, 0, 0, 0 };
 	const lf_v4di smax = { LF_S64_MAX, LF_S64_MAX, LF_S64_MAX, LF_S64_MAX };
 	const lf_v4di big = { 62, 62, 62, 62 };
+#ifdef __clang__
 	lf_v4di s = __builtin_convertvector(*(const lf_v4qi_u *)shift, lf_v4di);
+#else
+	/* One 32-bit load of the four shifts and vpmovsxbq. */
+	lf_v4si s4 = { *(const lf_s32_u *)shift, 0, 0, 0 };
+	lf_v4di s = __builtin_ia32_pmovsxbq256((lf_v16qi)s4);
+#endif
 	lf_v4di half = (lf_v4di)((lf_v4du)one << (lf_v4du)(s - one));
 	lf_v4di bad = (lf_v4di)(s <= zero) | (lf_v4di)(s > big) |
 		      (lf_v4di)(v > smax - half);
@@ -489,6 +565,203 @@ LF_AVX2_FN void lf_fc_w16_avx2(const lf_s32 *x, int m, int k, int n,
 {
 	LF_AVX2_FC_BODY(lf_s16, w16)
 }
+
+/*
+ * lf_lut_s32_avx2() - lf_lut_s32_scalar() with AVX2, 8 elements at a time
+ * (same integers).
+ *
+ * Taken for a linear table with 0 <= shift <= 30 and n >= 2, start within
+ * 32 bits (and not INT32_MIN under a symmetry), sym_const within 32 bits
+ * (complement symmetry) and lo <= hi with [lo, hi] meeting the 32-bit
+ * range; otherwise the whole tensor goes through the scalar code.  Per
+ * lane, with xa = |x| under a symmetry (else x):
+ *  - in table (start <= xa < end, one unsigned compare of dx = xa - start,
+ *    exact as unsigned 32-bit): idx = dx >> s, frac = dx & (2^s - 1);
+ *    t0 = table[idx], t1 = table[idx + 1] by masked vpgatherdd (lanes out
+ *    of the table read nothing); the product d * frac of lf_lut_half() is
+ *    t1 * frac - t0 * frac, each exact (vpmuldq), |.| < 2^62, so adding
+ *    half cannot overflow and lf_shift_round() is (p + half) >> s.  The
+ *    rounded quotient q lies between 0 and d, so t0 + q lies between t0
+ *    and t1 and fits 32 bits: only the low 32 bits of q are needed, bits
+ *    s..s+31 of p + half, which a logical shift gives as well (s <= 30).
+ *  - symmetric negative lanes: c - y in 32 bits (c = 0 for the odd
+ *    symmetry); a lane whose c - y does not fit 32 bits falls back.
+ *  - saturation to [lo, hi] clamped to 32 bits is lf_sat() for 32-bit
+ *    values.
+ *  - every other lane (outside the table: the slopes; |INT32_MIN| under a
+ *    symmetry; the overflow above) is recomputed with lf_lut_eval().
+ */
+#ifdef __clang__
+#define LF_AVX2_GATHER_D(src, base, idx, mask)                             \
+	__builtin_ia32_gatherd_d256((src), (base), (idx), (mask), 4)
+#define LF_AVX2_MAXD(a, b)                                                 \
+	({                                                                 \
+		lf_v8si a_ = (a), b_ = (b), m_ = (lf_v8si)(a_ > b_);       \
+		(a_ & m_) | (b_ & ~m_);                                    \
+	})
+#define LF_AVX2_MIND(a, b)                                                 \
+	({                                                                 \
+		lf_v8si a_ = (a), b_ = (b), m_ = (lf_v8si)(a_ < b_);       \
+		(a_ & m_) | (b_ & ~m_);                                    \
+	})
+#else
+#define LF_AVX2_GATHER_D(src, base, idx, mask)                             \
+	__builtin_ia32_gathersiv8si((src), (base), (idx), (mask), 4)
+#define LF_AVX2_MAXD(a, b) __builtin_ia32_pmaxsd256((a), (b))
+#define LF_AVX2_MIND(a, b) __builtin_ia32_pminsd256((a), (b))
+#endif
+#define LF_AVX2_BLENDV(a, b, m)                                            \
+	((lf_v8si)__builtin_ia32_pblendvb256((lf_v32qi)(a), (lf_v32qi)(b),   \
+					     (lf_v32qi)(m)))
+
+/* Per-tensor constants of lf_lut_s32_avx2(), broadcast. */
+struct lf_avx2_lut {
+	lf_v8si sym;	/* all ones under a symmetry */
+	lf_v8si start;	/* start */
+	lf_v8si span;	/* end - 1 - start (clamped), biased by INT32_MIN */
+	lf_v8si fmask;	/* 2^shift - 1 */
+	lf_v8si c;	/* 0 (odd symmetry) or sym_const */
+	lf_v8si ovx;	/* c - y overflows iff (y ^ ovx) > ovt */
+	lf_v8si ovt;
+	lf_v8si lo, hi; /* the bounds clamped to 32 bits */
+	lf_v4di half;	/* 2^(shift - 1), 0 for shift 0 */
+	int s;
+};
+
+/*
+ * 8 elements (or the lanes of @tail) of lf_lut_s32_avx2(): the results go
+ * to y (masked by @tail), and the lanes needing lf_lut_eval() are returned
+ * as a mask (0 when none); @xv gets the inputs.
+ */
+__attribute__((always_inline)) LF_AVX2_FN lf_v8si
+lf_avx2_lut8(const struct lf_avx2_lut *k, const lf_s32 *table,
+	     const lf_s32 *x, lf_v8si tail, int full, lf_s32 *y, lf_v8si *xv)
+{
+	const lf_v8si zero = { 0, 0, 0, 0, 0, 0, 0, 0 };
+	const lf_v8si bias = { -2147483647 - 1, -2147483647 - 1,
+			       -2147483647 - 1, -2147483647 - 1,
+			       -2147483647 - 1, -2147483647 - 1,
+			       -2147483647 - 1, -2147483647 - 1 };
+	lf_v8si v, neg, dx, ok, idx, frac, t0, t1, fo, q, r, bad;
+	lf_v4di pe, po;
+	int s = k->s;
+
+	if (full)
+		v = *(const lf_v8si_u *)x;
+	else
+		v = __builtin_ia32_maskloadd256((const lf_v8si *)x, tail);
+	*xv = v;
+	neg = (v >> 31) & k->sym;
+	dx = ((v ^ neg) - neg) - k->start;
+	/* start <= xa <= end - 1, as an unsigned compare of dx. */
+	ok = (lf_v8si)((dx ^ bias) <= k->span);
+	if (!full)
+		ok &= tail;
+	idx = (lf_v8si)((lf_v8su)dx >> s);
+	frac = dx & k->fmask;
+	t0 = LF_AVX2_GATHER_D(zero, table, idx, ok);
+	t1 = LF_AVX2_GATHER_D(zero, table + 1, idx, ok);
+	/* Even lanes, then the odd lanes moved to the low halves. */
+	pe = __builtin_ia32_pmuldq256(t1, frac) -
+	     __builtin_ia32_pmuldq256(t0, frac) + k->half;
+	fo = (lf_v8si)((lf_v4du)frac >> 32);
+	po = __builtin_ia32_pmuldq256((lf_v8si)((lf_v4du)t1 >> 32), fo) -
+	     __builtin_ia32_pmuldq256((lf_v8si)((lf_v4du)t0 >> 32), fo) +
+	     k->half;
+	q = __builtin_shufflevector((lf_v8si)((lf_v4du)pe >> s),
+				    (lf_v8si)((lf_v4du)po << (32 - s)), 0, 9,
+				    2, 11, 4, 13, 6, 15);
+	q += t0;
+	r = LF_AVX2_BLENDV(q, k->c - q, neg);
+	bad = (lf_v8si)((q ^ k->ovx) > k->ovt) & neg;
+	bad |= ~ok;
+	if (!full)
+		bad &= tail;
+	r = LF_AVX2_MIND(LF_AVX2_MAXD(r, k->lo), k->hi);
+	if (full)
+		*(lf_v8si_u *)y = r;
+	else
+		__builtin_ia32_maskstored256((lf_v8si *)y, tail, r);
+	return bad;
+}
+
+LF_AVX2_FN void lf_lut_s32_avx2(const struct lf_lut *t, const lf_s32 *x,
+				int n, lf_s64 lo, lf_s64 hi, lf_s32 *y)
+{
+	const lf_s64 i32min = -2147483647 - 1, i32max = 2147483647;
+	lf_s64 c = t->symmetry == 1 ? 0 : t->sym_const, end, span, h;
+	lf_s32 ovx, ovt;
+	struct lf_avx2_lut k;
+	lf_v8si bad, xv;
+	int s = t->shift, i, j;
+
+	if (!t->linear || s < 0 || s > 30 || t->n < 2 || t->start < i32min ||
+	    t->start > i32max || (t->symmetry && t->start == i32min) ||
+	    (t->symmetry && (c < i32min || c > i32max)) || lo > hi ||
+	    lo > i32max || hi < i32min) {
+		lf_lut_s32_scalar(t, x, n, lo, hi, y);
+		return;
+	}
+	end = t->start + ((lf_s64)(t->n - 1) << s);
+	span = (end - 1 > i32max ? i32max : end - 1) - t->start;
+	h = ((lf_s64)1 << s) >> 1;
+	/*
+	 * c - y > INT32_MAX iff y < c - INT32_MAX (c >= 0), i.e.
+	 * ~y > ~(c - INT32_MAX); c - y < INT32_MIN iff y > c - INT32_MIN (c < 0).
+	 */
+	ovx = c >= 0 ? -1 : 0;
+	ovt = c >= 0 ? (lf_s32)~(c - i32max) : (lf_s32)(c - i32min);
+#define LF_B8(v) { v, v, v, v, v, v, v, v }
+	{
+		lf_v8si sym = LF_B8(t->symmetry ? -1 : 0);
+		lf_v8si st = LF_B8((lf_s32)t->start);
+		lf_v8si sp = LF_B8((lf_s32)(span + i32min));
+		lf_v8si fm = LF_B8((lf_s32)(((lf_s64)1 << s) - 1));
+		lf_v8si cv = LF_B8((lf_s32)c);
+		lf_v8si ox = LF_B8(ovx);
+		lf_v8si ot = LF_B8(ovt);
+		lf_v8si lv = LF_B8((lf_s32)(lo < i32min ? i32min : lo));
+		lf_v8si hv = LF_B8((lf_s32)(hi > i32max ? i32max : hi));
+		lf_v4di hf = { h, h, h, h };
+
+		k.sym = sym;
+		k.start = st;
+		k.span = sp;
+		k.fmask = fm;
+		k.c = cv;
+		k.ovx = ox;
+		k.ovt = ot;
+		k.lo = lv;
+		k.hi = hv;
+		k.half = hf;
+		k.s = s;
+	}
+#undef LF_B8
+	for (i = 0; i < n; i += 8) {
+		int rem = n - i;
+
+		if (rem >= 8) {
+			const lf_v8si ones = { -1, -1, -1, -1, -1, -1, -1, -1 };
+
+			rem = 8;
+			bad = lf_avx2_lut8(&k, t->table, x + i, ones, 1, y + i,
+					   &xv);
+		} else {
+			bad = lf_avx2_lut8(&k, t->table, x + i,
+					   LF_AVX2_TAIL_MASK(rem), 0, y + i,
+					   &xv);
+		}
+		if (__builtin_expect(!__builtin_ia32_ptestz256((lf_v4di)bad,
+							       (lf_v4di)bad),
+				     0)) {
+			/* Inputs from xv: y may be x. */
+			for (j = 0; j < rem; j++)
+				if (bad[j])
+					y[i + j] = (lf_s32)lf_sat(
+						lf_lut_eval(t, xv[j]), lo, hi);
+		}
+	}
+}
 #endif /* LF_SIMD_AVX2 */
 
 /**
@@ -535,6 +808,23 @@ static inline void lf_fc_w8(const lf_s32 *x, int m, int k, int n,
 			    const lf_s8 *shift, lf_s64 lo, lf_s64 hi, lf_s32 *y)
 {
 	lf_fc_w8_scalar(x, m, k, n, w, bias, shift, lo, hi, y);
+}
+
+/**
+ * lf_lut_s32() - evaluate a table on @n elements: y[i] =
+ * lf_sat(lf_lut_eval(@t, x[i]), @lo, @hi).  The AVX2 variant when built and
+ * usable, else the scalar one.  @y may be @x.
+ */
+static inline void lf_lut_s32(const struct lf_lut *t, const lf_s32 *x, int n,
+			      lf_s64 lo, lf_s64 hi, lf_s32 *y)
+{
+#ifdef LF_SIMD_AVX2
+	if (lf_avx2_usable()) {
+		lf_lut_s32_avx2(t, x, n, lo, hi, y);
+		return;
+	}
+#endif
+	lf_lut_s32_scalar(t, x, n, lo, hi, y);
 }
 
 /**

@@ -54,7 +54,18 @@
 // CHECK-NEXT: .bin0_s = 0,
 // CHECK: const lf_s8 lf_mlp_in_frac[4] = {
 // CHECK-NEXT: 8, 8, 8, 8
-// CHECK: int lf_mlp_infer(const void *params, const lf_s32 *in, lf_s32 *out)
+// Userspace run-time dispatch: the same inference calling the AVX2 helpers
+// directly (lf_fc_w8 has none).
+// CHECK: #ifdef LF_AVX2_DISPATCH
+// CHECK-NEXT: /* The inference below with the AVX2 helpers inlined
+// CHECK-NEXT: LF_AVX2_INFER int lf_mlp_infer_avx2rt(const void *params, const lf_s32 *in, lf_s32 *out)
+// CHECK: lf_fc_w8(in, 1, 4, 3,
+// CHECK: lf_lut_s32_avx2(&t, b0, 3, p->lut0_lo, p->lut0_hi, b1);
+// CHECK: lf_fc_w16_avx2(b0, 1, 3, 2,
+// CHECK: return 0;
+// CHECK-NEXT: }
+// CHECK-NEXT: #endif
+// CHECK: LF_INFER_ATTR int lf_mlp_infer(const void *params, const lf_s32 *in, lf_s32 *out)
 // CHECK-NEXT: {
 // CHECK-NEXT: const struct lf_mlp_params *p = params;
 // CHECK-NEXT: lf_s32 b0[3];
@@ -62,12 +73,16 @@
 // CHECK-NEXT: struct lf_lut t;
 // CHECK-NEXT: int i;
 // CHECK-EMPTY:
+// CHECK-NEXT: #ifdef LF_AVX2_DISPATCH
+// CHECK-NEXT: if (lf_avx2_usable())
+// CHECK-NEXT: return lf_mlp_infer_avx2rt(params, in, out);
+// CHECK-NEXT: #endif
 // CHECK-NEXT: lf_fc_w8(in, 1, 4, 3, p->fc0_w, p->fc0_b, p->fc0_shift,
 // CHECK-NEXT: p->fc0_lo, p->fc0_hi, b0);
 // CHECK-NEXT: t.table = p->lut0_table;
 // CHECK-NEXT: t.n = 5;
-// CHECK: for (i = 0; i < 3; i++)
-// CHECK-NEXT: b1[i] = (lf_s32)lf_sat(lf_lut_eval(&t, b0[i]),
+// The whole tensor in one call (8 lanes at a time with AVX2).
+// CHECK: lf_lut_s32(&t, b0, 3, p->lut0_lo, p->lut0_hi, b1);
 // CHECK: b0[i] = (lf_s32)lf_requant(lf_sat(b1[i], p->clamp0_min, p->clamp0_max),
 // CHECK: lf_fc_w16(b0, 1, 3, 2, p->fc1_w, p->fc1_b, p->fc1_shift,
 // CHECK-NEXT: p->fc1_lo, p->fc1_hi, b1);

@@ -26,7 +26,7 @@
 // sub broadcasts the max
 // CHECK: for (i = 0; i < 3; i++)
 // CHECK-NEXT: [[S:b[0-9]+]][i] = (lf_s32)lf_sub(in[i], p->bin0_la, [[M]][0], p->bin0_lb,
-// CHECK: lf_lut_eval(&t, [[S]][i])
+// CHECK: lf_lut_s32(&t, [[S]], 3, p->lut0_lo, p->lut0_hi,
 // CHECK: acc = 0;
 // CHECK-NEXT: for (j = 0; j < 3; j++)
 // CHECK-NEXT: acc += [[E:b[0-9]+]][j];
