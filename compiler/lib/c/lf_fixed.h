@@ -236,80 +236,39 @@ static inline void lf_lut_s32_scalar(const struct lf_lut *t, const lf_s32 *x,
 	}
 }
 
-/**
- * lf_fc_w32_scalar() - fully connected layer with 32-bit weights, portable
- * C (see lf_fc_w32() below, which dispatches to a SIMD variant when built).
+/*
+ * lf_fc_wN_scalar() - fully connected layer with N-bit weights, portable C
+ * (lf_fc_w32() and lf_fc_w16() below dispatch to SIMD variants when built):
+ * @x: m x k inputs; @w: n x k weights; @bias: n accumulator biases; @shift:
+ * n right shifts from the accumulator to the output format; @lo, @hi: output
+ * saturation bounds; @y: m x n outputs.
  */
-static inline void lf_fc_w32_scalar(const lf_s32 *x, int m, int k, int n,
-				    const lf_s32 *w, const lf_s64 *bias,
-				    const lf_s8 *shift, lf_s64 lo, lf_s64 hi,
-				    lf_s32 *y)
-{
-	int r, o, i;
-
-	for (r = 0; r < m; r++) {
-		const lf_s32 *xr = x + r * k;
-
-		for (o = 0; o < n; o++) {
-			const lf_s32 *wo = w + o * k;
-			lf_s64 acc = bias[o];
-
-			for (i = 0; i < k; i++)
-				acc += (lf_s64)xr[i] * wo[i];
-			y[r * n + o] = (lf_s32)lf_requant(acc, shift[o], lo, hi);
-		}
+#define LF_DEFINE_FC_SCALAR(name, wtype)                                      \
+	static inline void name(const lf_s32 *x, int m, int k, int n,         \
+				const wtype *w, const lf_s64 *bias,           \
+				const lf_s8 *shift, lf_s64 lo, lf_s64 hi,     \
+				lf_s32 *y)                                    \
+	{                                                                     \
+		int r, o, i;                                                  \
+									      \
+		for (r = 0; r < m; r++) {                                     \
+			const lf_s32 *xr = x + r * k;                         \
+									      \
+			for (o = 0; o < n; o++) {                             \
+				const wtype *wo = w + o * k;                  \
+				lf_s64 acc = bias[o];                         \
+									      \
+				for (i = 0; i < k; i++)                       \
+					acc += (lf_s64)xr[i] * wo[i];         \
+				y[r * n + o] = (lf_s32)lf_requant(acc,        \
+						shift[o], lo, hi);            \
+			}                                                     \
+		}                                                             \
 	}
-}
 
-/**
- * lf_fc_w16_scalar() - fully connected layer with 16-bit weights (see
- * lf_fc_w32()).
- */
-static inline void lf_fc_w16_scalar(const lf_s32 *x, int m, int k, int n,
-				    const lf_s16 *w, const lf_s64 *bias,
-				    const lf_s8 *shift, lf_s64 lo, lf_s64 hi,
-				    lf_s32 *y)
-{
-	int r, o, i;
-
-	for (r = 0; r < m; r++) {
-		const lf_s32 *xr = x + r * k;
-
-		for (o = 0; o < n; o++) {
-			const lf_s16 *wo = w + o * k;
-			lf_s64 acc = bias[o];
-
-			for (i = 0; i < k; i++)
-				acc += (lf_s64)xr[i] * wo[i];
-			y[r * n + o] = (lf_s32)lf_requant(acc, shift[o], lo, hi);
-		}
-	}
-}
-
-/**
- * lf_fc_w8_scalar() - fully connected layer with 8-bit weights (see
- * lf_fc_w32()).
- */
-static inline void lf_fc_w8_scalar(const lf_s32 *x, int m, int k, int n,
-				   const lf_s8 *w, const lf_s64 *bias,
-				   const lf_s8 *shift, lf_s64 lo, lf_s64 hi,
-				   lf_s32 *y)
-{
-	int r, o, i;
-
-	for (r = 0; r < m; r++) {
-		const lf_s32 *xr = x + r * k;
-
-		for (o = 0; o < n; o++) {
-			const lf_s8 *wo = w + o * k;
-			lf_s64 acc = bias[o];
-
-			for (i = 0; i < k; i++)
-				acc += (lf_s64)xr[i] * wo[i];
-			y[r * n + o] = (lf_s32)lf_requant(acc, shift[o], lo, hi);
-		}
-	}
-}
+LF_DEFINE_FC_SCALAR(lf_fc_w32_scalar, lf_s32)
+LF_DEFINE_FC_SCALAR(lf_fc_w16_scalar, lf_s16)
+LF_DEFINE_FC_SCALAR(lf_fc_w8_scalar, lf_s8)
 
 /*
  * SIMD variants of the fully connected layers (x86-64 AVX2).
