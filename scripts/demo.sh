@@ -2,7 +2,10 @@
 # The demo: builds LiteFlow, compiles the bundled Aurora example
 # (examples/aurora: 30 -> 32 -> 16 -> 1 tanh) into a kernel snapshot, boots
 # Debian's kernel under QEMU, loads lf_core and the snapshot, queries the model
-# from the kernel and from userspace and checks the results against lfc's.
+# from the kernel and from userspace and checks the results against lfc's;
+# then LiteFlow's loop (if lf-runtime is built): a collector feeds samples
+# from a workload that shifts mid-run, lf-runtime adapts, decides and pushes
+# a snapshot, and the kernel's error falls (runtime/test/vm/scenario.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 B=${BUILD_DIR:-build}
@@ -36,12 +39,15 @@ cat "$out/expected_v1.csv"
 t2=$(date +%s.%N)
 
 denv=$out/demo-env.sh
-{ cat "$env"; echo "LF_AURORA=$out"; } > "$denv"
+rtenv=$B/runtime/test/vm/vm-env.sh
+{ cat "$env"; [ -f "$rtenv" ] && cat "$rtenv"; echo "LF_AURORA=$out"; } > "$denv"
+[ -f "$rtenv" ] || echo "demo: lf-runtime not built (LibTorch missing?): no adaptation step"
 echo
 echo "== boot Debian's kernel in QEMU (TCG) and run examples/aurora/demo-vm.sh =="
+vmlog=$out/demo-vm.log
 set +e
-test/vm/run-vm.sh --build "$B" --env "$denv" --timeout 120 examples/aurora/demo-vm.sh |
-	grep -v '^LF-BEGIN\|^LF-RC='
+test/vm/run-vm.sh --build "$B" --env "$denv" --timeout 300 examples/aurora/demo-vm.sh |
+	grep -v '^LF-BEGIN\|^LF-RC=' | tee "$vmlog"
 rc=${PIPESTATUS[0]}
 set -e
 t3=$(date +%s.%N)
@@ -52,6 +58,9 @@ awk -v a="$t0" -v b="$t1" -v c="$t2" -v d="$t3" 'BEGIN {
 if [ "$rc" = 0 ]; then
 	echo "demo: OK - Aurora compiled by lfc runs in the kernel (lf_query_model from a module and"
 	echo "      lfctl eval over netlink), with exactly lfc's outputs, for both snapshot versions."
+	if grep -q 'ok  workload shift' "$vmlog"; then
+		sed -n 's/.*ok  workload shift: /      lf-runtime closed the loop: workload shift: /p' "$vmlog"
+	fi
 elif [ "$rc" = 77 ]; then
 	echo "demo: SKIPPED the VM part (qemu or a kernel image missing)"
 else

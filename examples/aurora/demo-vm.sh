@@ -63,11 +63,42 @@ step_status() {
 	"$LFCTL" stats
 }
 
+# LiteFlow's loop (runtime/test/vm/scenario.sh, the runtime.vm test's scenario
+# with shorter waits): lf_collect_test queries model rtdemo from the kernel
+# and sends labelled samples; its target function shifts mid-run; lf-runtime
+# tunes, decides and pushes snapshots; the kernel's error falls.
+step_adapt() {
+	say "online adaptation: collector + workload shift, lf-runtime decides and pushes"
+	RT_TAG=demo RT_STATE=/tmp/lf-runtime RT_WAIT0=${DEMO_WAIT0:-60} RT_WAIT1=${DEMO_WAIT1:-60} RT_SETTLE=3
+	. "$LF_SRC/runtime/test/vm/scenario.sh"
+	rt_load
+	rt_config
+	echo "\$ lf-runtime daemon --config /tmp/rt.toml &"
+	rt_start
+	rt_adapt
+	echo "\$ grep -E 'start|cross-check|\"update\"' $RT_DECISIONS   (the decision log, $(wc -l < "$RT_DECISIONS") lines)"
+	grep -E '"event":"(start|cross-check)"|"decision":"update"' "$RT_DECISIONS"
+	echo "\$ lf-runtime status --state-dir $RT_STATE"
+	"$LF_RUNTIME" status --state-dir "$RT_STATE"
+	echo "\$ lfctl list"
+	"$LFCTL" list
+	rt_stop
+	rmmod lf_collect_test
+	push=$(grep '"path":"push"' "$RT_DECISIONS" | tail -n 1 | sed 's/.*"push_ms":\([0-9.]*\).*"activate_ms":\([0-9.]*\).*/\1 ms push + \2 ms activate/')
+	if [ $((RT_E1 * 2)) -lt "$RT_E_SWITCH" ]; then
+		note "  ok  workload shift: kernel mean |err| $RT_E_SWITCH -> $RT_E1 ppm after lf-runtime's update (untuned $RT_E_INIT -> $RT_E0 ppm in phase 0); $(rt_updates) snapshot update(s), last weight push $push"
+	else
+		note "  FAILED  the kernel's error did not fall after the shift: $RT_E_SWITCH -> $RT_E1 ppm"
+		FAILED=1
+	fi
+}
+
 STEPS="load kernel_query eval status"
 # more steps: define step_NAME above this line, then STEPS="$STEPS NAME"
+[ -n "${LF_RUNTIME:-}" ] && STEPS="$STEPS adapt"   # lf-runtime built (LibTorch)
 
 for s in $STEPS; do "step_$s"; done
 say "summary"
 printf '%s' "$SUMMARY"
-[ "$FAILED" = 0 ] && echo "demo: all results match the compiler's" || echo "demo: MISMATCHES above"
+[ "$FAILED" = 0 ] && echo "demo: all results match the compiler's" || echo "demo: MISMATCHES or FAILURES above"
 exit "$FAILED"

@@ -101,6 +101,21 @@ std::string firstErrorLine(const std::string &log) {
   return last;
 }
 
+/// The compile options of a model's snapshots (lfc compile's defaults).
+CompileOptions compileOptions(const ModelConfig &c) {
+  CompileOptions co;
+  co.bits = c.bits;
+  co.headroom = c.headroom;
+  co.inputRanges = c.inputRanges.empty()
+                       ? std::vector<std::pair<double, double>>{{-8, 8}}
+                       : c.inputRanges;
+  return co;
+}
+
+std::string coreSymvers(const ModelConfig &c) {
+  return c.coreSymvers.empty() ? LFRT_DEFAULT_CORE_SYMVERS : c.coreSymvers;
+}
+
 struct Model {
   ModelConfig cfg;
   std::string dir;  // state dir of the model
@@ -118,7 +133,7 @@ struct Model {
   uint32_t nextVersion = 1;
   double lastLoss = NAN, lastFidelity = NAN, lastRel = NAN;
   std::string lastDecision = "none";
-  double lastDecisionT = 0, lastUpdateT = 0;
+  double lastDecisionT = 0, lastUpdateT = 0, lastFailT = 0;
   uint64_t stepsAtDecision = 0;
   uint64_t updates = 0, pushes = 0, moduleLoads = 0;
   double lastPushMs = NAN, lastModuleMs = NAN;
@@ -210,27 +225,19 @@ bool Daemon::setupModel(Model &m, std::string &err) {
       m.nextVersion = std::max(m.nextVersion, pv + 1);
     }
   }
-  // The reference snapshot: the ONNX as given, compiled with the model's
-  // options (what `lfc compile` made of it); its formats are kept by every
-  // update (CompileOptions::pinToReference), so the arch hash stays.
-  CompileOptions co;
-  co.bits = c.bits;
-  co.headroom = c.headroom;
-  co.inputRanges = c.inputRanges.empty()
-                       ? std::vector<std::pair<double, double>>{{-8, 8}}
-                       : c.inputRanges;
-  CompiledSnapshot s;
-  std::string twinDir = m.dir + "/snapshots/twin";
-  if (!m.mc->compile(co, c.name, 0, twinDir, "", s, err)) {
+  // The ONNX as given, compiled like every update (the model's input
+  // ranges/bits, the running snapshot's output formats): the twin of the
+  // running architecture (what `lfc compile` made of it).
+  UpdateSnapshot u;
+  if (!compileForUpdate(*m.mc, compileOptions(c), m.km.archHash, m.km.outFrac, c.name, 0,
+                        m.dir + "/snapshots/twin", "", u, err)) {
     err = "model '" + c.name + "': " + err;
     return false;
   }
-  if (s.archHash != m.km.archHash) {
-    logInfo("model '" + c.name + "': the compiled architecture (hash " +
-            std::to_string(s.archHash) + ") differs from lf_core's (" +
-            std::to_string(m.km.archHash) +
-            "): check input_ranges/bits; fidelity falls back to LF_CMD_EVAL and "
-            "weight pushes are disabled");
+  const CompiledSnapshot &s = u.snap;
+  if (!u.fast) {
+    logInfo("model '" + c.name + "': " + u.why +
+            ": check input_ranges/bits; fidelity falls back to LF_CMD_EVAL");
     m.evalFidelity = true;
   } else {
     m.twin = m.mc->buildTwin(s, err);
@@ -394,46 +401,43 @@ bool Daemon::update(Model &m, std::string &err, std::string &extra) {
   auto params = m.tr->net()->exportParams();
   if (!m.mc->setWeights(params, err))
     return false;
-  uint32_t version = m.nextVersion++;
-  std::string dir = m.dir + "/snapshots/v" + std::to_string(version);
-  CompileOptions co;
-  co.bits = c.bits;
-  co.headroom = c.headroom;
-  co.inputRanges = c.inputRanges.empty()
-                       ? std::vector<std::pair<double, double>>{{-8, 8}}
-                       : c.inputRanges;
-  std::string symvers = c.coreSymvers.empty() ? LFRT_DEFAULT_CORE_SYMVERS : c.coreSymvers;
-  CompiledSnapshot s;
-  if (!m.mc->compile(co, c.name, version, dir, symvers, s, err))
-    return false;
-  if (s.saturated)
-    logInfo("model '" + c.name + "': " + std::to_string(s.saturated) +
-            " tuned weights saturated in the snapshot's formats");
-  double compileMs = msSince(t0);
-  std::string e2;
-  writeFileAtomic(dir + "/params.bin", std::string(s.params.begin(), s.params.end()), e2);
-  saveCheckpoint(m.dir + "/checkpoint.bin", params, e2);
-  writeOnnx(m.mc->net(), m.dir + "/tuned.onnx", e2);
-  if (s.archHash != m.km.archHash) {
-    err = "the tuned model quantizes to another architecture (arch hash " +
-          std::to_string(s.archHash) + " vs lf_core's " + std::to_string(m.km.archHash) +
-          "): lf_core accepts no snapshot of it; raise headroom";
-    return false;
-  }
   bool found;
   if (!nl_.getModel(c.name, m.km, found, err) || !found) {
     if (err.empty())
       err = "model vanished from lf_core";
     return false;
   }
+  uint32_t version = m.nextVersion++;
+  std::string dir = m.dir + "/snapshots/v" + std::to_string(version);
+  std::string symvers = coreSymvers(c);
+  // Same input ranges/bits, output formats pinned to the running snapshot's:
+  // the arch hash stays unless the tuned outputs outgrew those formats.
+  UpdateSnapshot u;
+  if (!compileForUpdate(*m.mc, compileOptions(c), m.km.archHash, m.km.outFrac, c.name,
+                        version, dir, symvers, u, err))
+    return false;
+  const CompiledSnapshot &s = u.snap;
+  double compileMs = msSince(t0);
+  std::string e2;
+  writeFileAtomic(dir + "/params.bin", std::string(s.params.begin(), s.params.end()), e2);
+  saveCheckpoint(m.dir + "/checkpoint.bin", params, e2);
+  writeOnnx(m.mc->net(), m.dir + "/tuned.onnx", e2);
+  // The weight push needs the running architecture and a standby to push
+  // into; anything else takes the full path (a new snapshot module).
   const KernelSnapshot *sb = m.km.hasStandby ? m.km.find(m.km.standbyVersion) : nullptr;
-  bool canPush = sb && sb->paramsSize == s.params.size();
-  bool usePush = c.update == UpdateMode::Push ||
-                 (c.update == UpdateMode::Auto && canPush);
-  if (usePush && !canPush) {
-    err = "update = push, but lf_core has no standby snapshot of the same size to push into";
+  std::string why = !u.fast ? u.why
+                    : !sb   ? "lf_core has no standby snapshot to push into"
+                    : sb->paramsSize != s.params.size()
+                        ? "the standby's params size differs"
+                    : c.update == UpdateMode::Module ? "update = module" : "";
+  bool usePush = why.empty();
+  if (c.update == UpdateMode::Push && !usePush) {
+    err = "update = push, but " + why;
     return false;
   }
+  if (!usePush)
+    logInfo("model '" + c.name + "': full path (new snapshot module v" +
+            std::to_string(version) + "): " + why);
   uint32_t newVersion, newGen = 0;
   char buf[512];
   if (usePush) {
@@ -476,7 +480,11 @@ bool Daemon::update(Model &m, std::string &err, std::string &extra) {
     std::string ko = dir + "/" + s.moduleName + ".ko";
     int fd = open(ko.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0 || syscall(SYS_finit_module, fd, "", 0) != 0) {
-      err = "cannot load " + ko + ": " + std::strerror(errno);
+      int e = errno;
+      err = "cannot load " + ko + ": " + std::strerror(e);
+      if (e == EINVAL && !u.fast)
+        err += " (lf_core keeps one architecture per model while snapshots of it are "
+               "registered: the running output formats cannot change under the datapath)";
       if (fd >= 0)
         close(fd);
       return false;
@@ -497,8 +505,10 @@ bool Daemon::update(Model &m, std::string &err, std::string &extra) {
   }
   m.activeParams = s.params;
   m.activeKnown = true;
-  if (!m.twin && !m.evalFidelity) {
+  if (!m.evalFidelity && (!m.twin || m.twin->snapshot().archHash != s.archHash)) {
     m.twin = m.mc->buildTwin(s, e2);
+    if (!m.twin)
+      m.evalFidelity = true;
   }
   appendLine(m.dir + "/history.jsonl",
              "{\"t\":" + jsonNum(wallS()) + ",\"package_version\":" + std::to_string(version) +
@@ -507,7 +517,8 @@ bool Daemon::update(Model &m, std::string &err, std::string &extra) {
   nl_.getModel(c.name, m.km, found, e2);
   ++m.updates;
   m.lastUpdateT = nowS();
-  extra = std::string(buf) + ",\"saturated\":" + std::to_string(s.saturated) +
+  extra = std::string(buf) + ",\"pinned\":" + (u.pinned ? "true" : "false") +
+          (usePush ? "" : ",\"full_path_reason\":" + jsonStr(why)) +
           ",\"package_version\":" + std::to_string(version) +
           ",\"kernel_version\":" + std::to_string(newVersion) + ",\"gen\":" +
           std::to_string(newGen);
@@ -539,7 +550,9 @@ void Daemon::trainAndDecide(Model &m) {
   in.relChange = m.stab->relativeChange();
   in.stable = m.stab->stable();
   in.threshold = c.fidelityThreshold;
-  in.throttled = m.lastUpdateT > 0 && (now - m.lastUpdateT) * 1000 < c.minUpdateIntervalMs;
+  in.throttled = (m.lastUpdateT > 0 && (now - m.lastUpdateT) * 1000 < c.minUpdateIntervalMs) ||
+                 (m.lastFailT > 0 && (now - m.lastFailT) * 1000 <
+                                         std::max(10000u, c.minUpdateIntervalMs));
   auto rec = m.ring->recent(c.fidelitySamples);
   std::string err;
   if (in.stable) {
@@ -574,6 +587,7 @@ void Daemon::trainAndDecide(Model &m) {
     logInfo("model '" + c.name + "': snapshot updated (" + extra + ")");
   } else {
     m.lastDecision = "update-failed";
+    m.lastFailT = nowS();
     decisionLog(m, json + ",\"result\":\"failed\",\"error\":" + jsonStr(err));
     logInfo("model '" + c.name + "': update failed: " + err);
   }
@@ -716,15 +730,8 @@ int compileSnapshot(const ModelConfig &c, unsigned version, const std::string &d
     logErr(err);
     return 1;
   }
-  CompileOptions co;
-  co.bits = c.bits;
-  co.headroom = c.headroom;
-  co.inputRanges = c.inputRanges.empty()
-                       ? std::vector<std::pair<double, double>>{{-8, 8}}
-                       : c.inputRanges;
   CompiledSnapshot s;
-  std::string symvers = c.coreSymvers.empty() ? LFRT_DEFAULT_CORE_SYMVERS : c.coreSymvers;
-  if (!mc->compile(co, c.name, version, dir, symvers, s, err)) {
+  if (!mc->compile(compileOptions(c), c.name, version, dir, coreSymvers(c), s, err)) {
     logErr(err);
     return 1;
   }

@@ -6,7 +6,6 @@
 #include "lfc/EmitC.h"
 #include "lfc/Interpreter.h"
 #include "lfc/Pipeline.h"
-#include "lfc/Quantize.h"
 #include "lfc/Snapshot.h"
 #include "lfc/Twin.h"
 
@@ -23,6 +22,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <map>
 
 using namespace mlir;
@@ -105,53 +105,32 @@ public:
   OwningOpRef<ModuleOp> module;
   NetSpec spec;
   std::map<std::string, SnapshotInfo> infos;  // by package dir
-  OwningOpRef<ModuleOp> reference;             // fixed level, first compile
 
-  /// The reference fixed IR with the current float weights requantized
-  /// into its formats.
-  OwningOpRef<ModuleOp> requantize(uint64_t &saturated, std::string &err) {
-    OwningOpRef<ModuleOp> fixed = reference->clone();
-    std::vector<FullyConnectedOp> fcs;
-    getModelFunc(*fixed).walk([&](FullyConnectedOp fc) { fcs.push_back(fc); });
-    if (fcs.size() * 2 != spec.params.size()) {
-      err = "reference snapshot has another number of fc layers";
-      return nullptr;
+  /// Per-element output fracs -> one frac per function result (the
+  /// elements of a result share its format).
+  bool resultFracs(const std::vector<int8_t> &outFrac, std::vector<int> &r,
+                   std::string &err) const {
+    r.clear();
+    if (outFrac.empty())
+      return true;
+    if (outFrac.size() != (size_t)spec.nOut) {
+      err = "pinned output formats: " + std::to_string(outFrac.size()) +
+            " given, the model has " + std::to_string(spec.nOut) + " outputs";
+      return false;
     }
-    saturated = 0;
-    for (size_t k = 0; k < fcs.size(); ++k) {
-      FullyConnectedOp fc = fcs[k];
-      const NetParam &w = spec.params[2 * k], &b = spec.params[2 * k + 1];
-      auto wAttr = dyn_cast<DenseIntElementsAttr>(fc.getWeight());
-      auto bAttr = dyn_cast<DenseIntElementsAttr>(fc.getBias());
-      auto wf = fc.getWeightFrac();
-      auto inT = getFixedElementType(cast<RankedTensorType>(fc.getInput().getType()));
-      if (!wAttr || !bAttr || !wf || !inT) {
-        err = "reference fc is not at the fixed level";
-        return nullptr;
-      }
-      int64_t n = w.shape[0], kk = w.shape[1];
-      unsigned wbits = wAttr.getType().getElementTypeBitWidth();
-      unsigned bbits = bAttr.getType().getElementTypeBitWidth();
-      std::vector<APInt> wv, bv;
-      for (int64_t i = 0; i < n; ++i) {
-        int frac = (*wf)[i];
-        for (int64_t j = 0; j < kk; ++j) {
-          double x = w.values[i * kk + j];
-          int64_t q = quantizeValue(x, frac, wbits);
-          if (std::fabs(std::ldexp(x, frac) - (double)q) > 1.0)
-            ++saturated;
-          wv.push_back(APInt(wbits, (uint64_t)q, true));
+    size_t e = 0;
+    for (int id : spec.outputs) {
+      int64_t n = numElements(spec.ops[id].shape);
+      for (int64_t i = 1; i < n; ++i)
+        if (outFrac[e + i] != outFrac[e]) {
+          err = "pinned output formats: the elements of result " +
+                std::to_string(r.size()) + " have different formats";
+          return false;
         }
-        int bfrac = inT.getFrac() + frac;
-        int64_t q = quantizeValue(b.values[i], bfrac, bbits);
-        if (std::fabs(std::ldexp((double)b.values[i], bfrac) - (double)q) > 1.0)
-          ++saturated;
-        bv.push_back(APInt(bbits, (uint64_t)q, true));
-      }
-      fc.setWeightAttr(DenseIntElementsAttr::get(wAttr.getType(), wv));
-      fc.setBiasAttr(DenseIntElementsAttr::get(bAttr.getType(), bv));
+      r.push_back(outFrac[e]);
+      e += n;
     }
-    return fixed;
+    return true;
   }
 
   bool init(const std::string &path, const std::string &funcName,
@@ -338,28 +317,18 @@ public:
                std::string &err) override {
     auto t0 = std::chrono::steady_clock::now();
     DiagCollector dc(&ctx);
-    OwningOpRef<ModuleOp> fixed;
-    uint64_t saturated = 0;
-    bool pinned = false;
-    if (o.pinToReference && reference) {
-      fixed = requantize(saturated, err);
-      if (!fixed)
-        return false;
-      pinned = true;
-    } else {
-      fixed = module->clone();
-      QuantOptions q;
-      q.bits = o.bits;
-      q.headroom = o.headroom;
-      q.lutError = o.lutError;
-      for (auto &r : o.inputRanges)
-        q.inputRanges.push_back(Interval{r.first, r.second});
-      if (failed(lowerToFixed(*fixed, q))) {
-        err = "quantization failed: " + dc.text;
-        return false;
-      }
-      if (!reference)
-        reference = fixed->clone();
+    QuantOptions q;
+    q.bits = o.bits;
+    q.headroom = o.headroom;
+    q.lutError = o.lutError;
+    for (auto &r : o.inputRanges)
+      q.inputRanges.push_back(Interval{r.first, r.second});
+    if (!resultFracs(o.pinOutFrac, q.resultFracs, err))
+      return false;
+    OwningOpRef<ModuleOp> fixed = module->clone();
+    if (failed(lowerToFixed(*fixed, q))) {
+      err = "quantization failed: " + dc.text;
+      return false;
     }
     PackageOptions po;
     po.dir = dir;
@@ -393,8 +362,6 @@ public:
       for (int64_t i = 0; i < t.numElements(); ++i)
         out.inWidth.push_back(t.width);
     out.params = info.params;
-    out.saturated = saturated;
-    out.pinned = pinned;
     out.compileMs = std::chrono::duration<double, std::milli>(
                         std::chrono::steady_clock::now() - t0)
                         .count();
@@ -444,6 +411,39 @@ std::unique_ptr<ModelCompiler> ModelCompiler::load(const std::string &path,
   if (!c->init(path, funcName, err))
     return nullptr;
   return c;
+}
+
+bool compileForUpdate(ModelCompiler &mc, CompileOptions o, uint64_t runningArchHash,
+                      const std::vector<int8_t> &runningOutFrac,
+                      const std::string &model, uint32_t version,
+                      const std::string &dir, const std::string &coreSymvers,
+                      UpdateSnapshot &out, std::string &err) {
+  out = UpdateSnapshot();
+  o.pinOutFrac = runningOutFrac;
+  std::string pinErr;
+  if (mc.compile(o, model, version, dir, coreSymvers, out.snap, pinErr)) {
+    out.pinned = true;
+  } else {
+    // The tuned outputs outgrew the running formats (or the pin is
+    // malformed): their own formats, hence another architecture.
+    out.why = "the running output formats cannot hold the tuned model's "
+              "ranges (" + pinErr + ")";
+    o.pinOutFrac.clear();
+    if (!mc.compile(o, model, version, dir, coreSymvers, out.snap, err))
+      return false;
+  }
+  if (out.snap.archHash == runningArchHash) {
+    out.fast = true;
+    return true;
+  }
+  if (out.why.empty()) {
+    char b[160];
+    snprintf(b, sizeof b,
+             "the tuned model's arch hash 0x%016llx differs from the running 0x%016llx",
+             (unsigned long long)out.snap.archHash, (unsigned long long)runningArchHash);
+    out.why = b;
+  }
+  return true;
 }
 
 } // namespace lfrt

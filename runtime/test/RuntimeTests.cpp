@@ -197,13 +197,15 @@ TEST(Compile, PackageAndTwinFollowTheFloatModel) {
     // the compiled blob passed explicitly gives the same integers
     EXPECT_EQ(twin->runReal(s1.params.data(), x), got);
   }
-  // Small weight change: same architecture, a new params blob of the same
-  // size that the old twin runs like the new compile does.
+  // Small weight change compiled like an update (output formats pinned):
+  // same architecture, a new params blob of the same size that the old twin
+  // runs like the new compile does.
   auto p = mc->net().params;
   for (auto &q : p)
     for (float &v : q.values)
       v *= 1.01f;
   ASSERT_TRUE(mc->setWeights(p, err)) << err;
+  co.pinOutFrac = s1.outFrac;
   ASSERT_TRUE(mc->compile(co, "rt_mlp", 2, tmpDir() + "/pkg2", "", s2, err)) << err;
   EXPECT_EQ(s2.archHash, s1.archHash) << s1.archString << "\n" << s2.archString;
   EXPECT_EQ(s2.params.size(), s1.params.size());
@@ -214,6 +216,98 @@ TEST(Compile, PackageAndTwinFollowTheFloatModel) {
     auto x = randomInput(rng, 2);
     EXPECT_EQ(twin->runReal(s2.params.data(), x), twin2->runReal(nullptr, x));
   }
+}
+
+// Scales the weights and biases of fc layer `k` (params 2k, 2k+1).
+static void scaleFc(std::vector<NetParam> &p, size_t k, float f) {
+  for (size_t i = 2 * k; i < 2 * k + 2; ++i)
+    for (float &v : p[i].values)
+      v *= f;
+}
+
+TEST(Update, RetrainedModelWithMovedRangesKeepsTheArchHashUnderPinning) {
+  // The running snapshot: the model as given.
+  std::string path = genOnnx("mlp");
+  std::string err;
+  auto mc = ModelCompiler::load(path, "", err);
+  ASSERT_TRUE(mc) << err;
+  CompileOptions co;
+  co.inputRanges = {{-2, 2}};
+  CompiledSnapshot s1, free;
+  ASSERT_TRUE(mc->compile(co, "upd", 1, tmpDir() + "/upd1", "", s1, err)) << err;
+  auto twin1 = mc->buildTwin(s1, err);
+  ASSERT_TRUE(twin1) << err;
+  // Retrained: the hidden layer's range triples, the output's shrinks.
+  auto p = mc->net().params;
+  scaleFc(p, 0, 3.0f);
+  scaleFc(p, 1, 0.4f);
+  ASSERT_TRUE(mc->setWeights(p, err)) << err;
+  // Unpinned, the output format moves with the range: another architecture.
+  ASSERT_TRUE(mc->compile(co, "upd", 2, tmpDir() + "/upd2-free", "", free, err)) << err;
+  EXPECT_NE(free.outFrac, s1.outFrac);
+  EXPECT_NE(free.archHash, s1.archHash);
+  // Pinned to the running out_frac: the running architecture (weight push).
+  UpdateSnapshot u;
+  ASSERT_TRUE(compileForUpdate(*mc, co, s1.archHash, s1.outFrac, "upd", 2,
+                               tmpDir() + "/upd2", "", u, err)) << err;
+  EXPECT_TRUE(u.fast) << u.why;
+  EXPECT_TRUE(u.pinned);
+  EXPECT_EQ(u.snap.archHash, s1.archHash) << s1.archString << "\n" << u.snap.archString;
+  EXPECT_EQ(u.snap.outFrac, s1.outFrac);
+  EXPECT_EQ(u.snap.inFrac, s1.inFrac);
+  ASSERT_EQ(u.snap.params.size(), s1.params.size());
+  // The running snapshot's code on the pushed blob is the new snapshot, and
+  // it follows the retrained float model (internal formats moved with the
+  // weights instead of saturating in the old ones).
+  auto twin2 = mc->buildTwin(u.snap, err);
+  ASSERT_TRUE(twin2) << err;
+  std::mt19937 rng(21);
+  double worst = 0;
+  for (int i = 0; i < 200; ++i) {
+    auto x = randomInput(rng, 2);
+    auto got = twin1->runReal(u.snap.params.data(), x);
+    EXPECT_EQ(got, twin2->runReal(nullptr, x));
+    std::vector<double> ref;
+    ASSERT_TRUE(mc->evalFloat(x, ref, err)) << err;
+    ASSERT_EQ(got.size(), 1u);
+    worst = std::max(worst, std::fabs(got[0] - ref[0]));
+  }
+  EXPECT_LT(worst, 1e-3);
+}
+
+TEST(Update, GrownOutputRangeFallsBackToTheFullPath) {
+  std::string path = genOnnx("mlp");
+  std::string err;
+  auto mc = ModelCompiler::load(path, "", err);
+  ASSERT_TRUE(mc) << err;
+  CompileOptions co;
+  co.inputRanges = {{-2, 2}};
+  CompiledSnapshot s1, s;
+  ASSERT_TRUE(mc->compile(co, "grow", 1, tmpDir() + "/grow1", "", s1, err)) << err;
+  auto p = mc->net().params;
+  scaleFc(p, 1, 4.0f);  // the output range grows 4x
+  ASSERT_TRUE(mc->setWeights(p, err)) << err;
+  // The compiler refuses the pinned formats...
+  CompileOptions pinned = co;
+  pinned.pinOutFrac = s1.outFrac;
+  EXPECT_FALSE(mc->compile(pinned, "grow", 2, tmpDir() + "/grow2", "", s, err));
+  EXPECT_NE(err.find("cannot hold its range"), std::string::npos) << err;
+  // ... so the update compiles the tuned model with its own output formats:
+  // another architecture, a new snapshot module (the full path), and why.
+  UpdateSnapshot u;
+  ASSERT_TRUE(compileForUpdate(*mc, co, s1.archHash, s1.outFrac, "grow", 2,
+                               tmpDir() + "/grow2", "", u, err)) << err;
+  EXPECT_FALSE(u.fast);
+  EXPECT_FALSE(u.pinned);
+  EXPECT_NE(u.why.find("cannot hold its range"), std::string::npos) << u.why;
+  EXPECT_NE(u.snap.archHash, s1.archHash);
+  ASSERT_EQ(u.snap.outFrac.size(), 1u);
+  EXPECT_LT(u.snap.outFrac[0], s1.outFrac[0]);
+  // A malformed pin is an error, not a silent unpinned compile.
+  CompileOptions bad = co;
+  bad.pinOutFrac = {10, 10};
+  EXPECT_FALSE(mc->compile(bad, "grow", 3, tmpDir() + "/grow3", "", s, err));
+  EXPECT_NE(err.find("2 given, the model has 1 outputs"), std::string::npos) << err;
 }
 
 // ---------------------------------------------------------------------------

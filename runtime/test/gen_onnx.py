@@ -29,6 +29,13 @@ class Mix(nn.Module):
 if kind == "mlp":      # 2 inputs -> 1 output, tanh hidden layer
     m = nn.Sequential(nn.Linear(2, 16), nn.Tanh(), nn.Linear(16, 1))
     x = torch.zeros(1, 2)
+elif kind == "rtdemo":  # the VM scenario's model: mlp, output bound sum|w2| = 6
+    # (Q3.28 out) so that tuned models still fit the pinned output format
+    m = nn.Sequential(nn.Linear(2, 16), nn.Tanh(), nn.Linear(16, 1))
+    with torch.no_grad():
+        m[2].weight.mul_(6.0 / m[2].weight.abs().sum())
+        m[2].bias.zero_()
+    x = torch.zeros(1, 2)
 elif kind == "mlp3":   # 3 -> 2, relu + sigmoid
     m = nn.Sequential(nn.Linear(3, 12), nn.ReLU(), nn.Linear(12, 8), nn.Sigmoid(), nn.Linear(8, 2))
     x = torch.zeros(1, 3)

@@ -23,7 +23,7 @@ static const char *kUsage =
     "       lf-runtime status [--state-dir DIR] [--json]\n"
     "       lf-runtime compile --model NAME=FILE.onnx --version N -o DIR\n"
     "                          [--input-range ..] [--bits ..] [--headroom ..] [--core-symvers F]\n"
-    "         (the snapshot package the daemon's reference is: module lf_snap_NAME_vN)\n"
+    "         (the snapshot package of the model as given: module lf_snap_NAME_vN)\n"
     "\n"
     "Tunes the float models of lf_core's snapshots online from the kernel's\n"
     "training samples (LibTorch) and updates the kernel's snapshots\n"

@@ -26,12 +26,12 @@ struct CompileOptions {
   std::vector<std::pair<double, double>> inputRanges;  ///< 1 or nIn pairs
   double headroom = 1.0;
   double lutError = 1e-5;
-  /// Keep the architecture of the reference snapshot (the first compile()
-  /// of this ModelCompiler): requantize the fc weights/biases of its
-  /// fixed-level IR with its formats (weight_frac, accumulator formats)
-  /// instead of re-running the range analysis, whose formats and table
-  /// sizes move with the weights (a new arch hash lf_core would reject).
-  bool pinToReference = true;
+  /// Pinned fractional bits of each output element (the running snapshot's
+  /// out_frac, as lf_core reports it); empty: chosen from the ranges.
+  /// Passed to the quantizer as QuantOptions::resultFracs (one per function
+  /// result), so the boundary formats stay while the internal formats follow
+  /// the weights; compile() fails if an output's range no longer fits.
+  std::vector<int8_t> pinOutFrac;
 };
 
 /// A compiled snapshot: what a weight push and the twin need.
@@ -48,8 +48,6 @@ struct CompiledSnapshot {
   std::vector<unsigned> inWidth; ///< storage width per input element
   std::vector<uint8_t> params;   ///< the weights blob (LF_CMD_PUSH)
   double compileMs = 0;
-  uint64_t saturated = 0;        ///< weights/biases clipped by requantization
-  bool pinned = false;           ///< compiled against the reference formats
 };
 
 /// The userspace twin of a snapshot: the emitted C built with cc and run on
@@ -93,6 +91,24 @@ public:
   virtual std::unique_ptr<SnapshotTwin>
   buildTwin(const CompiledSnapshot &s, std::string &err) = 0;
 };
+
+/// An update's snapshot: the tuned model compiled with the running
+/// snapshot's input ranges/bits and its output formats pinned. `fast`: the
+/// arch hash is the running one, so the params blob can be pushed into a
+/// standby (weight push); otherwise `why` says why an update needs a new
+/// snapshot module (the full path), and `snap` is compiled unpinned when the
+/// pinned formats could not hold the new ranges.
+struct UpdateSnapshot {
+  CompiledSnapshot snap;
+  bool fast = false;
+  bool pinned = false;   ///< snap was compiled with the pinned output formats
+  std::string why;
+};
+bool compileForUpdate(ModelCompiler &mc, CompileOptions o, uint64_t runningArchHash,
+                      const std::vector<int8_t> &runningOutFrac,
+                      const std::string &model, uint32_t version,
+                      const std::string &dir, const std::string &coreSymvers,
+                      UpdateSnapshot &out, std::string &err);
 
 } // namespace lfrt
 
