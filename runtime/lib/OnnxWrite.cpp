@@ -130,6 +130,27 @@ bool writeOnnx(const NetSpec &spec, const std::string &path, std::string &err) {
         }
         case ActLeakyRelu: attrF(node("LeakyRelu"), "alpha", op.a); break;
         case ActSoftsign: node("Softsign"); break;
+        case ActErf: node("Erf"); break;
+        case ActAbs: node("Abs"); break;
+        case ActLog: node("Log"); break;
+        case ActHardSwish: {
+          // Opset 13 has no HardSwish: x * HardSigmoid(x; 1/6, 1/2).
+          std::string hs = names[i] + "_hs";
+          auto *h = g->add_node();
+          h->set_op_type("HardSigmoid");
+          h->set_name("HardSigmoid_" + std::to_string(i));
+          h->add_input(in(0));
+          h->add_output(hs);
+          attrF(h, "alpha", 1.0 / 6.0);
+          attrF(h, "beta", 0.5);
+          auto *m = g->add_node();
+          m->set_op_type("Mul");
+          m->set_name("Mul_" + std::to_string(i));
+          m->add_input(in(0));
+          m->add_input(hs);
+          m->add_output(names[i]);
+          break;
+        }
         default: err = "unknown activation"; return false;
         }
         break;

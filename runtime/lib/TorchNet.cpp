@@ -103,6 +103,10 @@ torch::Tensor TorchNetImpl::forward(torch::Tensor x) {
       case ActHardSigmoid: v[i] = torch::clamp(op.a * t + op.b, 0.0, 1.0); break;
       case ActLeakyRelu: v[i] = torch::leaky_relu(t, op.a); break;
       case ActSoftsign: v[i] = t / (1 + torch::abs(t)); break;
+      case ActErf: v[i] = torch::erf(t); break;
+      case ActAbs: v[i] = torch::abs(t); break;
+      case ActHardSwish: v[i] = t * torch::clamp(t / 6 + 0.5, 0.0, 1.0); break;
+      case ActLog: v[i] = torch::log(t); break;
       default: throw std::runtime_error("unknown activation kind");
       }
       break;

@@ -73,12 +73,18 @@ def build(name):
                           nn.Conv1d(4, 3, 3, stride=2), nn.ReLU(),
                           nn.Flatten(), nn.Linear(9, 2))
         return m, (2, 8), False, opset
+    if base == "gelu_mlp":  # GELU (exported through Erf) and a log-softmax head
+        m = nn.Sequential(nn.Linear(12, 24), nn.GELU(), nn.Linear(24, 16),
+                          nn.Hardswish(), nn.Linear(16, 4),
+                          nn.LogSoftmax(dim=1))
+        return m, (12,), False, opset
     raise ValueError(name)
 
 
 MODELS = ["aurora", "mocc", "ffnn", "lb_mlp", "bn_mlp", "dyn_batch", "conv1d",
           "aurora_op11", "aurora_op13", "lb_mlp_op11", "lb_mlp_op13",
-          "bn_mlp_op11", "bn_mlp_op13", "dyn_batch_op11"]
+          "bn_mlp_op11", "bn_mlp_op13", "dyn_batch_op11", "gelu_mlp",
+          "gelu_mlp_op17"]
 
 
 def export(name, outdir, samples):

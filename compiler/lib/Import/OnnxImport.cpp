@@ -388,7 +388,7 @@ private:
   LogicalResult importActivation(ActivationKind kind, double alpha, double beta,
                                  double gamma);
   LogicalResult importClip();
-  LogicalResult importSoftmax();
+  LogicalResult importSoftmax(bool log);
   LogicalResult importFlatten();
   LogicalResult importReshape();
   LogicalResult importConcat();
@@ -623,6 +623,14 @@ LogicalResult Importer::importNode() {
     return importActivation(ActivationKind::softplus, 0, 0, 0);
   if (op == "Softsign")
     return importActivation(ActivationKind::softsign, 0, 0, 0);
+  if (op == "Erf")
+    return importActivation(ActivationKind::erf, 0, 0, 0);
+  if (op == "Abs")
+    return importActivation(ActivationKind::abs, 0, 0, 0);
+  if (op == "HardSwish")
+    return importActivation(ActivationKind::hard_swish, 0, 0, 0);
+  if (op == "Log")
+    return importActivation(ActivationKind::log, 0, 0, 0);
   if (op == "HardSigmoid") {
     auto a = floatAttr("alpha", 0.2), be = floatAttr("beta", 0.5);
     if (failed(a) || failed(be))
@@ -663,7 +671,9 @@ LogicalResult Importer::importNode() {
   if (op == "Clip")
     return importClip();
   if (op == "Softmax")
-    return importSoftmax();
+    return importSoftmax(/*log=*/false);
+  if (op == "LogSoftmax")
+    return importSoftmax(/*log=*/true);
   if (op == "Identity") {
     auto in = input(0);
     if (failed(in))
@@ -1075,7 +1085,7 @@ LogicalResult Importer::importClip() {
   return setOutput(0, clamp(*x, lo, hi));
 }
 
-LogicalResult Importer::importSoftmax() {
+LogicalResult Importer::importSoftmax(bool log) {
   auto x = runtimeInput(0);
   if (failed(x))
     return failure();
@@ -1091,15 +1101,32 @@ LogicalResult Importer::importSoftmax() {
   auto axis = normAxis(*axisOr, rank);
   if (failed(axis))
     return failure();
+  // softmax, or log softmax as (x - max) - log(sum(exp(x - max))): the sum
+  // is at least 1, so the log's table has a bounded, positive domain.
+  auto build = [&](Value v, int64_t ax) -> Value {
+    auto t = cast<RankedTensorType>(v.getType());
+    if (!log)
+      return b.create<SoftmaxOp>(loc, t, v, b.getI64IntegerAttr(ax));
+    SmallVector<int64_t> rs(t.getShape());
+    rs[ax] = 1;
+    auto rt = RankedTensorType::get(rs, t.getElementType());
+    APFloat zero(0.0);
+    Value max = b.create<ReduceOp>(loc, rt, ReduceKind::max, v, ax);
+    Value d = b.create<BinaryOp>(loc, t, BinaryKind::sub, v, max);
+    Value e = b.create<ActivationOp>(loc, t, ActivationKind::exp, d, zero,
+                                     zero, zero);
+    Value sum = b.create<ReduceOp>(loc, rt, ReduceKind::sum, e, ax);
+    Value lg = b.create<ActivationOp>(loc, rt, ActivationKind::log, sum, zero,
+                                      zero, zero);
+    return b.create<BinaryOp>(loc, t, BinaryKind::sub, d, lg);
+  };
   if (m.opset >= 13 || *axis == rank - 1)
-    return setOutput(0, b.create<SoftmaxOp>(loc, x->getType(), *x,
-                                            b.getI64IntegerAttr(*axis)));
+    return setOutput(0, build(*x, *axis));
   // Before opset 13 the input is coerced to 2-D at `axis`.
   int64_t rows = product(ArrayRef<int64_t>(s).take_front(*axis));
   int64_t cols = product(ArrayRef<int64_t>(s).drop_front(*axis));
   Value x2 = reshape(*x, {rows, cols});
-  Value y = b.create<SoftmaxOp>(loc, x2.getType(), x2, b.getI64IntegerAttr(1));
-  return setOutput(0, reshape(y, s));
+  return setOutput(0, reshape(build(x2, 1), s));
 }
 
 LogicalResult Importer::importReduce(ReduceKind kind) {

@@ -59,6 +59,16 @@ TableShape shapeFor(ActivationOp op) {
     return {-24, 0, Symmetry::none, 0, true, true, 0, g};
   case ActivationKind::leaky_relu:
     return {0, 1, Symmetry::none, 0, true, true, a, 1};
+  case ActivationKind::erf:
+    return {0, 6, Symmetry::odd, 0, true, true, 0, 0};
+  case ActivationKind::abs:
+    return {0, 1, Symmetry::none, 0, true, true, -1, 1};
+  case ActivationKind::hard_swish:
+    return {-3, 3, Symmetry::none, 0, true, true, 0, 1};
+  case ActivationKind::log:
+    // Tabulated over the input range only (which must be positive); the
+    // tails extrapolate with the end slopes.
+    return {0, 0, Symmetry::none, 0, false, false, 0, 0};
   case ActivationKind::hard_sigmoid: {
     double x0 = a != 0 ? -b / a : -1, x1 = a != 0 ? (1 - b) / a : 1;
     if (x0 > x1)
@@ -196,9 +206,20 @@ LogicalResult LfLowerActivationsPass::lower(ActivationOp op) {
   // softsign approaches its asymptote too slowly for a fixed domain.
   if (op.getKind() == ActivationKind::softsign)
     dhi = std::min(dhi, std::max(std::fabs(rlo), std::fabs(rhi)));
+  // log has no natural domain: its input range (> 0).
+  if (op.getKind() == ActivationKind::log) {
+    if (!(rlo > 0))
+      return op.emitOpError() << "log needs a positive input range, got ["
+                              << rlo << ", " << rhi << "]";
+    dlo = rlo;
+    dhi = rhi;
+  }
   // Accuracy is measured over the whole domain too (and the range's tails).
   rlo = std::min(rlo, ts.symmetry != Symmetry::none ? -dhi : dlo);
   rhi = std::max(rhi, dhi);
+  // No table beats the output's resolution: a target finer than one unit
+  // in the last place (16-bit formats) is met at that unit.
+  double target = std::max<double>(lutError, std::ldexp(1.0, -out.getFrac()));
   Candidate best;
   int bestShift = -1;
   // Coarse to fine: spacing 2^(shift - frac) from 1 down to the input grid.
@@ -214,16 +235,16 @@ LogicalResult LfLowerActivationsPass::lower(ActivationOp op) {
       best = std::move(c);
       bestShift = shift;
     }
-    if (best.error <= lutError)
+    if (best.error <= target)
       break;
   }
   if (bestShift < 0)
     return op.emitOpError()
            << "no table of at most " << static_cast<unsigned>(maxEntries)
            << " entries covers the domain";
-  if (best.error > lutError)
+  if (best.error > target)
     op.emitWarning() << "table error " << best.error << " exceeds the target "
-                     << static_cast<double>(lutError) << " (limited to "
+                     << target << " (limited to "
                      << static_cast<unsigned>(maxEntries) << " entries)";
 
   OpBuilder b(op);

@@ -396,6 +396,14 @@ double ActivationOp::evaluate(double x) {
     return x >= 0 ? x : a * x;
   case ActivationKind::softsign:
     return x / (1.0 + std::fabs(x));
+  case ActivationKind::erf:
+    return std::erf(x);
+  case ActivationKind::abs:
+    return std::fabs(x);
+  case ActivationKind::hard_swish:
+    return x * std::max(0.0, std::min(1.0, x / 6.0 + 0.5));
+  case ActivationKind::log:
+    return std::log(x);
   }
   llvm_unreachable("unknown activation");
 }

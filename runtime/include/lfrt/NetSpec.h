@@ -23,7 +23,8 @@ enum class OpKind {
 enum BinKind { BinAdd = 0, BinSub = 1, BinMul = 2, BinDiv = 3 };
 enum ActKind {
   ActTanh = 0, ActSigmoid, ActExp, ActSoftplus, ActElu, ActSelu,
-  ActHardSigmoid, ActLeakyRelu, ActSoftsign
+  ActHardSigmoid, ActLeakyRelu, ActSoftsign, ActErf, ActAbs, ActHardSwish,
+  ActLog
 };
 enum RedKind { RedSum = 0, RedMax = 1 };
 

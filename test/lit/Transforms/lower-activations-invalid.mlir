@@ -23,3 +23,11 @@ func.func @no_table(%x: tensor<4x!lf.fixed<32, 28>>) -> tensor<4x!lf.fixed<32, 3
   %0 = lf.activation exp %x {lf.range = array<f64: -4.0, 4.0>} : tensor<4x!lf.fixed<32, 28>> -> tensor<4x!lf.fixed<32, 30>>
   return %0 : tensor<4x!lf.fixed<32, 30>>
 }
+
+// -----
+
+func.func @log_nonpositive(%x: tensor<4x!lf.fixed<32, 28>>) -> tensor<4x!lf.fixed<32, 28>> {
+  // expected-error @+1 {{log needs a positive input range, got [-1.000000e+00, 2.000000e+00]}}
+  %0 = lf.activation log %x {lf.range = array<f64: -1.0, 2.0>} : tensor<4x!lf.fixed<32, 28>> -> tensor<4x!lf.fixed<32, 28>>
+  return %0 : tensor<4x!lf.fixed<32, 28>>
+}

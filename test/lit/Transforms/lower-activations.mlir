@@ -43,3 +43,16 @@ func.func @float(%x: tensor<4xf32>) -> tensor<4xf32> {
   %0 = lf.activation tanh %x : tensor<4xf32> -> tensor<4xf32>
   return %0 : tensor<4xf32>
 }
+
+// -----
+
+// abs is exact with two knots and edge slopes -1 and 1 (Q24, output frac
+// 29 - input 28 = 1: 2^25); erf is odd.
+// CHECK-LABEL: func @abs_erf
+// CHECK: lf.lut linear none %arg0 {lf.function = "abs", {{.*}}max_error = 0.000000e+00 : f64, shift = 28 : i32, slope_above = 33554432 : i64, slope_below = -33554432 : i64, start = 0 : i64, table = array<i64: 0, 536870912>}
+// CHECK: lf.lut linear odd %arg0 {lf.function = "erf"
+func.func @abs_erf(%x: tensor<4x!lf.fixed<32, 28>>) -> (tensor<4x!lf.fixed<32, 29>>, tensor<4x!lf.fixed<32, 30>>) {
+  %0 = lf.activation abs %x {lf.range = array<f64: -2.0, 2.0>} : tensor<4x!lf.fixed<32, 28>> -> tensor<4x!lf.fixed<32, 29>>
+  %1 = lf.activation erf %x {lf.range = array<f64: -2.0, 2.0>} : tensor<4x!lf.fixed<32, 28>> -> tensor<4x!lf.fixed<32, 30>>
+  return %0, %1 : tensor<4x!lf.fixed<32, 29>>, tensor<4x!lf.fixed<32, 30>>
+}

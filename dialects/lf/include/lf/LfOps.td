@@ -72,7 +72,9 @@ def Lf_ActKind : I32EnumAttr<"ActivationKind", "non-linear activation", [
     I32EnumAttrCase<"exp", 2>, I32EnumAttrCase<"softplus", 3>,
     I32EnumAttrCase<"elu", 4>, I32EnumAttrCase<"selu", 5>,
     I32EnumAttrCase<"hard_sigmoid", 6>, I32EnumAttrCase<"leaky_relu", 7>,
-    I32EnumAttrCase<"softsign", 8>
+    I32EnumAttrCase<"softsign", 8>, I32EnumAttrCase<"erf", 9>,
+    I32EnumAttrCase<"abs", 10>, I32EnumAttrCase<"hard_swish", 11>,
+    I32EnumAttrCase<"log", 12>
   ]> {
   let cppNamespace = "::mlir::lf";
 }

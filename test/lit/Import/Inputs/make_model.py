@@ -120,6 +120,14 @@ def softmax13():
                  [vi("x", [1, 2, 3])], [vi("y", [1, 2, 3])], opset=13)
 
 
+def more_acts():
+    nodes = [helper.make_node("Erf", ["x"], ["a"], name="erf"),
+             helper.make_node("Abs", ["a"], ["b"], name="abs"),
+             helper.make_node("HardSwish", ["b"], ["c"], name="hs"),
+             helper.make_node("LogSoftmax", ["c"], ["y"], name="lsm", axis=1)]
+    return model(nodes, [vi("x", [1, 3])], [vi("y", [1, 3])], opset=14)
+
+
 def batchnorm():
     # Gemm + BatchNorm (inference) + Relu: canonicalize folds the BN.
     C = 3
