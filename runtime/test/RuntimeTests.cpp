@@ -54,6 +54,27 @@ std::vector<double> randomInput(std::mt19937 &rng, size_t n, double lo = -2,
   return x;
 }
 
+// The generated model `kind`, loaded for in-process compilation; null, with
+// `err` set, if it cannot be generated or loaded.
+std::unique_ptr<ModelCompiler> loadModel(const std::string &kind, std::string &err) {
+  return ModelCompiler::load(genOnnx(kind), "", err);
+}
+
+// The options the tests compile the two-input models with.
+CompileOptions mlpCompileOptions() {
+  CompileOptions co;
+  co.inputRanges = {{-2, 2}};
+  return co;
+}
+
+// Pointers to `v`'s samples, as the Trainer takes them.
+std::vector<const Sample *> pointers(const std::vector<Sample> &v) {
+  std::vector<const Sample *> r;
+  for (auto &s : v)
+    r.push_back(&s);
+  return r;
+}
+
 } // namespace
 
 // ---------------------------------------------------------------------------
@@ -137,9 +158,8 @@ TEST(TorchEquivalence, MatchesLfcRunFloat) {
 // Weights back into the lf IR and into ONNX
 
 TEST(WriteBack, TunedWeightsRoundTripThroughOnnx) {
-  std::string path = genOnnx("mix");
   std::string err;
-  auto mc = ModelCompiler::load(path, "", err);
+  auto mc = loadModel("mix", err);
   ASSERT_TRUE(mc) << err;
   TorchNet net(mc->net());
   {
@@ -171,12 +191,10 @@ TEST(WriteBack, TunedWeightsRoundTripThroughOnnx) {
 // Compilation in process and the twin
 
 TEST(Compile, PackageAndTwinFollowTheFloatModel) {
-  std::string path = genOnnx("mlp");
   std::string err;
-  auto mc = ModelCompiler::load(path, "", err);
+  auto mc = loadModel("mlp", err);
   ASSERT_TRUE(mc) << err;
-  CompileOptions co;
-  co.inputRanges = {{-2, 2}};
+  CompileOptions co = mlpCompileOptions();
   CompiledSnapshot s1, s2;
   ASSERT_TRUE(mc->compile(co, "rt_mlp", 1, tmpDir() + "/pkg1", "", s1, err)) << err;
   EXPECT_EQ(s1.name, "rt_mlp_v1");
@@ -227,12 +245,10 @@ static void scaleFc(std::vector<NetParam> &p, size_t k, float f) {
 
 TEST(Update, RetrainedModelWithMovedRangesKeepsTheArchHashUnderPinning) {
   // The running snapshot: the model as given.
-  std::string path = genOnnx("mlp");
   std::string err;
-  auto mc = ModelCompiler::load(path, "", err);
+  auto mc = loadModel("mlp", err);
   ASSERT_TRUE(mc) << err;
-  CompileOptions co;
-  co.inputRanges = {{-2, 2}};
+  CompileOptions co = mlpCompileOptions();
   CompiledSnapshot s1, free;
   ASSERT_TRUE(mc->compile(co, "upd", 1, tmpDir() + "/upd1", "", s1, err)) << err;
   auto twin1 = mc->buildTwin(s1, err);
@@ -276,12 +292,10 @@ TEST(Update, RetrainedModelWithMovedRangesKeepsTheArchHashUnderPinning) {
 }
 
 TEST(Update, GrownOutputRangeFallsBackToTheFullPath) {
-  std::string path = genOnnx("mlp");
   std::string err;
-  auto mc = ModelCompiler::load(path, "", err);
+  auto mc = loadModel("mlp", err);
   ASSERT_TRUE(mc) << err;
-  CompileOptions co;
-  co.inputRanges = {{-2, 2}};
+  CompileOptions co = mlpCompileOptions();
   CompiledSnapshot s1, s;
   ASSERT_TRUE(mc->compile(co, "grow", 1, tmpDir() + "/grow1", "", s1, err)) << err;
   auto p = mc->net().params;
@@ -328,9 +342,8 @@ static std::vector<Sample> makeSamples(std::mt19937 &rng, int n,
 static double fNew(double a, double b) { return -0.5 * std::tanh(a) + 0.3 * b + 0.4; }
 
 TEST(Adaptation, SupervisedReducesLossOnShiftedDistribution) {
-  std::string path = genOnnx("mlp");
   std::string err;
-  auto mc = ModelCompiler::load(path, "", err);
+  auto mc = loadModel("mlp", err);
   ASSERT_TRUE(mc) << err;
   for (ObjectiveKind k : {ObjectiveKind::Mse, ObjectiveKind::Huber}) {
     ModelConfig c;
@@ -340,15 +353,11 @@ TEST(Adaptation, SupervisedReducesLossOnShiftedDistribution) {
     Trainer tr(mc->net(), c);
     std::mt19937 rng(1);
     auto test = makeSamples(rng, 256, fNew);
-    std::vector<const Sample *> tp;
-    for (auto &s : test)
-      tp.push_back(&s);
+    auto tp = pointers(test);
     double before = tr.evaluate(tp);
     for (int step = 0; step < 300; ++step) {
       auto b = makeSamples(rng, 64, fNew);
-      std::vector<const Sample *> bp;
-      for (auto &s : b)
-        bp.push_back(&s);
+      auto bp = pointers(b);
       tr.step(bp);
     }
     double after = tr.evaluate(tp);
@@ -357,9 +366,8 @@ TEST(Adaptation, SupervisedReducesLossOnShiftedDistribution) {
 }
 
 TEST(Adaptation, CrossEntropyLearnsClasses) {
-  std::string path = genOnnx("softmax");
   std::string err;
-  auto mc = ModelCompiler::load(path, "", err);
+  auto mc = loadModel("softmax", err);
   ASSERT_TRUE(mc) << err;
   ModelConfig c;
   c.objective = ObjectiveKind::Ce;
@@ -379,24 +387,19 @@ TEST(Adaptation, CrossEntropyLearnsClasses) {
     return r;
   };
   auto test = gen(300);
-  std::vector<const Sample *> tp;
-  for (auto &s : test)
-    tp.push_back(&s);
+  auto tp = pointers(test);
   double before = tr.evaluate(tp);
   for (int i = 0; i < 300; ++i) {
     auto b = gen(64);
-    std::vector<const Sample *> bp;
-    for (auto &s : b)
-      bp.push_back(&s);
+    auto bp = pointers(b);
     tr.step(bp);
   }
   EXPECT_LT(tr.evaluate(tp), 0.5 * before);
 }
 
 TEST(Adaptation, ReinforceMovesThePolicyTowardsHigherReward) {
-  std::string path = genOnnx("mlp");
   std::string err;
-  auto mc = ModelCompiler::load(path, "", err);
+  auto mc = loadModel("mlp", err);
   ASSERT_TRUE(mc) << err;
   ModelConfig c;
   c.objective = ObjectiveKind::Reinforce;
@@ -425,9 +428,7 @@ TEST(Adaptation, ReinforceMovesThePolicyTowardsHigherReward) {
       s.x = randomInput(rng, 2);
       b.push_back(s);
     }
-    std::vector<const Sample *> bp;
-    for (auto &s : b)
-      bp.push_back(&s);
+    auto bp = pointers(b);
     auto mu = tr.predict(bp);
     for (size_t i = 0; i < b.size(); ++i) {
       double a = mu[i][0] + noise(rng);  // the action the kernel took
@@ -470,9 +471,8 @@ TEST(Policy, StabilityTriggersExactlyBelowEpsilon) {
 TEST(Policy, StabilityOnTrainingConverges) {
   // deterministic seeds: training on a fixed distribution becomes stable,
   // and the rule fires only once the loss flattens
-  std::string path = genOnnx("mlp");
   std::string err;
-  auto mc = ModelCompiler::load(path, "", err);
+  auto mc = loadModel("mlp", err);
   ASSERT_TRUE(mc) << err;
   ModelConfig c;
   c.lr = 0.01;
@@ -483,9 +483,7 @@ TEST(Policy, StabilityOnTrainingConverges) {
   int firstStable = -1;
   for (int step = 0; step < 600 && firstStable < 0; ++step) {
     auto b = makeSamples(rng, 128, fNew);
-    std::vector<const Sample *> bp;
-    for (auto &s : b)
-      bp.push_back(&s);
+    auto bp = pointers(b);
     rule.push(tr.step(bp));
     if (rule.stable())
       firstStable = step;
@@ -516,12 +514,10 @@ TEST(Policy, FidelityOfTheTwinSeesTheShift) {
   // The kernel's snapshot (twin of the compiled original) vs a model tuned
   // to a shifted function: the fidelity loss crosses a threshold set
   // between the quantisation error and the shift.
-  std::string path = genOnnx("mlp");
   std::string err;
-  auto mc = ModelCompiler::load(path, "", err);
+  auto mc = loadModel("mlp", err);
   ASSERT_TRUE(mc) << err;
-  CompileOptions co;
-  co.inputRanges = {{-2, 2}};
+  CompileOptions co = mlpCompileOptions();
   CompiledSnapshot s;
   ASSERT_TRUE(mc->compile(co, "fid", 1, tmpDir() + "/fid", "", s, err)) << err;
   auto twin = mc->buildTwin(s, err);
@@ -531,9 +527,7 @@ TEST(Policy, FidelityOfTheTwinSeesTheShift) {
   Trainer tr(mc->net(), c);
   std::mt19937 rng(8);
   auto recent = makeSamples(rng, 256, fNew);
-  std::vector<const Sample *> rp;
-  for (auto &x : recent)
-    rp.push_back(&x);
+  auto rp = pointers(recent);
   auto snapOut = [&]() {
     std::vector<std::vector<double>> r;
     for (auto *x : rp)
@@ -544,9 +538,7 @@ TEST(Policy, FidelityOfTheTwinSeesTheShift) {
   EXPECT_LT(f0, 1e-6) << "untuned model == snapshot up to quantisation";
   for (int i = 0; i < 200; ++i) {
     auto b = makeSamples(rng, 64, fNew);
-    std::vector<const Sample *> bp;
-    for (auto &x : b)
-      bp.push_back(&x);
+    auto bp = pointers(b);
     tr.step(bp);
   }
   double f1 = fidelityLoss(snapOut(), tr.predict(rp));

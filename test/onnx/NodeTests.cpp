@@ -29,11 +29,6 @@ using namespace lftest;
 
 namespace {
 
-struct NodeCase {
-  const char *name;
-  unsigned variants;
-};
-
 // clang-format off
 /// Node tests expected to pass, with the variants that must pass.
 const NodeCase kPassing[] = {

@@ -53,6 +53,12 @@ void makeInputsConstant(lfc::onnx::Model &model, size_t first,
 
 /// One ONNX backend node test, loaded and prepared for a Runner.
 enum Variant : unsigned { RT = 1, CONST = 2, BOTH = 3 };
+/// A node test by directory name, with the Variant bits that must pass (the
+/// rows of passing.inc and twin_passing.inc).
+struct NodeCase {
+  const char *name;
+  unsigned variants;
+};
 struct NodeTestData {
   std::string modelPath;
   lfc::onnx::Model model;                    ///< edited for the variant

@@ -74,10 +74,6 @@ using namespace lftest;
 
 namespace {
 
-struct NodeCase {
-  const char *name;
-  unsigned variants;
-};
 struct ErrorCase {
   const char *name;
   unsigned variants;

@@ -22,14 +22,12 @@
 
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/ADT/DenseMap.h"
-#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Format.h"
 
 #include <algorithm>
-#include <climits>
-#include <cstring>
+#include <cstdint>
 #include <map>
 #include <set>
 
@@ -120,8 +118,8 @@ const char *ctypeOf(unsigned size) {
 /// One member of struct lf_NAME_params.
 struct Field {
   std::string name;
-  unsigned size;       // bytes per element: 1, 2, 4, 8
-  bool array;          // declared as name[count]
+  unsigned size; // bytes per element: 1, 2, 4, 8
+  bool array;    // declared as name[count]
   std::vector<int64_t> values;
   std::string comment;
 };
@@ -172,17 +170,17 @@ private:
   SnapshotInfo &info;
   std::string name, NAME;
   std::vector<Field> fields;
-  std::string code;            // body statements of lf_NAME_infer
-  std::set<std::string> ints;  // int loop variables used
+  std::string code;           // body statements of lf_NAME_infer
+  std::set<std::string> ints; // int loop variables used
   bool needAcc = false, needLut = false, usesParams = false;
-  std::vector<int64_t> pool;   // buffer sizes (elements)
+  std::vector<int64_t> pool; // buffer sizes (elements)
   std::vector<bool> poolFree;
   DenseMap<Value, Value> rootOf;
-  DenseMap<Value, std::string> ptr;  // root value -> C pointer expression
-  DenseMap<Value, int> bufOf;        // root value -> pool index
-  DenseMap<Value, int64_t> outPlaced;  // root value -> offset in out
+  DenseMap<Value, std::string> ptr;   // root value -> C pointer expression
+  DenseMap<Value, int> bufOf;         // root value -> pool index
+  DenseMap<Value, int64_t> outPlaced; // root value -> offset in out
   DenseMap<Value, unsigned> lastUse;
-  DenseMap<Value, unsigned> valueId;   // for the arch string
+  DenseMap<Value, unsigned> valueId; // for the arch string
   std::map<std::string, unsigned> kindCount;
   std::string arch;
 
@@ -218,8 +216,8 @@ private:
       if (v < lo || v > hi)
         return op->emitError() << "parameter " << fname << " value " << v
                                << " does not fit " << ctypeOf(size);
-    fields.push_back({std::move(fname), size, array, std::move(values),
-                      std::move(comment)});
+    fields.push_back(
+        {std::move(fname), size, array, std::move(values), std::move(comment)});
     return success();
   }
   LogicalResult addScalar(Operation *op, std::string fname, unsigned size,
@@ -246,8 +244,8 @@ private:
       if (l.extent <= 1)
         continue;
       ints.insert(l.var);
-      line(depth, "for (" + l.var + " = 0; " + l.var + " < " +
-                      Twine(l.extent) + "; " + l.var + "++)");
+      line(depth, "for (" + l.var + " = 0; " + l.var + " < " + Twine(l.extent) +
+                      "; " + l.var + "++)");
       ++depth;
     }
     return depth;
@@ -272,9 +270,9 @@ private:
 std::string Emitter::allocate(Value v, int64_t n) {
   auto placed = outPlaced.find(v);
   if (placed != outPlaced.end()) {
-    std::string e =
-        placed->second ? "(out + " + std::to_string(placed->second) + ")"
-                       : "out";
+    std::string e = placed->second
+                        ? "(out + " + std::to_string(placed->second) + ")"
+                        : "out";
     ptr[v] = e;
     return e;
   }
@@ -340,8 +338,8 @@ LogicalResult Emitter::emitConstant(ConstantOp op) {
   for (const APInt &v : dense.getValues<APInt>())
     vals.push_back(v.getSExtValue());
   std::string pre = prefix("c");
-  if (failed(addField(op, pre, 4, true, vals, "constant " +
-                                                  archTensor(op.getResult()))))
+  if (failed(addField(op, pre, 4, true, vals,
+                      "constant " + archTensor(op.getResult()))))
     return failure();
   ptr[op.getResult()] = P(pre);
   defineId(op.getResult());
@@ -372,9 +370,9 @@ LogicalResult Emitter::emitFc(FullyConnectedOp op) {
   for (int32_t wf : weightFrac)
     shift.push_back(int64_t(fi.getFrac()) + wf - fo.getFrac());
   std::string pre = prefix("fc");
-  if (failed(addField(op, pre + "_w", wbits / 8, true, w,
-                      "weights " + std::to_string(n) + "x" +
-                          std::to_string(k))) ||
+  if (failed(
+          addField(op, pre + "_w", wbits / 8, true, w,
+                   "weights " + std::to_string(n) + "x" + std::to_string(k))) ||
       failed(addField(op, pre + "_b", 8, true, b)) ||
       failed(addField(op, pre + "_shift", 1, true, shift)) ||
       failed(addBounds(op, pre, fo)))
@@ -435,7 +433,7 @@ LogicalResult Emitter::emitBinary(BinaryOp op) {
     return failure();
   std::string pre = prefix("bin");
   std::string call;
-  std::string A = "A", B = "B";  // placeholders, replaced below
+  std::string A = "A", B = "B"; // placeholders, replaced below
   int64_t ia = fa.getFrac(), ib = fb.getFrac(), io = fo.getFrac();
   BinaryKind kind = op.getKind();
   switch (kind) {
@@ -526,8 +524,8 @@ LogicalResult Emitter::emitBinary(BinaryOp op) {
   case BinaryKind::add:
   case BinaryKind::sub:
     rhs = std::string(kind == BinaryKind::add ? "lf_add(" : "lf_sub(") + ea +
-          ", " + P(pre + "_la") + ", " + eb + ", " + P(pre + "_lb") + "," + cont +
-          P(pre + "_s") + ", " + lohi + ")";
+          ", " + P(pre + "_la") + ", " + eb + ", " + P(pre + "_lb") + "," +
+          cont + P(pre + "_s") + ", " + lohi + ")";
     break;
   case BinaryKind::mul:
     rhs = "lf_mul(" + ea + ", " + eb + ", " + P(pre + "_s") + "," + cont +
@@ -557,15 +555,15 @@ LogicalResult Emitter::emitClamp(ClampOp op) {
     return failure();
   // Real bounds quantized into the input format (lf_quantize semantics:
   // round to nearest, ties away from zero, saturate into the storage).
-  int64_t qmin = lf_quantize_double(op.getMin().convertToDouble(),
-                                    fi.getFrac(), fi.getWidth());
-  int64_t qmax = lf_quantize_double(op.getMax().convertToDouble(),
-                                    fi.getFrac(), fi.getWidth());
+  int64_t qmin = lf_quantize_double(op.getMin().convertToDouble(), fi.getFrac(),
+                                    fi.getWidth());
+  int64_t qmax = lf_quantize_double(op.getMax().convertToDouble(), fi.getFrac(),
+                                    fi.getWidth());
   std::string pre = prefix("clamp");
   if (failed(addScalar(op, pre + "_min", 8, qmin)) ||
       failed(addScalar(op, pre + "_max", 8, qmax)) ||
-      failed(addScalar(op, pre + "_s", 4,
-                       int64_t(fi.getFrac()) - fo.getFrac())) ||
+      failed(
+          addScalar(op, pre + "_s", 4, int64_t(fi.getFrac()) - fo.getFrac())) ||
       failed(addBounds(op, pre, fo)))
     return failure();
   int64_t n = cast<RankedTensorType>(op.getType()).getNumElements();
@@ -574,11 +572,10 @@ LogicalResult Emitter::emitClamp(ClampOp op) {
   Loop l{"i", n};
   unsigned depth = openLoops(l, 1);
   std::string idx = indexExpr({{l, 1}});
-  line(depth, y + "[" + idx + "] = (lf_s32)lf_requant(lf_sat(" + x + "[" +
-                  idx + "], " + P(pre + "_min") + ", " + P(pre + "_max") +
-                  "),");
-  line(depth + 2, P(pre + "_s") + ", " + P(pre + "_lo") + ", " +
-                      P(pre + "_hi") + ");");
+  line(depth, y + "[" + idx + "] = (lf_s32)lf_requant(lf_sat(" + x + "[" + idx +
+                  "], " + P(pre + "_min") + ", " + P(pre + "_max") + "),");
+  line(depth + 2,
+       P(pre + "_s") + ", " + P(pre + "_lo") + ", " + P(pre + "_hi") + ");");
   arch += "clamp:v" + std::to_string(id(op.getInput())) + ":" +
           archTensor(op.getInput()) + "->" + archTensor(op.getResult()) + ";";
   defineId(op.getResult());
@@ -596,21 +593,21 @@ LogicalResult Emitter::emitLut(LutOp op) {
   if (failed(addField(op, pre + "_table", 4, true, tab,
                       "table of " + std::to_string(tab.size()) + " knots")) ||
       failed(addScalar(op, pre + "_start", 8,
-                                static_cast<int64_t>(op.getStart()))) ||
+                       static_cast<int64_t>(op.getStart()))) ||
       failed(addScalar(op, pre + "_sym_const", 8,
-                                static_cast<int64_t>(op.getSymConst()))) ||
+                       static_cast<int64_t>(op.getSymConst()))) ||
       failed(addScalar(op, pre + "_slope_below", 8,
-                                static_cast<int64_t>(op.getSlopeBelow()))) ||
+                       static_cast<int64_t>(op.getSlopeBelow()))) ||
       failed(addScalar(op, pre + "_slope_above", 8,
-                                static_cast<int64_t>(op.getSlopeAbove()))) ||
+                       static_cast<int64_t>(op.getSlopeAbove()))) ||
       failed(addScalar(op, pre + "_shift", 4,
-                                static_cast<int32_t>(op.getShift()))) ||
+                       static_cast<int32_t>(op.getShift()))) ||
       failed(addScalar(op, pre + "_linear", 4,
                        op.getInterp() == Interpolation::linear)) ||
       failed(addScalar(op, pre + "_symmetry", 4,
                        static_cast<int64_t>(op.getSymmetry()))) ||
       failed(addScalar(op, pre + "_slope_frac", 4,
-                                static_cast<int32_t>(op.getSlopeFrac()))) ||
+                       static_cast<int32_t>(op.getSlopeFrac()))) ||
       failed(addBounds(op, pre, fo)))
     return failure();
   needLut = true;
@@ -641,8 +638,8 @@ LogicalResult Emitter::emitLut(LutOp op) {
   ti.outFrac = fo.getFrac();
   info.tables.push_back(ti);
   arch += "lut:v" + std::to_string(id(op.getInput())) + ":" +
-          archTensor(op.getInput()) + "->" + archTensor(op.getResult()) +
-          ":n" + std::to_string(tab.size()) + ";";
+          archTensor(op.getInput()) + "->" + archTensor(op.getResult()) + ":n" +
+          std::to_string(tab.size()) + ";";
   defineId(op.getResult());
   return success();
 }
@@ -653,8 +650,8 @@ LogicalResult Emitter::emitReduce(ReduceOp op) {
       failed(checkFixed(op, op.getResult(), fo)))
     return failure();
   std::string pre = prefix("red");
-  if (failed(addScalar(op, pre + "_s", 4,
-                       int64_t(fi.getFrac()) - fo.getFrac())) ||
+  if (failed(
+          addScalar(op, pre + "_s", 4, int64_t(fi.getFrac()) - fo.getFrac())) ||
       failed(addBounds(op, pre, fo)))
     return failure();
   auto in = cast<RankedTensorType>(op.getInput().getType());
@@ -696,9 +693,9 @@ LogicalResult Emitter::emitReduce(ReduceOp op) {
   if (braces)
     line(depth - 1, "}");
   arch += std::string("reduce.") + (isMax ? "max" : "sum") + ":v" +
-          std::to_string(id(op.getInput())) + ":" +
-          archTensor(op.getInput()) + "->" + archTensor(op.getResult()) +
-          ":axis" + std::to_string(axis) + ";";
+          std::to_string(id(op.getInput())) + ":" + archTensor(op.getInput()) +
+          "->" + archTensor(op.getResult()) + ":axis" + std::to_string(axis) +
+          ";";
   defineId(op.getResult());
   return success();
 }
@@ -735,7 +732,8 @@ LogicalResult Emitter::emitConcat(ConcatOp op) {
     int64_t a = cast<RankedTensorType>(v.getType()).getDimSize(axis);
     Loop li{"i", outer}, lj{"j", a * inner};
     unsigned depth = openLoops({li, lj}, 1);
-    line(depth, y + "[" + indexExpr({{li, total * inner}, {lj, 1}}, off * inner) +
+    line(depth, y + "[" +
+                    indexExpr({{li, total * inner}, {lj, 1}}, off * inner) +
                     "] = (lf_s32)lf_requant(" + xs[t] + "[" +
                     indexExpr({{li, a * inner}, {lj, 1}}) + "],");
     line(depth + 2, P(pre + "_s") + "[" + Twine(t) + "], " + P(pre + "_lo") +
@@ -818,12 +816,11 @@ LogicalResult Emitter::run() {
     if (failed(checkFixed(q, q.getResult(), ft)))
       return failure();
     auto t = cast<RankedTensorType>(q.getType());
-    TensorInfo ti{names("lf.input_names", arg.getArgNumber(), "in"),
-                  std::vector<int64_t>(t.getShape().begin(),
-                                       t.getShape().end()),
-                  ft.getFrac(), ft.getWidth()};
-    ptr[q.getResult()] =
-        inOff ? "(in + " + std::to_string(inOff) + ")" : "in";
+    TensorInfo ti{
+        names("lf.input_names", arg.getArgNumber(), "in"),
+        std::vector<int64_t>(t.getShape().begin(), t.getShape().end()),
+        ft.getFrac(), ft.getWidth()};
+    ptr[q.getResult()] = inOff ? "(in + " + std::to_string(inOff) + ")" : "in";
     inOff += t.getNumElements();
     for (int64_t i = 0; i < t.getNumElements(); ++i)
       info.inFrac.push_back(ft.getFrac());
@@ -854,16 +851,16 @@ LogicalResult Emitter::run() {
   for (auto [i, v] : llvm::enumerate(ret.getOperands())) {
     auto d = v.getDefiningOp<DequantizeOp>();
     if (!d)
-      return ret.emitError() << "result " << i
-                             << " must come from an lf.dequantize";
+      return ret.emitError()
+             << "result " << i << " must come from an lf.dequantize";
     FixedType ft;
     if (failed(checkFixed(d, d.getInput(), ft)))
       return failure();
     auto t = cast<RankedTensorType>(d.getInput().getType());
-    TensorInfo ti{names("lf.output_names", i, "out"),
-                  std::vector<int64_t>(t.getShape().begin(),
-                                       t.getShape().end()),
-                  ft.getFrac(), ft.getWidth()};
+    TensorInfo ti{
+        names("lf.output_names", i, "out"),
+        std::vector<int64_t>(t.getShape().begin(), t.getShape().end()),
+        ft.getFrac(), ft.getWidth()};
     Value r = root(d.getInput());
     Operation *def = r.getDefiningOp();
     bool compute = def && isa<FullyConnectedOp, MatMulOp, BinaryOp, ClampOp,
@@ -958,7 +955,7 @@ void Emitter::buildBlob() {
     for (int64_t v : fl.values) {
       uint64_t u = static_cast<uint64_t>(v);
       for (unsigned b = 0; b < fl.size; ++b)
-        blob.push_back(static_cast<uint8_t>(u >> (8 * b)));  // little endian
+        blob.push_back(static_cast<uint8_t>(u >> (8 * b))); // little endian
     }
   }
   while (blob.size() % maxAlign)
@@ -971,8 +968,9 @@ void Emitter::printHeader(raw_ostream &h) {
   h << "/* SPDX-License-Identifier: GPL-2.0 */\n"
     << "/*\n * " << name
     << ".h - LiteFlow snapshot (generated by lfc; do not edit).\n"
-    << " * arch " << llvm::format("0x%016llx", (unsigned long long)info.archHash)
-    << ", " << info.macs << " MACs, " << info.stackBytes << " stack bytes.\n"
+    << " * arch "
+    << llvm::format("0x%016llx", (unsigned long long)info.archHash) << ", "
+    << info.macs << " MACs, " << info.stackBytes << " stack bytes.\n"
     << " */\n"
     << "#ifndef " << guard << "\n#define " << guard << "\n\n"
     << "#include \"lf_fixed.h\"\n\n";
@@ -983,7 +981,8 @@ void Emitter::printHeader(raw_ostream &h) {
   h << "#define LF_" << NAME << "_ARCH_HASH "
     << llvm::format("0x%016llxULL", (unsigned long long)info.archHash)
     << "\n\n";
-  h << "/* Every numeric parameter; a weight push replaces the whole blob. */\n";
+  h << "/* Every numeric parameter; a weight push replaces the whole blob. "
+       "*/\n";
   h << "struct lf_" << name << "_params {\n";
   for (const Field &fl : fields) {
     h << "\t" << ctypeOf(fl.size) << " " << fl.name;
@@ -1006,8 +1005,7 @@ void Emitter::printHeader(raw_ostream &h) {
   h << "#endif /* " << guard << " */\n";
 }
 
-static void printList(raw_ostream &c, ArrayRef<int64_t> vals,
-                      unsigned indent) {
+static void printList(raw_ostream &c, ArrayRef<int64_t> vals, unsigned indent) {
   std::string ln;
   bool first = true;
   for (size_t i = 0; i < vals.size(); ++i) {
@@ -1105,8 +1103,7 @@ void Emitter::printSource(raw_ostream &c) {
     c << "#ifdef LF_AVX2_DISPATCH\n";
     c << "/* The inference below with the AVX2 helpers inlined (same "
          "integers). */\n";
-    c << "LF_AVX2_INFER int lf_" << name << "_infer_avx2rt" << sig
-      << "\n{\n";
+    c << "LF_AVX2_INFER int lf_" << name << "_infer_avx2rt" << sig << "\n{\n";
     c << decls << simdCode << "\treturn 0;\n}\n";
     c << "#endif\n\n";
   }

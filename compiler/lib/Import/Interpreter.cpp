@@ -20,6 +20,17 @@ static ArrayRef<int64_t> shapeOf(Value v) {
   return cast<RankedTensorType>(v.getType()).getShape();
 }
 
+/// Element counts of a static shape split around `axis`: the dimensions
+/// before it, the axis itself and the dimensions after it.
+struct AxisSplit {
+  int64_t outer, n, inner;
+};
+
+static AxisSplit splitAt(ArrayRef<int64_t> s, int64_t axis) {
+  return {shapeProduct(s.take_front(axis)), s[axis],
+          shapeProduct(s.drop_front(axis + 1))};
+}
+
 static Buf readElements(ElementsAttr attr) {
   Buf out;
   out.reserve(attr.getNumElements());
@@ -136,10 +147,8 @@ LogicalResult Interp::run(Operation &op) {
     return set(act.getResult(), std::move(y));
   }
   if (auto sm = dyn_cast<SoftmaxOp>(op)) {
-    auto s = shapeOf(sm.getInput());
-    int64_t axis = sm.getAxis();
-    int64_t outer = shapeProduct(s.take_front(axis)), n = s[axis],
-            inner = shapeProduct(s.drop_front(axis + 1));
+    AxisSplit d = splitAt(shapeOf(sm.getInput()), sm.getAxis());
+    int64_t outer = d.outer, n = d.n, inner = d.inner;
     Buf y = get(sm.getInput());
     for (int64_t o = 0; o < outer; ++o)
       for (int64_t in = 0; in < inner; ++in) {
@@ -158,10 +167,8 @@ LogicalResult Interp::run(Operation &op) {
     return set(sm.getResult(), std::move(y));
   }
   if (auto red = dyn_cast<ReduceOp>(op)) {
-    auto s = shapeOf(red.getInput());
-    int64_t axis = red.getAxis();
-    int64_t outer = shapeProduct(s.take_front(axis)), n = s[axis],
-            inner = shapeProduct(s.drop_front(axis + 1));
+    AxisSplit d = splitAt(shapeOf(red.getInput()), red.getAxis());
+    int64_t outer = d.outer, n = d.n, inner = d.inner;
     const Buf &x = get(red.getInput());
     bool isMax = red.getKind() == ReduceKind::max;
     Buf y(outer * inner, isMax ? -INFINITY : 0.0);
@@ -177,8 +184,8 @@ LogicalResult Interp::run(Operation &op) {
   if (auto cat = dyn_cast<ConcatOp>(op)) {
     auto out = shapeOf(cat.getResult());
     int64_t axis = cat.getAxis();
-    int64_t outer = shapeProduct(out.take_front(axis)),
-            inner = shapeProduct(out.drop_front(axis + 1));
+    AxisSplit d = splitAt(out, axis);
+    int64_t outer = d.outer, inner = d.inner;
     Buf y;
     y.reserve(shapeProduct(out));
     for (int64_t o = 0; o < outer; ++o)

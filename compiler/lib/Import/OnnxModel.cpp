@@ -106,60 +106,37 @@ static int elemSize(int32_t dt) {
   }
 }
 
+/// Loads one little-endian element of type T from \p p.
+template <typename T> static double loadRaw(const char *p) {
+  T v;
+  std::memcpy(&v, p, sizeof(T));
+  return static_cast<double>(v);
+}
+
 static double readRaw(const char *p, int32_t dt) {
   // ONNX raw_data is little-endian, as is every host we build for.
   switch (dt) {
-  case DT_FLOAT: {
-    float v;
-    std::memcpy(&v, p, 4);
-    return v;
-  }
-  case DT_DOUBLE: {
-    double v;
-    std::memcpy(&v, p, 8);
-    return v;
-  }
-  case DT_INT32: {
-    int32_t v;
-    std::memcpy(&v, p, 4);
-    return v;
-  }
-  case DT_UINT32: {
-    uint32_t v;
-    std::memcpy(&v, p, 4);
-    return v;
-  }
-  case DT_INT64: {
-    int64_t v;
-    std::memcpy(&v, p, 8);
-    return double(v);
-  }
-  case DT_UINT64: {
-    uint64_t v;
-    std::memcpy(&v, p, 8);
-    return double(v);
-  }
-  case DT_INT16: {
-    int16_t v;
-    std::memcpy(&v, p, 2);
-    return v;
-  }
-  case DT_UINT16: {
-    uint16_t v;
-    std::memcpy(&v, p, 2);
-    return v;
-  }
-  case DT_INT8: {
-    int8_t v;
-    std::memcpy(&v, p, 1);
-    return v;
-  }
+  case DT_FLOAT:
+    return loadRaw<float>(p);
+  case DT_DOUBLE:
+    return loadRaw<double>(p);
+  case DT_INT32:
+    return loadRaw<int32_t>(p);
+  case DT_UINT32:
+    return loadRaw<uint32_t>(p);
+  case DT_INT64:
+    return loadRaw<int64_t>(p);
+  case DT_UINT64:
+    return loadRaw<uint64_t>(p);
+  case DT_INT16:
+    return loadRaw<int16_t>(p);
+  case DT_UINT16:
+    return loadRaw<uint16_t>(p);
+  case DT_INT8:
+    return loadRaw<int8_t>(p);
   case DT_UINT8:
-  case DT_BOOL: {
-    uint8_t v;
-    std::memcpy(&v, p, 1);
-    return v;
-  }
+  case DT_BOOL:
+    return loadRaw<uint8_t>(p);
   default:
     return 0;
   }
@@ -406,6 +383,25 @@ static bool loadModelImpl(const void *data, size_t size, Model &out,
     }
   }
   if (options.runShapeInference) {
+    // libonnx's conv/pool shape inference divides by these attributes:
+    // refuse non-positive ones before it runs (a zero stride is SIGFPE).
+    for (const auto &node : mp.graph().node())
+      for (const auto &attr : node.attribute()) {
+        const std::string &a = attr.name();
+        bool positiveInts =
+            a == "strides" || a == "dilations" || a == "kernel_shape";
+        bool bad = false;
+        if (positiveInts)
+          for (int64_t v : attr.ints())
+            bad |= v <= 0;
+        if (a == "group" || a == "blocksize")
+          bad = attr.i() <= 0;
+        if (bad) {
+          error = "node '" + node.name() + "' (" + node.op_type() +
+                  "): attribute '" + a + "' must be positive";
+          return false;
+        }
+      }
     try {
       ::onnx::ShapeInferenceOptions sio(/*check_type=*/true,
                                         /*strict_mode=*/1,

@@ -153,6 +153,14 @@ def conv1d():
                  [init("w", f32(3, 2, 3)), init("b", f32(3, seed=2))])
 
 
+def conv_zero_stride():
+    # libonnx's shape inference divides by the stride.
+    nodes = [helper.make_node("Conv", ["x", "w"], ["y"], name="conv0",
+                              pads=[1, 1], strides=[0], kernel_shape=[3])]
+    return model(nodes, [vi("x", [1, 2, 5])], [vi("y", [1, 3, 3])],
+                 [init("w", f32(3, 2, 3))])
+
+
 def conv2d():
     nodes = [helper.make_node("Conv", ["x", "w"], ["y"], name="conv2")]
     return model(nodes, [vi("x", [1, 1, 4, 4])], [vi("y", [1, 1, 2, 2])],
