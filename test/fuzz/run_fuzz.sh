@@ -61,6 +61,9 @@ fi
 # Leak detection is off: MLIR's uniqued storage and protobuf's statics are
 # freed at exit only.
 # shellcheck disable=SC2086
+# A fixed seed (LF_FUZZ_SEED) keeps CI runs reproducible; set it to 0 for a
+# random one.
 ASAN_OPTIONS=detect_leaks=0 "$BIN" -max_total_time="$SECS" -timeout=10 \
+  -seed="${LF_FUZZ_SEED:-1}" \
   -rss_limit_mb=4096 -artifact_prefix="$OUT/artifacts/" -print_final_stats=1 \
   $EXTRA "$OUT/work-corpus" "$SRC/test/fuzz/corpus"
