@@ -41,9 +41,11 @@ cl::SubCommand inspectCmd("inspect", "Summarize the graph, formats, tables, "
                                      "error bounds, MACs and stack");
 
 cl::OptionCategory quantCat("Quantization options");
+cl::OptionCategory lfcCat("Options");
 cl::opt<std::string> modelPath(cl::Positional, cl::desc("<model.onnx>"),
                                cl::Required, cl::sub(compileCmd),
-                               cl::sub(runCmd), cl::sub(inspectCmd));
+                               cl::sub(runCmd), cl::sub(inspectCmd),
+                               cl::cat(lfcCat));
 cl::opt<unsigned>
     bits("bits", cl::desc("Storage width of values and weights (32 or 16)"),
          cl::init(32), cl::cat(quantCat), cl::sub(compileCmd), cl::sub(runCmd),
@@ -72,7 +74,7 @@ cl::opt<std::string> modelName(
     "model",
     cl::desc("Model the snapshot belongs to in lf_core (default: --name); "
              "versions of one model share it"),
-    cl::sub(compileCmd));
+    cl::sub(compileCmd), cl::cat(lfcCat));
 cl::opt<std::string> snapName("name",
                               cl::desc("Snapshot name: C identifiers and the "
                                        "module lf_snap_NAME (default: the "
@@ -81,7 +83,8 @@ cl::opt<std::string> snapName("name",
                               cl::sub(runCmd), cl::sub(inspectCmd));
 
 cl::opt<std::string> outDir("o", cl::desc("Output directory of the package"),
-                            cl::value_desc("DIR"), cl::sub(compileCmd));
+                            cl::value_desc("DIR"), cl::sub(compileCmd),
+                            cl::cat(lfcCat));
 enum class EmitKind { Package, Onnx, Float, Lf, C };
 cl::opt<EmitKind> emitKind(
     "emit", cl::desc("Print one stage instead of writing the package"),
@@ -92,22 +95,24 @@ cl::opt<EmitKind> emitKind(
                    "the float level after canonicalization and decomposition"),
         clEnumValN(EmitKind::Lf, "lf", "the fixed-point level"),
         clEnumValN(EmitKind::C, "c", "the snapshot's C source and header")),
-    cl::init(EmitKind::Package), cl::sub(compileCmd));
+    cl::init(EmitKind::Package), cl::sub(compileCmd), cl::cat(lfcCat));
 cl::opt<unsigned> snapVersion("snapshot-version",
                               cl::desc("Version recorded in the snapshot"),
-                              cl::init(1), cl::sub(compileCmd));
+                              cl::init(1), cl::sub(compileCmd),
+                              cl::cat(lfcCat));
 cl::opt<std::string> coreSymvers(
     "core-symvers",
     cl::desc("Default lf_core Module.symvers for the package's Makefile"),
-    cl::sub(compileCmd));
+    cl::sub(compileCmd), cl::cat(lfcCat));
 
 cl::opt<std::string> inputCsv("input",
                               cl::desc("CSV of inputs, one sample a row"),
-                              cl::value_desc("CSV"), cl::sub(runCmd));
+                              cl::value_desc("CSV"), cl::sub(runCmd),
+                              cl::cat(lfcCat));
 cl::opt<bool>
     runFloat("float",
              cl::desc("Run the float reference instead of the snapshot"),
-             cl::sub(runCmd));
+             cl::sub(runCmd), cl::cat(lfcCat));
 
 int fail(const llvm::Twine &msg) {
   llvm::WithColor::error(llvm::errs(), "lfc") << msg << "\n";
@@ -482,7 +487,10 @@ int main(int argc, char **argv) {
       return fail(llvm::Twine("expected a subcommand after '") + args[1] +
                   "': lfc MODEL.onnx compile|run|inspect (see --help)");
   }
-  cl::HideUnrelatedOptions({&quantCat, &cl::getGeneralCategory()});
+  cl::HideUnrelatedOptions({&quantCat, &lfcCat});
+  cl::SetVersionPrinter([](llvm::raw_ostream &os) {
+    os << "lfc (LiteFlow) " << getLfcVersion() << "\n";
+  });
   // Option errors as one line: the first error, with a "Did you mean"
   // suggestion that follows it appended.
   std::string clErrors;
