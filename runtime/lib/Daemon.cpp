@@ -518,6 +518,8 @@ bool Daemon::update(Model &m, std::string &err, std::string &extra) {
   ++m.updates;
   m.lastUpdateT = nowS();
   extra = std::string(buf) + ",\"pinned\":" + (u.pinned ? "true" : "false") +
+          (u.saturated ? ",\"saturated\":true,\"note\":" + jsonStr(u.note)
+                       : std::string()) +
           (usePush ? "" : ",\"full_path_reason\":" + jsonStr(why)) +
           ",\"package_version\":" + std::to_string(version) +
           ",\"kernel_version\":" + std::to_string(newVersion) + ",\"gen\":" +

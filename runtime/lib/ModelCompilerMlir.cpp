@@ -325,6 +325,7 @@ public:
       q.inputRanges.push_back(Interval{r.first, r.second});
     if (!resultFracs(o.pinOutFrac, q.resultFracs, err))
       return false;
+    q.saturatePinned = o.saturatePinned;
     OwningOpRef<ModuleOp> fixed = module->clone();
     if (failed(lowerToFixed(*fixed, q))) {
       err = "quantization failed: " + dc.text;
@@ -424,13 +425,23 @@ bool compileForUpdate(ModelCompiler &mc, CompileOptions o, uint64_t runningArchH
   if (mc.compile(o, model, version, dir, coreSymvers, out.snap, pinErr)) {
     out.pinned = true;
   } else {
-    // The tuned outputs outgrew the running formats (or the pin is
-    // malformed): their own formats, hence another architecture.
-    out.why = "the running output formats cannot hold the tuned model's "
-              "ranges (" + pinErr + ")";
-    o.pinOutFrac.clear();
-    if (!mc.compile(o, model, version, dir, coreSymvers, out.snap, err))
-      return false;
+    // The tuned outputs outgrew the running formats. Those formats are the
+    // model's contract with its datapath (lf_core accepts no other
+    // architecture for the model), so the outputs saturate at them.
+    CompileOptions sat = o;
+    sat.saturatePinned = true;
+    std::string satErr;
+    if (mc.compile(sat, model, version, dir, coreSymvers, out.snap, satErr)) {
+      out.pinned = out.saturated = true;
+      out.note = "the tuned model's outputs outgrew the running formats and "
+                 "saturate at them (" + pinErr + ")";
+    } else {
+      // A malformed pin: the model's own formats, another architecture.
+      out.why = "the running output formats cannot be kept (" + satErr + ")";
+      o.pinOutFrac.clear();
+      if (!mc.compile(o, model, version, dir, coreSymvers, out.snap, err))
+        return false;
+    }
   }
   if (out.snap.archHash == runningArchHash) {
     out.fast = true;

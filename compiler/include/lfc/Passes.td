@@ -35,7 +35,10 @@ def LfQuantize : Pass<"lf-quantize", "func::FuncOp"> {
     ListOption<"resultFracs", "result-frac", "int",
                "fractional bits of each result, pinned (e.g. to the running "
                "snapshot's output formats so that new weights can be pushed "
-               "without new code); an error if a result's range does not fit">
+               "without new code); an error if a result's range does not fit">,
+    Option<"saturatePinned", "saturate-pinned", "bool", "false",
+           "a pinned result whose range does not fit saturates (a warning) "
+           "instead of failing">
   ];
   let dependentDialects = ["lf::LfDialect"];
 }

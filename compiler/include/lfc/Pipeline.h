@@ -26,6 +26,9 @@ struct QuantOptions {
   unsigned maxTableEntries = 4096;
   /// Pinned fractional bits of each result (empty: chosen from ranges).
   std::vector<int> resultFracs;
+  /// A pinned result whose range outgrew its format saturates (a warning)
+  /// instead of failing.
+  bool saturatePinned = false;
 };
 
 /// Imports an ONNX file (null on error, diagnostics already reported).

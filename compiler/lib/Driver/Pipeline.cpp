@@ -48,6 +48,7 @@ LogicalResult mlir::lf::lowerToFixed(ModuleOp module, const QuantOptions &o) {
   q.inputRanges = flat;
   q.bits = o.bits;
   q.resultFracs = o.resultFracs;
+  q.saturatePinned = o.saturatePinned;
   q.headroom = o.headroom;
   pm.addNestedPass<func::FuncOp>(createLfQuantize(q));
   LfLowerActivationsOptions l;

@@ -201,7 +201,13 @@ void LfQuantizePass::runOnOperation() {
     }
     for (auto [i, v] : llvm::enumerate(ret.getOperands())) {
       int want = chooseFrac(ra.maxAbs(v) * headroom, bits, kMinFrac, kMaxFrac);
-      if (resultFracs[i] > want) {
+      if (resultFracs[i] > want && saturatePinned) {
+        // The format is a contract with the datapath: keep it, saturate.
+        ret.emitWarning() << "result " << i << " pinned at " << resultFracs[i]
+                          << " fractional bits saturates beyond +-"
+                          << std::ldexp(1.0, bits - 1 - resultFracs[i])
+                          << " (its range needs at most " << want << ")";
+      } else if (resultFracs[i] > want) {
         ret.emitError() << "result " << i << " pinned at " << resultFracs[i]
                         << " fractional bits cannot hold its range (needs at "
                            "most "

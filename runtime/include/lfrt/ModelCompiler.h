@@ -32,6 +32,9 @@ struct CompileOptions {
   /// result), so the boundary formats stay while the internal formats follow
   /// the weights; compile() fails if an output's range no longer fits.
   std::vector<int8_t> pinOutFrac;
+  /// With pinOutFrac: outputs whose range outgrew the pinned formats
+  /// saturate at them instead of failing the compile.
+  bool saturatePinned = false;
 };
 
 /// A compiled snapshot: what a weight push and the twin need.
@@ -102,6 +105,8 @@ struct UpdateSnapshot {
   CompiledSnapshot snap;
   bool fast = false;
   bool pinned = false;   ///< snap was compiled with the pinned output formats
+  bool saturated = false; ///< ... and its outputs saturate at them
+  std::string note;       ///< why it saturates (logged)
   std::string why;
 };
 bool compileForUpdate(ModelCompiler &mc, CompileOptions o, uint64_t runningArchHash,
