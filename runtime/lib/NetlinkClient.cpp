@@ -280,15 +280,6 @@ bool NlClient::eval(const std::string &name, const std::vector<int32_t> &in,
   return request(msg, parseEval, &out, "eval", err);
 }
 
-bool NlClient::setConfig(uint32_t batchSize, uint32_t flushMs, std::string &err) {
-  struct nl_msg *msg = newMsg(family_, LF_CMD_SET_CONFIG);
-  if (batchSize)
-    nla_put_u32(msg, LF_ATTR_BATCH_SIZE, batchSize);
-  if (flushMs)
-    nla_put_u32(msg, LF_ATTR_FLUSH_MS, flushMs);
-  return request(msg, nullptr, nullptr, "config", err);
-}
-
 // --- multicast -------------------------------------------------------------
 
 NlSampleListener::~NlSampleListener() {

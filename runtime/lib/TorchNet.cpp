@@ -150,18 +150,6 @@ std::vector<NetParam> TorchNetImpl::exportParams() const {
   return r;
 }
 
-void TorchNetImpl::importParams(const std::vector<NetParam> &p) {
-  if (p.size() != params_.size())
-    throw std::runtime_error("parameter count mismatch");
-  torch::NoGradGuard ng;
-  for (size_t i = 0; i < p.size(); ++i) {
-    if ((int64_t)p[i].values.size() != params_[i].numel())
-      throw std::runtime_error("parameter " + p[i].name + ": size mismatch");
-    params_[i].copy_(torch::from_blob(const_cast<float *>(p[i].values.data()),
-                                      params_[i].sizes(), torch::kFloat32));
-  }
-}
-
 std::vector<double> forwardOne(TorchNet &net, const std::vector<double> &x) {
   torch::NoGradGuard ng;
   std::vector<float> xf(x.begin(), x.end());

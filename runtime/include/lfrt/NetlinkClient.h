@@ -50,7 +50,6 @@ public:
   /// Runs `k` samples (k * nIn values) on the active snapshot (or version).
   bool eval(const std::string &name, const std::vector<int32_t> &in,
             int64_t version, std::vector<int32_t> &out, std::string &err);
-  bool setConfig(uint32_t batchSize, uint32_t flushMs, std::string &err);
   int family() const { return family_; }
 
 private:

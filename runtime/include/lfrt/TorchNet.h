@@ -22,8 +22,6 @@ public:
   torch::Tensor forward(torch::Tensor x);
   /// Copies the current parameter values into NetParams (spec order).
   std::vector<NetParam> exportParams() const;
-  /// Loads NetParams (same shapes) into the parameters.
-  void importParams(const std::vector<NetParam> &p);
   const NetSpec &spec() const { return spec_; }
 
 private:
