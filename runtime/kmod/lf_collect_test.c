@@ -68,10 +68,11 @@ static void tick(struct work_struct *w)
 		flow++;
 		if (lf_query_model(m, flow, in, out))
 			continue;
-		lf_flow_forget(m, flow);
 		t = target(in);
 		label[0] = (s32)t;
+		/* while pinned, so the sample names the snapshot that answered */
 		lf_collect_sample(m, flow, in, out, label, 1);
+		lf_flow_forget(m, flow);
 		err_sum += abs((s64)out[0] - t);
 		if (++err_n == WINDOW) {
 			WRITE_ONCE(err_ppm, (long)((div_s64(err_sum, WINDOW) * 1000000) >> out_frac));
