@@ -146,7 +146,7 @@ void parseModel(const std::string &name, const toml::value &t, ModelConfig &m) {
       "drift_threshold", "stability_window", "stability_epsilon",
       "fidelity_threshold", "fidelity_ratio", "holdout_fraction", "min_holdout",
       "accept_margin", "canary_samples", "rollback_margin",
-      "max_updates_per_min", "freeze_after", "live_window", "replay_steps",
+      "max_updates_per_min", "freeze_after", "hold_after_external_s", "live_window", "replay_steps",
       "fault", "input_ranges", "bits",
       "headroom", "kdir", "core_symvers", "update", "ring_size",
       "fidelity_samples", "decision_interval_ms", "min_update_interval_ms",
@@ -184,6 +184,7 @@ void parseModel(const std::string &name, const toml::value &t, ModelConfig &m) {
   if (t.contains("rollback_margin")) m.rollbackMargin = getNum(t, "rollback_margin", ctx);
   if (t.contains("max_updates_per_min")) m.maxUpdatesPerMin = getInt(t, "max_updates_per_min", ctx, 0, 6000);
   if (t.contains("freeze_after")) m.freezeAfter = getInt(t, "freeze_after", ctx, 0, 1000);
+  if (t.contains("hold_after_external_s")) m.holdAfterExternalS = getInt(t, "hold_after_external_s", ctx, 0, 1 << 30);
   if (t.contains("live_window")) m.liveWindow = getInt(t, "live_window", ctx, 1, 1 << 24);
   if (t.contains("replay_steps")) m.replaySteps = getInt(t, "replay_steps", ctx, 0, 64);
   if (t.contains("fault")) {

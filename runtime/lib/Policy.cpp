@@ -274,6 +274,7 @@ const char *toString(Decision d) {
   case Decision::Throttled: return "throttled";
   case Decision::Canary: return "canary";
   case Decision::Frozen: return "frozen";
+  case Decision::Held: return "held";
   case Decision::Update: return "update";
   }
   return "?";
@@ -284,6 +285,8 @@ Decision precheck(const DecisionInput &in) {
     return Decision::Frozen;
   if (in.canaryRunning)
     return Decision::Canary;
+  if (in.held)
+    return Decision::Held;
   if (!in.stable)
     return Decision::WaitUnstable;
   if (!(in.fidelity > in.threshold))

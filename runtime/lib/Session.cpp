@@ -199,6 +199,7 @@ void Session::onDrift(double loss) {
   stab_.reset();
   live_.clearRecent();
   rejectHoldUntil_ = 0;
+  holdUntil_ = 0;
   json::Object o{{"event", "drift"},
                  {"seq", (int64_t)driftSeq_},
                  {"loss", num(loss)},
@@ -380,6 +381,10 @@ void Session::resync() {
     canary_.running = false;
     o["canary"] = "ended: the active snapshot changed";
   }
+  // Someone chose this snapshot: respect it for a while.
+  holdUntil_ = nowS() + cfg_.holdAfterExternalS;
+  o["hold_s"] = (int64_t)cfg_.holdAfterExternalS;
+  o["hold"] = "no updates until the hold ends or the workload drifts";
   log(std::move(o));
 }
 
@@ -483,6 +488,7 @@ void Session::decide() {
   bool rl = c.objective == ObjectiveKind::Reinforce;
   DecisionInput in;
   in.frozen = budget_.frozen();
+  in.held = now < holdUntil_;
   in.stable = stab_.stable();
   lastTrend_ = stab_.relativeTrend();
   auto holdout = recentSince(1024, true);
@@ -579,13 +585,13 @@ void Session::decide() {
     return;
   }
   if (c.fault == "corrupt-push") {
-    // Tests only: deploy something other than what was judged (the output
-    // layer negated), as a broken build or push would; the canary must
-    // catch it.
+    // Tests only: deploy something other than what was judged (the last
+    // bias pushed far off), as a broken build or push would; the canary
+    // must catch it.
     auto bad = tuned;
-    for (size_t i = bad.size() >= 2 ? bad.size() - 2 : 0; i < bad.size(); ++i)
-      for (float &v : bad[i].values)
-        v = -v;
+    if (!bad.empty())
+      for (float &v : bad.back().values)
+        v += 50.0f;
     if (!mc_->setWeights(bad, err) || !deployer_->compile(*mc_, km_, version, vdir, u, err))
       return;
     mc_->setWeights(tuned, err);
@@ -699,7 +705,10 @@ json::Object Session::status(double uptimeS) {
                                 {"recent", num(kv.second.recentMean())},
                                 {"seq", range(kv.second.firstSeq, kv.second.lastSeq)}});
   const LiveStat *act = live_.find(activeKnownId_);
-  std::string state = budget_.frozen() ? "frozen" : canary_.running ? "canary" : "tracking";
+  std::string state = budget_.frozen()          ? "frozen"
+                      : canary_.running           ? "canary"
+                      : nowS() < holdUntil_       ? "held"
+                                                  : "tracking";
   return json::Object{
       {"name", cfg_.name},
       {"active", toString(activeId())},

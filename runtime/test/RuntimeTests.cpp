@@ -519,6 +519,8 @@ TEST(Policy, NecessityTriggersExactlyAboveThreshold) {
   in.stable = true;
   in.throttled = true;
   EXPECT_EQ(precheck(in), Decision::Throttled);
+  in.held = true;
+  EXPECT_EQ(precheck(in), Decision::Held);
   in.canaryRunning = true;
   EXPECT_EQ(precheck(in), Decision::Canary);
   in.frozen = true;

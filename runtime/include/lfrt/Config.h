@@ -28,7 +28,7 @@ struct ModelConfig {
   double driftRatio = 2.0;          ///< batch loss / reference median that counts
   double driftThreshold = 3.0;      ///< accumulated log-evidence that signals drift
   // Stability (TrendStability).
-  unsigned stabilityWindow = 2048;  ///< samples since the drift the trend spans
+  unsigned stabilityWindow = 4096;  ///< samples since the drift the trend spans
   double stabilityEpsilon = 0.1;    ///< |trend over the window| / mean loss
   // Necessity: fidelity > max(fidelity_threshold, fidelity_ratio x loss).
   double fidelityThreshold = 0;     ///< absolute floor
@@ -42,6 +42,7 @@ struct ModelConfig {
   double rollbackMargin = 0.2;      ///< worse than the previous by this: roll back
   unsigned maxUpdatesPerMin = 6;
   unsigned freezeAfter = 3;         ///< rollbacks in a row that freeze the model
+  unsigned holdAfterExternalS = 300; ///< no updates after a switch by hand
   unsigned liveWindow = 512;        ///< samples per snapshot in the live error
   unsigned replaySteps = 2;         ///< extra steps per batch on post-drift samples
   std::string fault;                ///< tests only: "corrupt-push"

@@ -179,6 +179,7 @@ enum class Decision {
   Throttled,      ///< the update budget is used up
   Canary,         ///< a canary is running: no new update until it ends
   Frozen,         ///< rolled back too often: no more updates
+  Held,           ///< switched by hand: no updates for a while (or a drift)
   Update
 };
 const char *toString(Decision d);
@@ -186,6 +187,7 @@ const char *toString(Decision d);
 struct DecisionInput {
   bool frozen = false;
   bool canaryRunning = false;
+  bool held = false;
   bool stable = false;
   double fidelity = 0;
   double threshold = 0;
@@ -195,8 +197,8 @@ struct DecisionInput {
   double candidateLoss = 0, activeLoss = 0, margin = 0;
 };
 
-/// The rules before a candidate exists (cheap): frozen, canary, stability,
-/// necessity, budget.
+/// The rules before a candidate exists (cheap): frozen, canary, held,
+/// stability, necessity, budget.
 Decision precheck(const DecisionInput &in);
 /// The acceptance rule on a compiled candidate.
 Decision accept(const DecisionInput &in);

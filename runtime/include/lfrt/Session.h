@@ -110,6 +110,7 @@ private:
 
   // Bookkeeping for decisions and status.
   double lastDecisionT_ = 0, lastFailT_ = 0;
+  double holdUntil_ = 0;  ///< after a switch by hand (until then or a drift)
   uint64_t stepsAtDecision_ = 0, rejectHoldUntil_ = 0;
   double lastLoss_ = NAN, lastFidelity_ = NAN, lastTrend_ = NAN, lastThreshold_ = NAN;
   std::string lastDecision_ = "none";
