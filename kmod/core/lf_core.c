@@ -91,9 +91,14 @@ struct lf_pcpu_stats {
 struct lf_collector {
 	spinlock_t lock;
 	void *cur;			/* filling */
-	void *spare;			/* free, NULL while being sent */
+	void *spare;			/* free, NULL while ready or being sent */
+	void *ready;			/* full, waiting for the work */
 	u32 len;
 	u32 count;
+	u32 ready_len;
+	u32 ready_count;
+	u64 ready_seq;
+	u64 ready_drops;
 	u64 seq;
 	u64 drops;
 	u64 sent;
@@ -428,6 +433,27 @@ drop:
 	spin_unlock_bh(&m->col.lock);
 }
 
+/*
+ * c->lock held.  Hands the filling buffer to the work (as c->ready) and
+ * continues in the spare one; false if the spare is still being sent.
+ */
+static bool lf_col_swap(struct lf_collector *c)
+{
+	lockdep_assert_held(&c->lock);
+	if (!c->spare || !c->count)
+		return false;
+	c->ready = c->cur;
+	c->ready_len = c->len;
+	c->ready_count = c->count;
+	c->ready_seq = ++c->seq;
+	c->ready_drops = c->drops;
+	c->cur = c->spare;
+	c->spare = NULL;
+	c->len = 0;
+	c->count = 0;
+	return true;
+}
+
 static void lf_col_work(struct work_struct *work)
 {
 	struct lf_collector *c = container_of(to_delayed_work(work),
@@ -438,28 +464,26 @@ static void lf_col_work(struct work_struct *work)
 	u64 seq, drops;
 
 	spin_lock_bh(&c->lock);
-	if (!c->count || !c->spare) {
+	if (!c->ready && !lf_col_swap(c)) {	/* flush timer: send what is there */
 		spin_unlock_bh(&c->lock);
 		return;
 	}
-	buf = c->cur;
-	len = c->len;
-	count = c->count;
-	seq = ++c->seq;
-	drops = c->drops;
-	c->cur = c->spare;
-	c->spare = NULL;
-	c->len = 0;
-	c->count = 0;
+	buf = c->ready;
+	len = c->ready_len;
+	count = c->ready_count;
+	seq = c->ready_seq;
+	drops = c->ready_drops;
+	c->ready = NULL;
 	spin_unlock_bh(&c->lock);
 
 	lf_col_send(m, buf, len, count, seq, drops);
 
 	spin_lock_bh(&c->lock);
 	c->spare = buf;
-	if (c->count)	/* filled meanwhile */
+	if (c->count >= READ_ONCE(lf_batch_size))	/* filled meanwhile */
+		mod_delayed_work(system_wq, &c->work, 0);
+	else if (c->count)
 		queue_delayed_work(system_wq, &c->work,
-				   c->count >= READ_ONCE(lf_batch_size) ? 0 :
 				   msecs_to_jiffies(READ_ONCE(lf_flush_ms)));
 	spin_unlock_bh(&c->lock);
 }
@@ -496,10 +520,13 @@ int lf_collect_sample(struct lf_model *m, u64 flow_key, const s32 *in,
 
 	spin_lock_bh(&c->lock);
 	if (c->len + size > LF_BATCH_BYTES || c->count >= READ_ONCE(lf_batch_size)) {
-		/* full: the work has not swapped buffers yet */
-		c->drops++;
-		ret = -ENOBUFS;
-		goto out;
+		/* the batch is full: continue in the spare buffer if it is free */
+		if (!lf_col_swap(c)) {
+			c->drops++;
+			ret = -ENOBUFS;
+			goto out;
+		}
+		mod_delayed_work(system_wq, &c->work, 0);
 	}
 	s = c->cur + c->len;
 	memset(s, 0, size);
@@ -518,8 +545,7 @@ int lf_collect_sample(struct lf_model *m, u64 flow_key, const s32 *in,
 		memcpy(v + m->n_in + m->n_out, label, n_label * sizeof(s32));
 	c->len += size;
 	c->count++;
-	if (c->count >= READ_ONCE(lf_batch_size) ||
-	    c->len + size > LF_BATCH_BYTES)
+	if (c->count >= READ_ONCE(lf_batch_size) && lf_col_swap(c))
 		mod_delayed_work(system_wq, &c->work, 0);
 	else if (c->count == 1)
 		queue_delayed_work(system_wq, &c->work,
@@ -595,6 +621,7 @@ void lf_model_put(struct lf_model *m)
 	free_percpu(m->stats);
 	kvfree(m->col.cur);
 	kvfree(m->col.spare);
+	kvfree(m->col.ready);
 	kfree(m);
 }
 EXPORT_SYMBOL_GPL(lf_model_put);
@@ -626,6 +653,7 @@ static int lf_set_active(struct lf_model *m, struct lf_inst *inst)
 	struct lf_inst *old = rcu_dereference_protected(m->active,
 						lockdep_is_held(&lf_lock));
 
+	lockdep_assert_held(&lf_lock);
 	if (old == inst)
 		return 0;
 	/* pin the snapshot's module while it is active */
@@ -642,17 +670,95 @@ static int lf_set_active(struct lf_model *m, struct lf_inst *inst)
 	return 0;
 }
 
+/*
+ * lf_lock held.  The active snapshot stops being active: @next (the standby,
+ * or NULL) is published in the same store, so a query sees either the old
+ * or the new active snapshot, never none while a standby exists.
+ */
+static void lf_retire_active(struct lf_model *m, struct lf_inst *next)
+{
+	struct lf_inst *old = rcu_dereference_protected(m->active,
+						lockdep_is_held(&lf_lock));
+
+	lockdep_assert_held(&lf_lock);
+	if (next && !try_module_get(next->reg->desc->owner))
+		next = NULL;
+	rcu_assign_pointer(m->active, next);
+	if (next) {
+		if (m->standby == next)
+			m->standby = NULL;
+		m->switches++;
+	}
+	if (old)
+		module_put(old->reg->desc->owner);
+}
+
+/*
+ * lf_lock held.  Without a standby, the most recently registered idle
+ * snapshot becomes standby (an idle snapshot is otherwise unreachable).
+ */
+static void lf_promote_idle(struct lf_model *m)
+{
+	struct lf_inst *active = rcu_dereference_protected(m->active,
+						lockdep_is_held(&lf_lock));
+	struct lf_reg *reg;
+
+	lockdep_assert_held(&lf_lock);
+	if (m->standby)
+		return;
+	list_for_each_entry_reverse(reg, &m->regs, node) {
+		if (reg->cur != active && !reg->dead) {
+			m->standby = reg->cur;
+			return;
+		}
+	}
+}
+
+static int __lf_deactivate(struct lf_model *m)
+{
+	struct lf_inst *old = rcu_dereference_protected(m->active,
+						lockdep_is_held(&lf_lock));
+
+	if (!old)
+		return -ENOENT;
+	lf_retire_active(m, NULL);
+	if (!m->standby)
+		m->standby = old;
+	return 0;
+}
+
+int lf_deactivate(struct lf_model *m)
+{
+	int ret;
+
+	mutex_lock(&lf_lock);
+	ret = __lf_deactivate(m);
+	mutex_unlock(&lf_lock);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(lf_deactivate);
+
 static int __lf_activate(struct lf_model *m, bool by_version, u32 version)
 {
 	struct lf_reg *reg;
+	int ret;
 
-	if (!by_version)
-		return m->standby ? lf_set_active(m, m->standby) : -ENOENT;
-	list_for_each_entry(reg, &m->regs, node) {
-		if (reg->desc->version == version)
-			return lf_set_active(m, reg->cur);
+	if (!by_version) {
+		ret = m->standby ? lf_set_active(m, m->standby) : -ENOENT;
+		if (!ret)
+			lf_promote_idle(m);
+		return ret;
 	}
-	return -ENOENT;
+	list_for_each_entry(reg, &m->regs, node) {
+		if (reg->desc->version == version && !reg->dead)
+			break;
+	}
+	if (list_entry_is_head(reg, &m->regs, node))
+		return -ENOENT;
+	ret = lf_set_active(m, reg->cur);
+	if (!ret)
+		lf_promote_idle(m);
+	return ret;
 }
 
 int lf_activate_standby(struct lf_model *m)
@@ -665,6 +771,17 @@ int lf_activate_standby(struct lf_model *m)
 	return ret;
 }
 EXPORT_SYMBOL_GPL(lf_activate_standby);
+
+int lf_activate_version(struct lf_model *m, u32 version)
+{
+	int ret;
+
+	mutex_lock(&lf_lock);
+	ret = __lf_activate(m, true, version);
+	mutex_unlock(&lf_lock);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(lf_activate_version);
 
 static int __lf_push(struct lf_model *m, const void *params, u32 size,
 		     u64 arch_hash, bool check_version, u32 version)
@@ -810,16 +927,12 @@ void lf_unregister_snapshot(const struct lf_snapshot_desc *d)
 	m = reg->model;
 	WRITE_ONCE(reg->dead, true);
 	active = rcu_dereference_protected(m->active, lockdep_is_held(&lf_lock));
-	if (active == reg->cur) {
-		/* only reachable if the owner is not pinned (init error path) */
-		RCU_INIT_POINTER(m->active, NULL);
-		module_put(d->owner);
-		if (m->standby)
-			lf_set_active(m, m->standby);
-	}
+	if (active == reg->cur)	/* the owner unregisters it itself */
+		lf_retire_active(m, m->standby);
 	if (m->standby == reg->cur)
 		m->standby = NULL;
 	list_del(&reg->node);
+	lf_promote_idle(m);
 	last = list_empty(&m->regs);
 	mutex_unlock(&lf_lock);
 
@@ -905,6 +1018,16 @@ static int lf_nl_model_err(struct genl_info *info)
 	       -ENOENT : -EINVAL;
 }
 
+static size_t lf_model_nregs(const struct lf_model *m)
+{
+	struct lf_reg *reg;
+	size_t n = 0;
+
+	list_for_each_entry(reg, &m->regs, node)
+		n++;
+	return n;
+}
+
 static int lf_put_stats(struct sk_buff *skb, struct lf_model *m)
 {
 	struct lf_pcpu_stats sum = {};
@@ -949,17 +1072,39 @@ static int lf_put_stats(struct sk_buff *skb, struct lf_model *m)
 	return 0;
 }
 
-/* lf_lock held */
+/* most bytes one snapshot takes in a GET_MODEL reply */
+#define LF_SNAP_MSG_SIZE	(nla_total_size(0) + 5 * nla_total_size(sizeof(u32)) + \
+				 nla_total_size(sizeof(u8)) + nla_total_size(MODULE_NAME_LEN))
+
+/* most bytes a GET_MODEL reply of @m takes, without its snapshots */
+static size_t lf_model_msg_size(const struct lf_model *m)
+{
+	return nla_total_size(LF_NAME_MAX) + 5 * nla_total_size(sizeof(u32)) +
+	       nla_total_size_64bit(sizeof(u64)) + nla_total_size(m->n_in) +
+	       nla_total_size(m->n_out) + nla_total_size(0) +
+	       nla_total_size(0) + 11 * nla_total_size_64bit(sizeof(u64));
+}
+
+/*
+ * lf_lock held.  Puts one GET_MODEL message for @m with its snapshots from
+ * index *@snap on.  A model with more snapshots than fit into @skb is split
+ * over several messages (a dump): each repeats the model's attributes and
+ * carries the next snapshots; *@snap is then the index to continue at.
+ * Return: 0 when every snapshot is in, 1 when continued (*@snap updated),
+ * -EMSGSIZE when not even the model's attributes fit.
+ */
 static int lf_fill_model(struct sk_buff *skb, struct lf_model *m, u32 portid,
-			 u32 seq, int flags)
+			 u32 seq, int flags, long *snap)
 {
 	struct lf_inst *active = rcu_dereference_protected(m->active,
 						lockdep_is_held(&lf_lock));
 	const struct lf_snapshot_desc *d = NULL;
-	struct nlattr *snaps, *snap;
+	struct nlattr *snaps, *nest;
 	struct lf_reg *reg;
+	long idx = 0, done = 0;
 	void *hdr;
 
+	lockdep_assert_held(&lf_lock);
 	hdr = genlmsg_put(skb, portid, seq, &lf_family, flags, LF_CMD_GET_MODEL);
 	if (!hdr)
 		return -EMSGSIZE;
@@ -975,7 +1120,8 @@ static int lf_fill_model(struct sk_buff *skb, struct lf_model *m, u32 portid,
 	    (active && nla_put_u32(skb, LF_ATTR_ACTIVE_VERSION,
 				   active->reg->desc->version)) ||
 	    (m->standby && nla_put_u32(skb, LF_ATTR_STANDBY_VERSION,
-				       m->standby->reg->desc->version)))
+				       m->standby->reg->desc->version)) ||
+	    lf_put_stats(skb, m))
 		goto err;
 	snaps = nla_nest_start(skb, LF_ATTR_SNAPSHOTS);
 	if (!snaps)
@@ -984,8 +1130,10 @@ static int lf_fill_model(struct sk_buff *skb, struct lf_model *m, u32 portid,
 		u8 state = reg->cur == active ? LF_SLOT_ACTIVE :
 			   reg->cur == m->standby ? LF_SLOT_STANDBY : LF_SLOT_IDLE;
 
-		snap = nla_nest_start(skb, LF_ATTR_SNAPSHOT);
-		if (!snap ||
+		if (idx++ < *snap)
+			continue;
+		nest = nla_nest_start(skb, LF_ATTR_SNAPSHOT);
+		if (!nest ||
 		    nla_put_u32(skb, LF_ATTR_VERSION, reg->desc->version) ||
 		    nla_put_u32(skb, LF_ATTR_GEN, reg->cur->gen) ||
 		    nla_put_u8(skb, LF_ATTR_STATE, state) ||
@@ -993,14 +1141,21 @@ static int lf_fill_model(struct sk_buff *skb, struct lf_model *m, u32 portid,
 		    nla_put_u32(skb, LF_ATTR_STACK_BYTES, reg->desc->stack_bytes) ||
 		    nla_put_string(skb, LF_ATTR_MODULE, reg->desc->owner ?
 				   module_name(reg->desc->owner) : "-") ||
-		    nla_put_u32(skb, LF_ATTR_FLOWS, lf_inst_flows(reg->cur, true)))
-			goto err;
-		nla_nest_end(skb, snap);
+		    nla_put_u32(skb, LF_ATTR_FLOWS, lf_inst_flows(reg->cur, true))) {
+			if (!done)	/* not one snapshot: retry in a new skb */
+				goto err;
+			nla_nest_cancel(skb, nest);
+			nla_nest_end(skb, snaps);
+			genlmsg_end(skb, hdr);
+			*snap += done;
+			return 1;
+		}
+		nla_nest_end(skb, nest);
+		done++;
 	}
 	nla_nest_end(skb, snaps);
-	if (lf_put_stats(skb, m))
-		goto err;
 	genlmsg_end(skb, hdr);
+	*snap = 0;
 	return 0;
 err:
 	genlmsg_cancel(skb, hdr);
@@ -1009,17 +1164,24 @@ err:
 
 static int lf_nl_get_model(struct sk_buff *skb, struct genl_info *info)
 {
-	struct sk_buff *msg;
+	struct sk_buff *msg = NULL;
 	struct lf_model *m;
+	long snap = 0;
 	int ret;
 
-	msg = nlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
 	mutex_lock(&lf_lock);
 	m = lf_nl_model(info);
-	ret = m ? lf_fill_model(msg, m, info->snd_portid, info->snd_seq, 0) :
-		  lf_nl_model_err(info);
+	if (!m) {
+		ret = lf_nl_model_err(info);
+		goto out;
+	}
+	msg = genlmsg_new(lf_model_msg_size(m) +
+			  lf_model_nregs(m) * LF_SNAP_MSG_SIZE, GFP_KERNEL);
+	ret = msg ? lf_fill_model(msg, m, info->snd_portid, info->snd_seq, 0,
+				  &snap) : -ENOMEM;
+	if (ret > 0)	/* sized for all snapshots: cannot happen */
+		ret = -EMSGSIZE;
+out:
 	mutex_unlock(&lf_lock);
 	if (ret) {
 		nlmsg_free(msg);
@@ -1032,13 +1194,15 @@ static int lf_nl_dump_models(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	long idx = 0, start = cb->args[0];
 	struct lf_model *m;
+	int ret;
 
 	mutex_lock(&lf_lock);
 	list_for_each_entry(m, &lf_models, node) {
 		if (idx++ < start)
 			continue;
-		if (lf_fill_model(skb, m, NETLINK_CB(cb->skb).portid,
-				  cb->nlh->nlmsg_seq, NLM_F_MULTI)) {
+		ret = lf_fill_model(skb, m, NETLINK_CB(cb->skb).portid,
+				    cb->nlh->nlmsg_seq, NLM_F_MULTI, &cb->args[1]);
+		if (ret) {	/* continue with this model in the next skb */
 			idx--;
 			break;
 		}
@@ -1046,6 +1210,23 @@ static int lf_nl_dump_models(struct sk_buff *skb, struct netlink_callback *cb)
 	mutex_unlock(&lf_lock);
 	cb->args[0] = idx;
 	return skb->len;
+}
+
+static int lf_nl_deactivate(struct sk_buff *skb, struct genl_info *info)
+{
+	struct lf_model *m;
+	int ret;
+
+	mutex_lock(&lf_lock);
+	m = lf_nl_model(info);
+	if (!m)
+		ret = lf_nl_model_err(info);
+	else
+		ret = __lf_deactivate(m);
+	if (m && ret == -ENOENT)
+		NL_SET_ERR_MSG(info->extack, "model has no active snapshot");
+	mutex_unlock(&lf_lock);
+	return ret;
 }
 
 static int lf_nl_activate(struct sk_buff *skb, struct genl_info *info)
@@ -1311,6 +1492,11 @@ static const struct genl_ops lf_ops[] = {
 		.doit = lf_nl_flush_cache,
 		.flags = GENL_ADMIN_PERM,
 	},
+	{
+		.cmd = LF_CMD_DEACTIVATE,
+		.doit = lf_nl_deactivate,
+		.flags = GENL_ADMIN_PERM,
+	},
 };
 
 static const struct genl_multicast_group lf_mcgrps[] = {
@@ -1326,7 +1512,6 @@ static struct genl_family lf_family __ro_after_init = {
 	.module = THIS_MODULE,
 	.ops = lf_ops,
 	.n_ops = ARRAY_SIZE(lf_ops),
-	.resv_start_op = __LF_CMD_MAX,
 	.mcgrps = lf_mcgrps,
 	.n_mcgrps = ARRAY_SIZE(lf_mcgrps),
 };

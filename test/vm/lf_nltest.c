@@ -254,6 +254,12 @@ static int cmd_bad(void)
 	msg = new_msg(77, 0);
 	expect("unknown command", msg, EOPNOTSUPP);
 
+	/* genlmsghdr.reserved must be zero (strict header validation) */
+	msg = new_msg(LF_CMD_ACTIVATE, 0);
+	((struct genlmsghdr *)nlmsg_data(nlmsg_hdr(msg)))->reserved = 1;
+	nla_put_string(msg, LF_ATTR_MODEL_NAME, "lin");
+	expect("activate, non-zero genlmsghdr.reserved", msg, EINVAL);
+
 	msg = new_msg(LF_CMD_ACTIVATE, 0);
 	nla_put_string(msg, LF_ATTR_MODEL_NAME, "nosuchmodel");
 	expect("activate unknown model", msg, ENOENT);

@@ -5,6 +5,7 @@
  *   lfctl [--json] list
  *   lfctl [--json] stats [MODEL]
  *   lfctl activate MODEL [--version V]
+ *   lfctl deactivate MODEL
  *   lfctl [--json] eval MODEL --input FILE.csv [--raw] [--version V | --standby]
  *   lfctl push MODEL --params FILE [--version V]
  *   lfctl [--json] config [cache-size N] [ageing-ms M] [batch-size B] [flush-ms F]
@@ -52,18 +53,25 @@ static void __attribute__((noreturn, format(printf, 1, 2))) die(const char *fmt,
 	exit(1);
 }
 
-static void usage(void)
+/* the usage on stdout and exit 0 (--help), or on stderr and exit 2 */
+static void __attribute__((noreturn)) usage_exit(FILE *f, int code)
 {
 	fputs("usage: lfctl [--json] COMMAND ...\n"
 	      "  list                               models and their snapshots\n"
 	      "  stats [MODEL]                      per-model counters\n"
 	      "  activate MODEL [--version V]       make the standby (or V) active\n"
+	      "  deactivate MODEL                   retire the active snapshot (unpins its module)\n"
 	      "  eval MODEL --input X.csv [--raw] [--version V | --standby]\n"
 	      "  push MODEL --params FILE [--version V]   replace the standby's weights\n"
 	      "  config [cache-size N] [ageing-ms M] [batch-size B] [flush-ms F]\n"
 	      "  flush [MODEL]                      drop flow cache entries\n"
-	      "  monitor [--count N]                print sample batches\n", stderr);
-	exit(2);
+	      "  monitor [--count N]                print sample batches\n", f);
+	exit(code);
+}
+
+static void __attribute__((noreturn)) usage(void)
+{
+	usage_exit(stderr, 2);
 }
 
 /* kernel error of the last request: errno and extack message */
@@ -203,7 +211,6 @@ static void lf_request(struct nl_msg *msg, int (*parse)(struct nl_msg *, void *)
 /* ------------------------------------------------------------------ */
 /* model replies                                                       */
 
-#define MAX_SNAPS 64
 struct snap_info {
 	uint32_t version, gen, params_size, stack_bytes, flows;
 	uint8_t state;
@@ -219,7 +226,7 @@ struct model_info {
 	int8_t in_frac[1024], out_frac[1024];
 	int n_in_frac, n_out_frac;
 	int n_snaps;
-	struct snap_info snaps[MAX_SNAPS];
+	struct snap_info *snaps;
 	uint64_t stat[LF_ATTR_MAX + 1];
 	bool has_stat[LF_ATTR_MAX + 1];
 };
@@ -243,6 +250,11 @@ static int parse_model(struct nl_msg *msg, void *arg)
 
 	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, LF_ATTR_MAX, NULL) || !tb[LF_ATTR_MODEL_NAME])
 		return NL_SKIP;
+	/* a model with many snapshots comes in several messages */
+	if (l->n && l->m[l->n - 1].id == get_u32(tb[LF_ATTR_MODEL_ID])) {
+		m = &l->m[l->n - 1];
+		goto snapshots;
+	}
 	l->m = realloc(l->m, (l->n + 1) * sizeof(*l->m));
 	if (!l->m)
 		die("out of memory");
@@ -265,14 +277,27 @@ static int parse_model(struct nl_msg *msg, void *arg)
 		m->n_out_frac = nla_len(tb[LF_ATTR_OUT_FRAC]);
 		memcpy(m->out_frac, nla_data(tb[LF_ATTR_OUT_FRAC]), m->n_out_frac);
 	}
+	if (tb[LF_ATTR_STATS]) {
+		nla_for_each_nested(a, tb[LF_ATTR_STATS], rem2) {
+			int t = nla_type(a);
+
+			if (t > 0 && t <= LF_ATTR_MAX && nla_len(a) == 8) {
+				m->stat[t] = nla_get_u64(a);
+				m->has_stat[t] = true;
+			}
+		}
+	}
+snapshots:
 	if (tb[LF_ATTR_SNAPSHOTS]) {
 		nla_for_each_nested(s, tb[LF_ATTR_SNAPSHOTS], rem) {
 			struct nlattr *sb[LF_ATTR_MAX + 1];
 			struct snap_info *si;
 
-			if (m->n_snaps == MAX_SNAPS ||
-			    nla_parse_nested(sb, LF_ATTR_MAX, s, NULL))
+			if (nla_parse_nested(sb, LF_ATTR_MAX, s, NULL))
 				continue;
+			m->snaps = realloc(m->snaps, (m->n_snaps + 1) * sizeof(*m->snaps));
+			if (!m->snaps)
+				die("out of memory");
 			si = &m->snaps[m->n_snaps++];
 			si->version = get_u32(sb[LF_ATTR_VERSION]);
 			si->gen = get_u32(sb[LF_ATTR_GEN]);
@@ -284,17 +309,16 @@ static int parse_model(struct nl_msg *msg, void *arg)
 				 sb[LF_ATTR_MODULE] ? nla_get_string(sb[LF_ATTR_MODULE]) : "-");
 		}
 	}
-	if (tb[LF_ATTR_STATS]) {
-		nla_for_each_nested(a, tb[LF_ATTR_STATS], rem2) {
-			int t = nla_type(a);
-
-			if (t > 0 && t <= LF_ATTR_MAX && nla_len(a) == 8) {
-				m->stat[t] = nla_get_u64(a);
-				m->has_stat[t] = true;
-			}
-		}
-	}
 	return NL_OK;
+}
+
+static void free_models(struct model_list *l)
+{
+	int i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->m[i].snaps);
+	free(l->m);
 }
 
 static struct model_list get_models(const char *model, const char *what)
@@ -377,7 +401,7 @@ static int cmd_list(int argc, char **argv __attribute__((unused)))
 	}
 	if (json)
 		printf("]\n");
-	free(l.m);
+	free_models(&l);
 	return 0;
 }
 
@@ -428,7 +452,7 @@ static int cmd_stats(int argc, char **argv)
 	}
 	if (json)
 		printf("]\n");
-	free(l.m);
+	free_models(&l);
 	return 0;
 }
 
@@ -442,6 +466,20 @@ static uint32_t parse_u32(const char *s, const char *what)
 	if (errno || end == s || *end || v > UINT32_MAX || s[0] == '-')
 		die("invalid %s '%s'", what, s);
 	return (uint32_t)v;
+}
+
+static int cmd_deactivate(int argc, char **argv)
+{
+	struct nl_msg *msg;
+	char what[80];
+
+	if (argc != 1)
+		usage();
+	msg = lf_msg(LF_CMD_DEACTIVATE, 0);
+	put_model(msg, argv[0]);
+	snprintf(what, sizeof(what), "deactivate %s", argv[0]);
+	lf_request(msg, NULL, NULL, what, argv[0]);
+	return 0;
 }
 
 static int cmd_activate(int argc, char **argv)
@@ -636,7 +674,7 @@ static int cmd_eval(int argc, char **argv)
 	if (json)
 		printf("]}\n");
 	free(in);
-	free(l.m);
+	free_models(&l);
 	return 0;
 }
 
@@ -702,7 +740,7 @@ static int cmd_push(int argc, char **argv)
 	else
 		printf("pushed %s standby version %u gen %u\n", model, vg[0], vg[1]);
 	free(buf);
-	free(l.m);
+	free_models(&l);
 	return 0;
 }
 
@@ -884,7 +922,7 @@ int main(int argc, char **argv)
 	} cmds[] = {
 		{ "list", cmd_list },	{ "stats", cmd_stats },	  { "activate", cmd_activate },
 		{ "eval", cmd_eval },	{ "push", cmd_push },	  { "config", cmd_config },
-		{ "flush", cmd_flush }, { "monitor", cmd_monitor },
+		{ "flush", cmd_flush }, { "monitor", cmd_monitor }, { "deactivate", cmd_deactivate },
 	};
 	size_t k;
 	int i = 1;
@@ -893,7 +931,7 @@ int main(int argc, char **argv)
 		if (!strcmp(argv[i], "--json") || !strcmp(argv[i], "-j"))
 			json = true;
 		else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
-			usage();
+			usage_exit(stdout, 0);
 		else
 			die("unknown option '%s'", argv[i]);
 		i++;

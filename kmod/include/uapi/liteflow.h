@@ -39,6 +39,14 @@
  *	entries (of one model or all).
  * @LF_CMD_SAMPLES: multicast only (group LF_GENL_MCGRP_SAMPLES): MODEL_NAME,
  *	MODEL_ID, SEQ, DROPS, SAMPLE_COUNT, SAMPLES.
+ * @LF_CMD_DEACTIVATE: (admin) MODEL_NAME|MODEL_ID: retire the active
+ *	snapshot (it becomes standby if there is none, idle otherwise); new
+ *	flows get no answer until the next ACTIVATE.  Unpins its module.
+ *
+ * A GET_MODEL dump may split a model with many snapshots over several
+ * messages: each repeats the model's attributes and STATS and carries the
+ * next part of SNAPSHOTS; consecutive messages with one MODEL_ID are one
+ * model.
  */
 enum lf_cmd {
 	LF_CMD_UNSPEC,
@@ -50,6 +58,7 @@ enum lf_cmd {
 	LF_CMD_SET_CONFIG,
 	LF_CMD_FLUSH_CACHE,
 	LF_CMD_SAMPLES,
+	LF_CMD_DEACTIVATE,
 	__LF_CMD_MAX,
 };
 #define LF_CMD_MAX (__LF_CMD_MAX - 1)
