@@ -414,7 +414,7 @@ static const struct {
 	{ LF_ATTR_STAT_ERRORS, "errors" },	{ LF_ATTR_STAT_SWITCHES, "switches" },
 	{ LF_ATTR_STAT_PUSHES, "pushes" },	{ LF_ATTR_STAT_INFER_NS, "infer_ns" },
 	{ LF_ATTR_STAT_SAMPLES, "samples" },	{ LF_ATTR_STAT_BATCHES, "batches" },
-	{ LF_ATTR_STAT_DROPS, "drops" },
+	{ LF_ATTR_STAT_DROPS, "drops" },	{ LF_ATTR_STAT_EVICTIONS, "evictions" },
 };
 
 static int cmd_stats(int argc, char **argv)
@@ -754,21 +754,23 @@ static int parse_config(struct nl_msg *msg, void *arg)
 	if (json)
 		printf("{\"cache_size\":%u,\"ageing_ms\":%u,\"batch_size\":%u,\"flush_ms\":%u,"
 		       "\"cache_entries\":%u,\"cache_buckets\":%u,\"inst_alive\":%" PRIu64
-		       ",\"inst_freed\":%" PRIu64 "}\n",
+		       ",\"inst_freed\":%" PRIu64 ",\"evictions\":%" PRIu64 "}\n",
 		       get_u32(tb[LF_ATTR_CACHE_SIZE]), get_u32(tb[LF_ATTR_AGEING_MS]),
 		       get_u32(tb[LF_ATTR_BATCH_SIZE]), get_u32(tb[LF_ATTR_FLUSH_MS]),
 		       get_u32(tb[LF_ATTR_CACHE_ENTRIES]), get_u32(tb[LF_ATTR_CACHE_BUCKETS]),
 		       tb[LF_ATTR_INST_ALIVE] ? nla_get_u64(tb[LF_ATTR_INST_ALIVE]) : 0,
-		       tb[LF_ATTR_INST_FREED] ? nla_get_u64(tb[LF_ATTR_INST_FREED]) : 0);
+		       tb[LF_ATTR_INST_FREED] ? nla_get_u64(tb[LF_ATTR_INST_FREED]) : 0,
+		       tb[LF_ATTR_CACHE_EVICTIONS] ? nla_get_u64(tb[LF_ATTR_CACHE_EVICTIONS]) : 0);
 	else
 		printf("cache-size %u ageing-ms %u batch-size %u flush-ms %u\n"
 		       "    cache-entries %u cache-buckets %u snapshots-alive %" PRIu64
-		       " snapshots-freed %" PRIu64 "\n",
+		       " snapshots-freed %" PRIu64 " evictions %" PRIu64 "\n",
 		       get_u32(tb[LF_ATTR_CACHE_SIZE]), get_u32(tb[LF_ATTR_AGEING_MS]),
 		       get_u32(tb[LF_ATTR_BATCH_SIZE]), get_u32(tb[LF_ATTR_FLUSH_MS]),
 		       get_u32(tb[LF_ATTR_CACHE_ENTRIES]), get_u32(tb[LF_ATTR_CACHE_BUCKETS]),
 		       tb[LF_ATTR_INST_ALIVE] ? nla_get_u64(tb[LF_ATTR_INST_ALIVE]) : 0,
-		       tb[LF_ATTR_INST_FREED] ? nla_get_u64(tb[LF_ATTR_INST_FREED]) : 0);
+		       tb[LF_ATTR_INST_FREED] ? nla_get_u64(tb[LF_ATTR_INST_FREED]) : 0,
+		       tb[LF_ATTR_CACHE_EVICTIONS] ? nla_get_u64(tb[LF_ATTR_CACHE_EVICTIONS]) : 0);
 	return NL_OK;
 }
 

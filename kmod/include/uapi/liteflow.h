@@ -32,7 +32,7 @@
  *	replace the weights of the standby snapshot (same size and arch hash;
  *	VERSION, if given, must be the standby's).  Reply: VERSION, GEN.
  * @LF_CMD_GET_CONFIG: reply: CACHE_SIZE, AGEING_MS, BATCH_SIZE, FLUSH_MS,
- *	CACHE_ENTRIES, CACHE_BUCKETS, INST_ALIVE, INST_FREED.
+ *	CACHE_ENTRIES, CACHE_BUCKETS, INST_ALIVE, INST_FREED, CACHE_EVICTIONS.
  * @LF_CMD_SET_CONFIG: (admin) any of CACHE_SIZE, AGEING_MS, BATCH_SIZE,
  *	FLUSH_MS.
  * @LF_CMD_FLUSH_CACHE: (admin) [MODEL_NAME|MODEL_ID]: drop flow cache
@@ -129,6 +129,8 @@ enum lf_attr {
 	LF_ATTR_DROPS,		/* u64 cumulative dropped samples (per model) */
 	LF_ATTR_SAMPLE_COUNT,	/* u32 */
 	LF_ATTR_SAMPLES,	/* binary: SAMPLE_COUNT struct lf_sample records */
+	LF_ATTR_STAT_EVICTIONS,	/* u64 live flow cache entries evicted (cache full) */
+	LF_ATTR_CACHE_EVICTIONS, /* u64 evictions of every model */
 	__LF_ATTR_MAX,
 };
 #define LF_ATTR_MAX (__LF_ATTR_MAX - 1)
