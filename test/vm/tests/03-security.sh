@@ -3,7 +3,7 @@
 . "$LF_SRC/test/vm/tests/lib.sh"
 
 load_lin
-for c in "activate lin" "config ageing-ms 5" "flush" "push lin --params /etc/hostname"; do
+for c in "activate lin" "deactivate lin" "config ageing-ms 5" "flush" "push lin --params /etc/hostname"; do
 	err=$($NOBODY "$LFCTL" $c 2>&1 >/dev/null); rc=$?
 	case $err in
 	"lfctl: "*": permission denied: CAP_NET_ADMIN required") [ $rc -eq 1 ] &&
