@@ -24,6 +24,7 @@
 #include <linux/slab.h>
 
 #include "lf_private.h"
+#include "lf_trace.h"
 
 #define LF_EVICT_SCAN	32	/* entries examined per eviction */
 #define LF_PURGE_BATCH	1024	/* entries per lock hold while purging */
@@ -130,6 +131,8 @@ static bool lf_flow_evict(unsigned long now, unsigned long age)
 			break;
 	}
 	if (!done && victim) {
+		trace_lf_flow_evict(victim->key.model_id, victim->key.flow,
+				    victim->inst->reg->desc->version);
 		this_cpu_inc(victim->inst->reg->model->stats->evictions);
 		lf_flow.evictions++;
 		lf_flow_unlink(victim);

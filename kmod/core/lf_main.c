@@ -10,6 +10,9 @@
 
 #include "lf_private.h"
 
+#define CREATE_TRACE_POINTS
+#include "lf_trace.h"
+
 static unsigned int flow_buckets = 4096;
 module_param(flow_buckets, uint, 0444);
 MODULE_PARM_DESC(flow_buckets, "initial flow cache hash table size (it grows and shrinks)");

@@ -11,7 +11,9 @@
 #include <linux/jiffies.h>
 #include <linux/percpu.h>
 #include <linux/sched.h>
+#include <linux/user_namespace.h>
 #include <net/genetlink.h>
+#include <net/net_namespace.h>
 
 #include "lf_private.h"
 
@@ -48,6 +50,10 @@ static struct netlink_range_validation lf_range_flush = {
 	.min = 1, .max = LF_FLUSH_MS_MAX,
 };
 
+static struct netlink_range_validation lf_range_push = {
+	.min = 1, .max = LF_PUSH_MAX,
+};
+
 static const struct nla_policy lf_policy[LF_ATTR_MAX + 1] = {
 	[LF_ATTR_MODEL_NAME]	= { .type = NLA_NUL_STRING, .len = LF_NAME_MAX - 1 },
 	[LF_ATTR_MODEL_ID]	= { .type = NLA_U32 },
@@ -60,12 +66,15 @@ static const struct nla_policy lf_policy[LF_ATTR_MAX + 1] = {
 	[LF_ATTR_AGEING_MS]	= NLA_POLICY_FULL_RANGE(NLA_U32, &lf_range_ageing),
 	[LF_ATTR_BATCH_SIZE]	= NLA_POLICY_RANGE(NLA_U32, 1, LF_BATCH_MAX),
 	[LF_ATTR_FLUSH_MS]	= NLA_POLICY_FULL_RANGE(NLA_U32, &lf_range_flush),
+	[LF_ATTR_OFFSET]	= { .type = NLA_U32 },
+	[LF_ATTR_TOTAL]		= NLA_POLICY_FULL_RANGE(NLA_U32, &lf_range_push),
 };
 
 /* internal_flags of the ops: what pre_doit does for them */
 #define LF_NL_LOCK	BIT(0)	/* take lf_lock (released in post_doit) */
 #define LF_NL_MODEL	BIT(1)	/* resolve MODEL_NAME | MODEL_ID (required) */
 #define LF_NL_MODEL_OPT	BIT(2)	/* resolve it if given */
+#define LF_NL_ADMIN	BIT(3)	/* changes global state: see lf_nl_pre_doit() */
 
 static int lf_nl_pre_doit(const struct genl_ops *ops, struct sk_buff *skb,
 			  struct genl_info *info)
@@ -75,6 +84,18 @@ static int lf_nl_pre_doit(const struct genl_ops *ops, struct sk_buff *skb,
 	struct lf_model *m = NULL;
 
 	info->user_ptr[0] = NULL;
+	/*
+	 * lf_core's state is global: a state change needs CAP_NET_ADMIN in the
+	 * request's network namespace (GENL_UNS_ADMIN_PERM) and that namespace
+	 * must belong to the initial user namespace, so a container's root in
+	 * its own user namespace can read but not change anything.
+	 */
+	if ((ops->internal_flags & LF_NL_ADMIN) &&
+	    genl_info_net(info)->user_ns != &init_user_ns) {
+		NL_SET_ERR_MSG(info->extack,
+			       "changes need a network namespace of the initial user namespace");
+		return -EPERM;
+	}
 	if (!(ops->internal_flags & LF_NL_LOCK))
 		return 0;
 	mutex_lock(&lf_lock);
@@ -110,7 +131,7 @@ static int lf_put_stats(struct sk_buff *skb, struct lf_model *m)
 	struct lf_pcpu_stats sum = {};
 	struct nlattr *nest;
 	u64 sent, batches, drops;
-	int cpu;
+	int cpu, i;
 
 	for_each_possible_cpu(cpu) {
 		const struct lf_pcpu_stats *s = per_cpu_ptr(m->stats, cpu);
@@ -121,6 +142,8 @@ static int lf_put_stats(struct sk_buff *skb, struct lf_model *m)
 		sum.uncached += READ_ONCE(s->uncached);
 		sum.errors += READ_ONCE(s->errors);
 		sum.evictions += READ_ONCE(s->evictions);
+		for (i = 0; i < LF_LAT_BUCKETS; i++)
+			sum.lat_hist[i] += READ_ONCE(s->lat_hist[i]);
 		sum.infer_ns += READ_ONCE(s->infer_ns);
 		sum.timed += READ_ONCE(s->timed);
 	}
@@ -141,7 +164,9 @@ static int lf_put_stats(struct sk_buff *skb, struct lf_model *m)
 	    nla_put_u64_64bit(skb, LF_ATTR_STAT_SAMPLES, sent, LF_ATTR_PAD) ||
 	    nla_put_u64_64bit(skb, LF_ATTR_STAT_BATCHES, batches, LF_ATTR_PAD) ||
 	    nla_put_u64_64bit(skb, LF_ATTR_STAT_DROPS, drops, LF_ATTR_PAD) ||
-	    nla_put_u64_64bit(skb, LF_ATTR_STAT_EVICTIONS, sum.evictions, LF_ATTR_PAD))
+	    nla_put_u64_64bit(skb, LF_ATTR_STAT_EVICTIONS, sum.evictions, LF_ATTR_PAD) ||
+	    nla_put_64bit(skb, LF_ATTR_STAT_LAT_HIST, sizeof(sum.lat_hist),
+			  sum.lat_hist, LF_ATTR_PAD))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
@@ -157,7 +182,8 @@ static size_t lf_model_msg_size(const struct lf_model *m)
 	return nla_total_size(LF_NAME_MAX) + 5 * nla_total_size(sizeof(u32)) +
 	       nla_total_size_64bit(sizeof(u64)) + nla_total_size(m->n_in) +
 	       nla_total_size(m->n_out) + nla_total_size(0) +
-	       nla_total_size(0) + 12 * nla_total_size_64bit(sizeof(u64));
+	       nla_total_size(0) + 12 * nla_total_size_64bit(sizeof(u64)) +
+	       nla_total_size_64bit(LF_LAT_BUCKETS * sizeof(u64));
 }
 
 /*
@@ -379,34 +405,17 @@ err:
 	return ret;
 }
 
-static int lf_nl_push(struct sk_buff *skb, struct genl_info *info)
+/* replies VERSION and GEN of a push into @m's standby; @gen >= 0 */
+static int lf_nl_push_reply(struct lf_model *m, struct genl_info *info, u8 cmd,
+			    int gen)
 {
-	struct nlattr *params = info->attrs[LF_ATTR_PARAMS];
-	struct nlattr *hash = info->attrs[LF_ATTR_ARCH_HASH];
-	struct nlattr *ver = info->attrs[LF_ATTR_VERSION];
-	struct lf_model *m = info->user_ptr[0];
 	struct sk_buff *msg;
 	void *hdr;
-	int gen;
 
-	if (!params || !hash) {
-		NL_SET_ERR_MSG(info->extack, "PARAMS and ARCH_HASH required");
-		return -EINVAL;
-	}
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	msg = genlmsg_new(2 * nla_total_size(sizeof(u32)), GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
-	gen = __lf_push(m, nla_data(params), nla_len(params), nla_get_u64(hash),
-			ver, ver ? nla_get_u32(ver) : 0);
-	if (gen < 0) {
-		if (gen == -EINVAL)
-			NL_SET_ERR_MSG(info->extack, "params size, arch hash or version differs from the standby snapshot's");
-		else if (gen == -ENOENT)
-			NL_SET_ERR_MSG(info->extack, "model has no standby snapshot");
-		nlmsg_free(msg);
-		return gen;
-	}
-	hdr = genlmsg_put_reply(msg, info, &lf_family, 0, LF_CMD_PUSH);
+	hdr = genlmsg_put_reply(msg, info, &lf_family, 0, cmd);
 	if (!hdr ||
 	    nla_put_u32(msg, LF_ATTR_VERSION, m->standby->reg->desc->version) ||
 	    nla_put_u32(msg, LF_ATTR_GEN, gen)) {
@@ -415,6 +424,100 @@ static int lf_nl_push(struct sk_buff *skb, struct genl_info *info)
 	}
 	genlmsg_end(msg, hdr);
 	return genlmsg_reply(msg, info);
+}
+
+static int lf_nl_push_params(struct lf_model *m, struct genl_info *info,
+			     const void *params, u32 size)
+{
+	struct nlattr *hash = info->attrs[LF_ATTR_ARCH_HASH];
+	struct nlattr *ver = info->attrs[LF_ATTR_VERSION];
+	int gen;
+
+	gen = __lf_push(m, params, size, nla_get_u64(hash), ver,
+			ver ? nla_get_u32(ver) : 0);
+	if (gen == -EINVAL)
+		NL_SET_ERR_MSG(info->extack, "params size, arch hash or version differs from the standby snapshot's");
+	else if (gen == -ENOENT)
+		NL_SET_ERR_MSG(info->extack, "model has no standby snapshot");
+	if (gen < 0)
+		return gen;
+	/* the reply cannot undo the push: a lost reply is not an error */
+	lf_nl_push_reply(m, info, info->genlhdr->cmd, gen);
+	return 0;
+}
+
+static int lf_nl_push(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *params = info->attrs[LF_ATTR_PARAMS];
+
+	if (!params || !info->attrs[LF_ATTR_ARCH_HASH]) {
+		NL_SET_ERR_MSG(info->extack, "PARAMS and ARCH_HASH required");
+		return -EINVAL;
+	}
+	return lf_nl_push_params(info->user_ptr[0], info, nla_data(params),
+				 nla_len(params));
+}
+
+static int lf_nl_push_chunk(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *params = info->attrs[LF_ATTR_PARAMS];
+	struct nlattr *off = info->attrs[LF_ATTR_OFFSET];
+	struct nlattr *total = info->attrs[LF_ATTR_TOTAL];
+	struct lf_model *m = info->user_ptr[0];
+	u32 len;
+
+	if (!params || !off || !total) {
+		NL_SET_ERR_MSG(info->extack, "PARAMS, OFFSET and TOTAL required");
+		return -EINVAL;
+	}
+	len = nla_len(params);
+	if (!nla_get_u32(off)) {	/* a new push */
+		lf_staging_free(m);
+		if (len > nla_get_u32(total)) {
+			NL_SET_ERR_MSG_ATTR(info->extack, params, "chunk beyond TOTAL");
+			return -EINVAL;
+		}
+		m->staging.buf = kvmalloc(nla_get_u32(total), GFP_KERNEL);
+		if (!m->staging.buf)
+			return -ENOMEM;
+		m->staging.total = nla_get_u32(total);
+		m->staging.portid = info->snd_portid;
+	} else if (!m->staging.buf || info->snd_portid != m->staging.portid ||
+		   nla_get_u32(off) != m->staging.len ||
+		   nla_get_u32(total) != m->staging.total ||
+		   len > m->staging.total - m->staging.len) {
+		NL_SET_ERR_MSG_ATTR(info->extack, off,
+				    "chunk does not continue this socket's push: push discarded");
+		if (m->staging.buf && info->snd_portid == m->staging.portid)
+			lf_staging_free(m);
+		return -EINVAL;
+	}
+	memcpy(m->staging.buf + m->staging.len, nla_data(params), len);
+	m->staging.len += len;
+	return 0;
+}
+
+static int lf_nl_push_commit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct lf_model *m = info->user_ptr[0];
+	int ret;
+
+	if (!info->attrs[LF_ATTR_ARCH_HASH]) {
+		NL_SET_ERR_MSG(info->extack, "ARCH_HASH required");
+		return -EINVAL;
+	}
+	if (!m->staging.buf || info->snd_portid != m->staging.portid) {
+		NL_SET_ERR_MSG(info->extack, "no chunked push from this socket");
+		return -ENOENT;
+	}
+	if (m->staging.len != m->staging.total) {
+		NL_SET_ERR_MSG(info->extack, "chunked push incomplete: push discarded");
+		lf_staging_free(m);
+		return -EINVAL;
+	}
+	ret = lf_nl_push_params(m, info, m->staging.buf, m->staging.len);
+	lf_staging_free(m);
+	return ret;
 }
 
 static int lf_nl_get_config(struct sk_buff *skb, struct genl_info *info)
@@ -483,8 +586,8 @@ static const struct genl_ops lf_ops[] = {
 	{
 		.cmd = LF_CMD_ACTIVATE,
 		.doit = lf_nl_activate,
-		.flags = GENL_ADMIN_PERM,
-		.internal_flags = LF_NL_LOCK | LF_NL_MODEL,
+		.flags = GENL_UNS_ADMIN_PERM,
+		.internal_flags = LF_NL_ADMIN | LF_NL_LOCK | LF_NL_MODEL,
 	},
 	{
 		.cmd = LF_CMD_EVAL,
@@ -494,8 +597,8 @@ static const struct genl_ops lf_ops[] = {
 	{
 		.cmd = LF_CMD_PUSH,
 		.doit = lf_nl_push,
-		.flags = GENL_ADMIN_PERM,
-		.internal_flags = LF_NL_LOCK | LF_NL_MODEL,
+		.flags = GENL_UNS_ADMIN_PERM,
+		.internal_flags = LF_NL_ADMIN | LF_NL_LOCK | LF_NL_MODEL,
 	},
 	{
 		.cmd = LF_CMD_GET_CONFIG,
@@ -504,20 +607,32 @@ static const struct genl_ops lf_ops[] = {
 	{
 		.cmd = LF_CMD_SET_CONFIG,
 		.doit = lf_nl_set_config,
-		.flags = GENL_ADMIN_PERM,
-		.internal_flags = LF_NL_LOCK,
+		.flags = GENL_UNS_ADMIN_PERM,
+		.internal_flags = LF_NL_ADMIN | LF_NL_LOCK,
 	},
 	{
 		.cmd = LF_CMD_FLUSH_CACHE,
 		.doit = lf_nl_flush_cache,
-		.flags = GENL_ADMIN_PERM,
-		.internal_flags = LF_NL_LOCK | LF_NL_MODEL_OPT,
+		.flags = GENL_UNS_ADMIN_PERM,
+		.internal_flags = LF_NL_ADMIN | LF_NL_LOCK | LF_NL_MODEL_OPT,
 	},
 	{
 		.cmd = LF_CMD_DEACTIVATE,
 		.doit = lf_nl_deactivate,
-		.flags = GENL_ADMIN_PERM,
-		.internal_flags = LF_NL_LOCK | LF_NL_MODEL,
+		.flags = GENL_UNS_ADMIN_PERM,
+		.internal_flags = LF_NL_ADMIN | LF_NL_LOCK | LF_NL_MODEL,
+	},
+	{
+		.cmd = LF_CMD_PUSH_CHUNK,
+		.doit = lf_nl_push_chunk,
+		.flags = GENL_UNS_ADMIN_PERM,
+		.internal_flags = LF_NL_ADMIN | LF_NL_LOCK | LF_NL_MODEL,
+	},
+	{
+		.cmd = LF_CMD_PUSH_COMMIT,
+		.doit = lf_nl_push_commit,
+		.flags = GENL_UNS_ADMIN_PERM,
+		.internal_flags = LF_NL_ADMIN | LF_NL_LOCK | LF_NL_MODEL,
 	},
 };
 
@@ -525,13 +640,16 @@ static const struct genl_multicast_group lf_mcgrps[] = {
 	{ .name = LF_GENL_MCGRP_SAMPLES, .flags = GENL_MCAST_CAP_NET_ADMIN },
 };
 
-/* resv_start_op 0: strict validation of every command, genl header included */
+/*
+ * resv_start_op 0: strict validation of every command, genl header included.
+ * netnsok: usable from every network namespace (state changes: LF_NL_ADMIN).
+ */
 struct genl_family lf_family __ro_after_init = {
 	.name = LF_GENL_NAME,
 	.version = LF_GENL_VERSION,
 	.maxattr = LF_ATTR_MAX,
 	.policy = lf_policy,
-	.netnsok = false,
+	.netnsok = true,
 	.pre_doit = lf_nl_pre_doit,
 	.post_doit = lf_nl_post_doit,
 	.module = THIS_MODULE,

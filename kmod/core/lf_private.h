@@ -95,6 +95,7 @@ struct lf_pcpu_stats {
 	u64 evictions;
 	u64 infer_ns;
 	u64 timed;
+	u64 lat_hist[LF_LAT_BUCKETS];	/* timed queries by log2(ns) */
 };
 
 /**
@@ -149,6 +150,9 @@ struct lf_collector {
  * @pushes: weight pushes (lf_lock)
  * @stats: per-CPU query counters
  * @col: sample collector
+ * @staging: a chunked weight push in progress (lf_lock): @staging.buf holds
+ *	@staging.len of @staging.total bytes, sent from netlink port
+ *	@staging.portid
  */
 struct lf_model {
 	struct list_head node;
@@ -165,6 +169,12 @@ struct lf_model {
 	u64 pushes;
 	struct lf_pcpu_stats __percpu *stats;
 	struct lf_collector col;
+	struct {
+		void *buf;
+		u32 total;
+		u32 len;
+		u32 portid;
+	} staging;
 };
 
 /* lf_main.c: runtime configuration (netlink SET_CONFIG) */
@@ -188,6 +198,7 @@ int __lf_activate(struct lf_model *m, bool by_version, u32 version);
 int __lf_deactivate(struct lf_model *m);
 int __lf_push(struct lf_model *m, const void *params, u32 size, u64 arch_hash,
 	      bool check_version, u32 version);
+void lf_staging_free(struct lf_model *m);
 
 /* lf_flow.c */
 int lf_flow_init(unsigned int buckets);

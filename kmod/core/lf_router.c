@@ -14,6 +14,7 @@
 #include <linux/timekeeping.h>
 
 #include "lf_private.h"
+#include "lf_trace.h"
 
 DEFINE_MUTEX(lf_lock);
 LIST_HEAD(lf_models);
@@ -66,23 +67,43 @@ u32 lf_inst_flows(const struct lf_inst *inst)
 
 /* ---- query path ---- */
 
+/* latency histogram bucket of @ns: [2^b, 2^(b+1)) ns, 0 also for 0 ns */
+static inline unsigned int lf_lat_bucket(u64 ns)
+{
+	return ns ? min_t(unsigned int, ilog2(ns), LF_LAT_BUCKETS - 1) : 0;
+}
+
 int lf_query_model(struct lf_model *m, u64 flow_key, const s32 *in, s32 *out)
 {
 	struct lf_inst *inst;
+	u64 t0 = 0, t1 = 0, t2;
+	bool timed;
 	int ret;
 
+	/* time 1 query in 16, every one while the tracepoint is on */
+	timed = !((this_cpu_read(m->stats->queries) + 1) & LF_TIME_MASK) ||
+		trace_lf_query_enabled();
+	if (timed)
+		t0 = ktime_get_ns();
 	rcu_read_lock();
 	inst = lf_flow_lookup(m, flow_key);
 	if (unlikely(!inst)) {
 		ret = -ENOENT;
-	} else if ((this_cpu_inc_return(m->stats->queries) & LF_TIME_MASK) == 0) {
-		u64 t0 = ktime_get_ns();
-
-		ret = inst->infer(inst->params, in, out);
-		this_cpu_add(m->stats->infer_ns, ktime_get_ns() - t0);
-		this_cpu_inc(m->stats->timed);
 	} else {
+		this_cpu_inc(m->stats->queries);
+		if (timed)
+			t1 = ktime_get_ns();
 		ret = inst->infer(inst->params, in, out);
+	}
+	if (timed) {
+		t2 = ktime_get_ns();
+		if (inst) {
+			this_cpu_add(m->stats->infer_ns, t2 - t1);
+			this_cpu_inc(m->stats->timed);
+		}
+		this_cpu_inc(m->stats->lat_hist[lf_lat_bucket(t2 - t0)]);
+		trace_lf_query(m->id, flow_key, inst ? inst->reg->desc->version : 0,
+			       inst ? inst->gen : 0, t2 - t0, ret);
 	}
 	rcu_read_unlock();
 	if (unlikely(ret))
@@ -146,6 +167,7 @@ void lf_model_put(struct lf_model *m)
 	list_del(&m->node);
 	mutex_unlock(&lf_lock);
 	lf_col_free(&m->col);
+	kvfree(m->staging.buf);
 	lf_flow_purge(m->id, NULL, false);	/* none expected */
 	free_percpu(m->stats);
 	kfree(m);
@@ -185,6 +207,8 @@ static int lf_set_active(struct lf_model *m, struct lf_inst *inst)
 	/* pin the snapshot's module while it is active */
 	if (!try_module_get(inst->reg->desc->owner))
 		return -ENOENT;
+	trace_lf_switch(m->id, old ? old->reg->desc->version : 0,
+			inst->reg->desc->version, inst->gen);
 	rcu_assign_pointer(m->active, inst);
 	if (old) {
 		m->standby = old;
@@ -209,6 +233,8 @@ static void lf_retire_active(struct lf_model *m, struct lf_inst *next)
 	lockdep_assert_held(&lf_lock);
 	if (next && !try_module_get(next->reg->desc->owner))
 		next = NULL;
+	trace_lf_switch(m->id, old ? old->reg->desc->version : 0,
+			next ? next->reg->desc->version : 0, next ? next->gen : 0);
 	rcu_assign_pointer(m->active, next);
 	if (next) {
 		if (m->standby == next)
@@ -347,8 +373,19 @@ int __lf_push(struct lf_model *m, const void *params, u32 size,
 	reg->cur = inst;
 	m->standby = inst;
 	m->pushes++;
+	trace_lf_push(m->id, reg->desc->version, inst->gen, size);
 	lf_inst_put(old);	/* freed when its last flow leaves */
 	return inst->gen;
+}
+
+/* drops a chunked push in progress */
+void lf_staging_free(struct lf_model *m)
+{
+	lockdep_assert_held(&lf_lock);
+	kvfree(m->staging.buf);
+	m->staging.buf = NULL;
+	m->staging.len = 0;
+	m->staging.total = 0;
 }
 
 int lf_push_params(struct lf_model *m, const void *params, u32 size,

@@ -13,9 +13,15 @@
  *   scenario=collect @n_small samples without labels into model "lin",
  *                    then one sample with LF_LABEL_MAX labels (larger than
  *                    the ones before): r_rc is its return code (0: queued;
- *                    a free spare buffer must take it).  Needs a listener.
+ *                    a free spare buffer must take it).  Then @n_more small
+ *                    samples, with preemption off so the work cannot free a
+ *                    buffer meanwhile: r_drops counts those refused.  Needs
+ *                    a listener.
  *   scenario=many    registers @n snapshots (versions 1..n) of model
  *                    "many"; unregisters them on removal.
+ *   scenario=big     model "big": versions 1 and 2 with 256 KiB of weights
+ *                    (struct big_params: the lin weights, then padding whose
+ *                    last byte is added to out[2]), for chunked pushes.
  *
  * Results are read-only parameters: r_done, r_failures, r_queries,
  * r_cycles, r_rc.
@@ -36,6 +42,8 @@ static unsigned int cycles = 1000;
 module_param(cycles, uint, 0444);
 static unsigned int n_small = 959;
 module_param(n_small, uint, 0444);
+static unsigned int n_more;
+module_param(n_more, uint, 0444);
 static unsigned int n = 300;
 module_param(n, uint, 0444);
 
@@ -47,6 +55,8 @@ module_param(r_queries, ullong, 0444);
 module_param(r_cycles, ullong, 0444);
 static int r_rc;
 module_param(r_rc, int, 0444);
+static unsigned int r_drops;
+module_param(r_drops, uint, 0444);
 
 static const struct lf_lin_params rg_params[2] = { LIN_PARAMS_V1, LIN_PARAMS_V2 };
 static const s8 rg_in_frac[LIN_IN] = { LIN_FRAC, LIN_FRAC, LIN_FRAC, LIN_FRAC };
@@ -68,7 +78,7 @@ static void rg_desc_init(struct lf_snapshot_desc *d, const char *model,
 		.n_out = LIN_OUT,
 		.in_frac = rg_in_frac,
 		.out_frac = rg_out_frac,
-		.params_size = sizeof(*p),
+		.params_size = sizeof(struct lf_lin_params),
 		.params = p,
 		.infer = rg_infer,
 		.stack_bytes = 32,
@@ -237,19 +247,72 @@ static int col_run(void)
 
 	if (!m)
 		return -ENOENT;
+	preempt_disable();
 	for (i = 0; i < n_small && !ret; i++)
 		ret = lf_collect_sample(m, i, in, out, NULL, 0);
-	if (ret) {
-		pr_err("small sample %u: %d\n", i, ret);
-	} else {
+	if (!ret) {
 		ret = lf_collect_sample(m, i, in, out, label, LF_LABEL_MAX);
-		pr_info("collect: %u small samples queued, then a large one: %d\n",
-			n_small, ret);
+		r_rc = ret;
+		for (i = 0; i < n_more; i++)
+			if (lf_collect_sample(m, 1000000 + i, in, out, NULL, 0) == -ENOBUFS)
+				r_drops++;
 	}
+	preempt_enable();
+	if (ret)
+		pr_err("collect: %d\n", ret);
+	pr_info("collect: %u small samples, a large one: %d, %u more: %u dropped\n",
+		n_small, r_rc, n_more, r_drops);
 	r_rc = ret;
 	lf_model_put(m);
 	smp_store_release(&r_done, 1);
 	return 0;
+}
+
+/* ---- scenario big ----------------------------------------------------- */
+
+#define BIG_SIZE (256 * 1024)
+struct big_params {
+	struct lf_lin_params lin;
+	u8 pad[BIG_SIZE - sizeof(struct lf_lin_params)];
+};
+static const struct big_params big_params[2] = {
+	{ .lin = LIN_PARAMS_V1 }, { .lin = LIN_PARAMS_V2 },
+};
+static struct lf_snapshot_desc big_desc[2];
+static unsigned int big_n;
+
+static int big_infer(const void *params, const s32 *in, s32 *out)
+{
+	const struct big_params *p = params;
+
+	lf_lin_compute(&p->lin, in, out);
+	out[2] += p->pad[sizeof(p->pad) - 1];
+	return 0;
+}
+
+static int big_start(void)
+{
+	int ret;
+
+	for (big_n = 0; big_n < 2; big_n++) {
+		rg_desc_init(&big_desc[big_n], "big", big_n + 1, NULL);
+		big_desc[big_n].params = &big_params[big_n];
+		big_desc[big_n].params_size = sizeof(big_params[big_n]);
+		big_desc[big_n].infer = big_infer;
+		ret = lf_register_snapshot(&big_desc[big_n]);
+		if (ret) {
+			while (big_n--)
+				lf_unregister_snapshot(&big_desc[big_n]);
+			return ret;
+		}
+	}
+	return 0;
+}
+
+static void big_stop(void)
+{
+	while (big_n--)
+		lf_unregister_snapshot(&big_desc[big_n]);
 }
 
 /* ---- scenario many ----------------------------------------------------- */
@@ -293,6 +356,8 @@ static int __init regress_init(void)
 		return col_run();
 	if (!strcmp(scenario, "many"))
 		return many_start();
+	if (!strcmp(scenario, "big"))
+		return big_start();
 	pr_err("unknown scenario '%s'\n", scenario);
 	return -EINVAL;
 }
@@ -303,6 +368,8 @@ static void __exit regress_exit(void)
 		rg_stop_all();
 	else if (!strcmp(scenario, "many"))
 		many_stop();
+	else if (!strcmp(scenario, "big"))
+		big_stop();
 }
 
 module_init(regress_init);

@@ -106,9 +106,14 @@ mount -t tmpfs run /mnt/root/run
 echo 20 > /proc/sys/kernel/hung_task_timeout_secs 2>/dev/null
 t0=$(cut -d' ' -f1 /proc/uptime)
 echo "LF-BEGIN uptime=$t0"
-chroot /mnt/root /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/tmp \
+# The host root becomes the root of a new mount namespace (as switch_root
+# does) rather than a chroot: the kernel refuses user namespaces to chrooted
+# processes, and tests create them.
+export build src envf script
+unshare -m sh -c 'mount --make-rprivate / && cd /mnt/root && mount -o move . / &&
+	exec chroot . /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/tmp \
 	LF_BUILD="$build" LF_SRC="$src" LF_ENV="$envf" LF_VM=1 \
-	/bin/sh -c 'if [ -n "$LF_ENV" ]; then set -a; . "$LF_ENV"; set +a; fi; cd /tmp && exec /bin/sh "$0"' "$script" </dev/null
+	/bin/sh -c "if [ -n \"\$LF_ENV\" ]; then set -a; . \"\$LF_ENV\"; set +a; fi; cd /tmp && exec /bin/sh \"\$0\"" "$script"' </dev/null
 rc=$?
 echo "LF-RC=$rc uptime=$(cut -d' ' -f1 /proc/uptime)"
 echo "LF-TAINT=$(cat /proc/sys/kernel/tainted)"

@@ -51,11 +51,11 @@ check_eq "drops" "$(lfstat lin drops)" 0
 # purges of unregister short)
 "$LFCTL" config cache-size 4096 ageing-ms 50 || fail config
 t0=$(date +%s.%N)
-insmod "$KM/test/lf_regress.ko" scenario=unreg cycles=300 || die "insmod lf_regress unreg"
+insmod "$KM/test/lf_regress.ko" scenario=unreg cycles=100 || die "insmod lf_regress unreg"
 wait_param lf_regress r_done 200 || die "lf_regress unreg did not finish"
 echo "unreg: $(awk -v s="$t0" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f s", e - s }')," \
 	"$(dmesg | grep 'lf_regress: unreg:' | tail -n 1 | sed 's/.*unreg: //')"
-check_eq "unregister/register cycles" "$(param lf_regress r_cycles)" 300
+check_eq "unregister/register cycles" "$(param lf_regress r_cycles)" 100
 check_eq "queries failed while the active snapshot was unregistered" \
 	"$(param lf_regress r_failures)" 0
 [ "$(param lf_regress r_queries)" -gt 1000 ] && ok "queries $(param lf_regress r_queries)" ||
