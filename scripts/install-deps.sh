@@ -15,7 +15,7 @@ PKGS=(
   linux-headers-amd64 linux-image-amd64 qemu-system-x86 busybox-static cpio kmod xz-utils
   iproute2 iperf3
   # test models, unit tests, benchmarks
-  python3 python3-torch python3-onnx python3-numpy libgtest-dev libgmock-dev libbenchmark-dev valgrind
+  python3 python3-torch python3-onnx python3-numpy python3-matplotlib libgtest-dev libgmock-dev libbenchmark-dev valgrind
 )
 
 missing=()
