@@ -202,7 +202,8 @@ int lfnl_request(struct lfnl *h, struct nl_msg *msg,
 	if (!st.err)
 		return 0;
 	if (st.err == -EPERM)
-		return fail(h, st.err, "permission denied: CAP_NET_ADMIN required");
+		return fail(h, st.err, "permission denied: CAP_NET_ADMIN required%s%s%s",
+			    h->extack[0] ? " (" : "", h->extack, h->extack[0] ? ")" : "");
 	return fail(h, st.err, "%s%s%s%s", strerror(-st.err), h->extack[0] ? " (" : "",
 		    h->extack, h->extack[0] ? ")" : "");
 }
