@@ -294,6 +294,27 @@ void lf_flow_purge(u32 model_id, const struct lf_reg *reg, bool expired_only)
 	spin_unlock_bh(&lf_flow.lock);
 }
 
+/**
+ * lf_flow_trim() - evict down to cache-size after it was lowered
+ *
+ * Process context.
+ */
+void lf_flow_trim(void)
+{
+	unsigned long now = jiffies, age = READ_ONCE(lf_ageing);
+	unsigned int n = 0;
+
+	spin_lock_bh(&lf_flow.lock);
+	while (lf_flow.count > READ_ONCE(lf_cache_size) && lf_flow_evict(now, age)) {
+		if (!(++n % LF_PURGE_BATCH)) {
+			spin_unlock_bh(&lf_flow.lock);
+			cond_resched();
+			spin_lock_bh(&lf_flow.lock);
+		}
+	}
+	spin_unlock_bh(&lf_flow.lock);
+}
+
 static unsigned long lf_sweep_interval(void)
 {
 	return clamp_t(unsigned long, READ_ONCE(lf_ageing) / 2,

@@ -554,8 +554,10 @@ static int lf_nl_set_config(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr **a = info->attrs;
 
 	lockdep_assert_held(&lf_lock);
-	if (a[LF_ATTR_CACHE_SIZE])
+	if (a[LF_ATTR_CACHE_SIZE]) {
 		WRITE_ONCE(lf_cache_size, nla_get_u32(a[LF_ATTR_CACHE_SIZE]));
+		lf_flow_trim();
+	}
 	if (a[LF_ATTR_AGEING_MS]) {
 		WRITE_ONCE(lf_ageing_ms, nla_get_u32(a[LF_ATTR_AGEING_MS]));
 		WRITE_ONCE(lf_ageing, msecs_to_jiffies(lf_ageing_ms));

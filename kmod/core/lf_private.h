@@ -207,6 +207,7 @@ struct lf_inst *lf_flow_lookup(struct lf_model *m, u64 key);
 struct lf_inst *lf_flow_peek(struct lf_model *m, u64 key);
 void lf_flow_purge(u32 model_id, const struct lf_reg *reg, bool expired_only);
 void lf_flow_ageing_changed(void);
+void lf_flow_trim(void);
 u32 lf_flow_entries(void);
 u32 lf_flow_buckets(void);
 u64 lf_flow_evictions(void);

@@ -56,7 +56,7 @@ kill $mon 2>/dev/null; wait $mon 2>/dev/null
 
 # eviction: cache-size 2, four new flows
 "$LFCTL" flush || fail flush
-"$LFCTL" config cache-size 2 || fail config
+"$LFCTL" config cache-size 2 ageing-ms 60000 || fail config
 echo > $T/trace
 insmod "$KM/test/lf_query_test.ko" model=lin flow=5000 in=0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0 ||
 	fail "lf_query_test"
@@ -64,5 +64,11 @@ rmmod lf_query_test
 check_eq "lf_flow_evict events" "$(tr_lines lf_flow_evict)" "model=1 flow=5000 version=1
 model=1 flow=5001 version=1"
 check_eq "evictions in stats" "$(lfstat lin evictions)" 2
+# a lower cache-size evicts down to it at once
+echo > $T/trace
+"$LFCTL" config cache-size 1 || fail config
+check_eq "cache entries after cache-size 1" "$(cfg cache-entries)" 1
+check_eq "lf_flow_evict event of the trim" "$(tr_lines lf_flow_evict)" "model=1 flow=5002 version=1"
+check_eq "evictions in stats after the trim" "$(lfstat lin evictions)" 3
 echo 0 > $T/events/liteflow/enable
 finish
