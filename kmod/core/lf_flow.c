@@ -368,7 +368,8 @@ int lf_flow_init(unsigned int buckets)
 	if (!lf_flow.slab)
 		return -ENOMEM;
 	get_random_bytes(&lf_flow.key, sizeof(lf_flow.key));
-	p.nelem_hint = clamp(buckets, 64U, LF_CACHE_SIZE_MAX);
+	/* rhashtable sizes the first table for 4/3 of the hint: @buckets */
+	p.nelem_hint = clamp(buckets, 64U, LF_CACHE_SIZE_MAX) / 4 * 3;
 	ret = rhashtable_init(&lf_flow.ht, &p);
 	if (ret) {
 		kmem_cache_destroy(lf_flow.slab);

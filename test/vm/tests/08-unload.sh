@@ -8,6 +8,8 @@
 
 cycle() {
 	load_lin
+	check_eq "cycle $1: initial hash table size = flow_buckets" "$(cfg cache-buckets)" \
+		"$(param lf_core flow_buckets)"
 	grep -q '^lf_flow ' /proc/slabinfo && ok "cycle $1: lf_flow slab cache exists" ||
 		fail "cycle $1: no lf_flow slab cache"
 	"$LFCTL" config ageing-ms 60000 || fail config	# flows stay pinned
