@@ -167,6 +167,34 @@ void lf_flow_forget(struct lf_model *model, u64 flow_key);
 int lf_activate_standby(struct lf_model *model);
 
 /**
+ * lf_activate_version() - make a registered snapshot active, by version
+ * @model: the model
+ * @version: the snapshot's version
+ *
+ * The previously active snapshot becomes standby (the previous standby
+ * idle).  Flows already in the flow cache stay on their snapshot.  Process
+ * context only.
+ *
+ * Return: 0, or -ENOENT if the model has no snapshot @version.
+ */
+int lf_activate_version(struct lf_model *model, u32 version);
+
+/**
+ * lf_deactivate() - retire a model's active snapshot
+ * @model: the model
+ *
+ * The model has no active snapshot afterwards: queries of new flows return
+ * -ENOENT (flows already pinned keep their snapshot until they age out or it
+ * is unregistered), and the snapshot's module is no longer pinned, so every
+ * snapshot module and then lf_core can be unloaded.  The retired snapshot
+ * becomes standby if the model has none, idle otherwise.  Activate again
+ * with lf_activate_standby() or lf_activate_version().  Process context only.
+ *
+ * Return: 0, or -ENOENT if the model has no active snapshot.
+ */
+int lf_deactivate(struct lf_model *model);
+
+/**
  * lf_push_params() - replace the weights of the standby snapshot
  * @model: the model
  * @params: new weights blob
