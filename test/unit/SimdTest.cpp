@@ -109,6 +109,117 @@ TEST(Simd, FcW16MatchesScalar) {
 #endif
 }
 
+/// lf_fc_q16 weights of an n x k layer in the interleaved layout.
+std::vector<int16_t> q16Layout(const std::vector<int64_t> &w, int k, int n) {
+  int kp2 = (k + 1) & ~1, n8 = (n + 7) & ~7;
+  std::vector<int16_t> r(size_t(n8) * kp2, 0);
+  for (int o = 0; o < n; ++o)
+    for (int i = 0; i < k; ++i)
+      r[LF_Q16_WIDX(kp2, o, i)] = int16_t(w[size_t(o) * k + i]);
+  return r;
+}
+
+/// Random lf_fc_q16 layers: AVX2, the dispatcher and the scalar helper give
+/// the same integers on any blob (extreme weights, biases, shifts -20..79,
+/// bounds); on blobs that lf_fc_q16_valid() accepts they equal lf_requant()
+/// of the exact 64-bit sum of the inputs saturated to 16 bits.
+TEST(Simd, FcQ16) {
+  std::mt19937_64 rng(11);
+  for (int iter = 0; iter < 4000; ++iter) {
+    int m = 1 + rng() % 3, k = 1 + rng() % 150, n = 1 + rng() % 20;
+    int n8 = (n + 7) & ~7;
+    bool valid = iter % 2;
+    std::vector<int32_t> x(size_t(m) * k), b(n8), sh(n8);
+    std::vector<int64_t> w(size_t(n) * k);
+    for (auto &v : x)
+      v = int32_t(iter % 3 ? pick(rng, 16) : pick(rng, 32));
+    int wb = valid ? 1 + int(rng() % 16) : 16;
+    for (auto &v : w)
+      v = pick(rng, wb);
+    for (int o = 0; o < n8; ++o) {
+      sh[o] = valid ? int32_t(rng() % 32) : int32_t(rng() % 100) - 20;
+      b[o] = int32_t(pick(rng, 32));
+    }
+    if (valid)
+      for (int o = 0; o < n; ++o) {
+        // Shrink the row until |b| + 2^15 sum |w| <= 2^31 - 1.
+        int64_t sum;
+        for (;;) {
+          sum = 0;
+          for (int i = 0; i < k; ++i)
+            sum += std::abs(w[size_t(o) * k + i]);
+          if ((sum << 15) <= INT32_MAX)
+            break;
+          for (int i = 0; i < k; ++i)
+            w[size_t(o) * k + i] /= 2;
+        }
+        int64_t room = INT32_MAX - (sum << 15);
+        b[o] = int32_t(room ? int64_t(rng() % (2 * room + 1)) - room : 0);
+      }
+    std::vector<int16_t> wl = q16Layout(w, k, n);
+    int64_t lo = pick(rng, 17), hi = pick(rng, 17);
+    if (rng() % 3 == 0) {
+      lo = INT64_MIN;
+      hi = INT64_MAX;
+    }
+    std::vector<int32_t> ys(size_t(m) * n, 0x5a5a5a5a);
+    lf_fc_q16_scalar(x.data(), m, k, n, wl.data(), b.data(), sh.data(), lo,
+                     hi, ys.data());
+    if (valid) {
+      ASSERT_EQ(lf_fc_q16_valid(k, n, wl.data(), b.data(), sh.data()), 1);
+      for (int r = 0; r < m; ++r)
+        for (int o = 0; o < n; ++o) {
+          // The rounding half is in b: the exact quotient is floor.
+          int64_t acc = b[o];
+          for (int i = 0; i < k; ++i)
+            acc += std::clamp<int64_t>(x[size_t(r) * k + i], -32768, 32767) *
+                   w[size_t(o) * k + i];
+          ASSERT_LE(std::abs(acc), int64_t(INT32_MAX));
+          int64_t want = lf_sat(acc >> sh[o], std::max<int64_t>(lo, INT32_MIN),
+                                std::min<int64_t>(hi, INT32_MAX));
+          if (lo > hi)
+            want = std::min<int64_t>(hi, INT32_MAX);
+          ASSERT_EQ(ys[size_t(r) * n + o], want)
+              << "iter " << iter << " r " << r << " o " << o;
+        }
+    }
+#ifdef LF_SIMD_AVX2
+    if (!haveAvx2())
+      continue;
+    std::vector<int32_t> yv(size_t(m) * n, -0x5a5a5a5a), yd(yv);
+    lf_fc_q16_avx2(x.data(), m, k, n, wl.data(), b.data(), sh.data(), lo, hi,
+                   yv.data());
+    lf_fc_q16(x.data(), m, k, n, wl.data(), b.data(), sh.data(), lo, hi,
+              yd.data());
+    ASSERT_EQ(ys, yv) << "iter " << iter << " m " << m << " k " << k << " n "
+                      << n;
+    ASSERT_EQ(ys, yd) << "iter " << iter;
+#endif
+  }
+}
+
+TEST(Simd, FcQ16Valid) {
+  // 2 outputs x 3 inputs: the bound and the shifts, at and over the limits.
+  std::vector<int64_t> w = {32767, 32767, 1, -1, 0, 0};
+  std::vector<int32_t> b(8, 0), sh(8, 0);
+  auto wl = q16Layout(w, 3, 2);
+  b[0] = INT32_MAX - (int64_t(32767 * 2 + 1) << 15);
+  EXPECT_EQ(lf_fc_q16_valid(3, 2, wl.data(), b.data(), sh.data()), 1);
+  b[0] += 1;
+  EXPECT_EQ(lf_fc_q16_valid(3, 2, wl.data(), b.data(), sh.data()), 0);
+  b[0] = -b[0] + 1;
+  EXPECT_EQ(lf_fc_q16_valid(3, 2, wl.data(), b.data(), sh.data()), 1);
+  b[0] -= 1;
+  EXPECT_EQ(lf_fc_q16_valid(3, 2, wl.data(), b.data(), sh.data()), 0);
+  b[0] = 0;
+  sh[1] = 31;
+  EXPECT_EQ(lf_fc_q16_valid(3, 2, wl.data(), b.data(), sh.data()), 1);
+  sh[1] = 32;
+  EXPECT_EQ(lf_fc_q16_valid(3, 2, wl.data(), b.data(), sh.data()), 0);
+  sh[1] = -1;
+  EXPECT_EQ(lf_fc_q16_valid(3, 2, wl.data(), b.data(), sh.data()), 0);
+}
+
 /// A random table configuration: mostly the fast path's (linear, shift
 /// 0..30, start and sym_const within 32 bits), often not (nearest, shift
 /// 31..34, start or sym_const beyond 32 bits or INT32_MIN, empty or
@@ -284,8 +395,10 @@ TEST(Simd, LutSweep) {
 }
 
 /// An Aurora-shaped net (30 -> 32 -> tanh table -> 16 -> tanh -> 1) with
-/// random weights of `wbits` bits.
-std::string auroraLike(unsigned wbits, uint64_t seed) {
+/// random weights of `wbits` bits; `acc32`: 16-bit values and fc layers with
+/// a 32-bit accumulator (weights small enough for the bound).
+std::string auroraLike(unsigned wbits, uint64_t seed, bool acc32 = false) {
+  unsigned vw = acc32 ? 16 : 32;
   std::mt19937_64 rng(seed);
   std::string s;
   llvm::raw_string_ostream os(s);
@@ -295,35 +408,39 @@ std::string auroraLike(unsigned wbits, uint64_t seed) {
     for (int o = 0; o < n; ++o) {
       os << (o ? ", [" : "[");
       for (int i = 0; i < k; ++i)
-        os << (i ? ", " : "") << pick(rng, wbits);
+        os << (i ? ", " : "") << pick(rng, acc32 ? 11 : wbits);
       os << "]";
     }
     os << "]> : tensor<" << n << "x" << k << "xi" << wbits
        << ">, bias = dense<[";
     for (int o = 0; o < n; ++o)
-      os << (o ? ", " : "") << pick(rng, 40);
-    os << "]> : tensor<" << n << "xi64> {weight_frac = array<i32: ";
+      os << (o ? ", " : "") << pick(rng, acc32 ? 24 : 40);
+    os << "]> : tensor<" << n << "xi64> {"
+       << (acc32 ? "acc_bits = 32 : i32, " : "") << "weight_frac = array<i32: ";
     for (int o = 0; o < n; ++o)
       os << (o ? ", " : "") << (wbits - 4 + int(rng() % 6));
-    os << ">} : tensor<1x" << k << "x!lf.fixed<32, " << fin
-       << ">> -> tensor<1x" << n << "x!lf.fixed<32, " << fout << ">>\n";
+    os << ">} : tensor<1x" << k << "x!lf.fixed<" << vw << ", " << fin
+       << ">> -> tensor<1x" << n << "x!lf.fixed<" << vw << ", " << fout
+       << ">>\n";
   };
   auto lut = [&](const char *res, const char *in, int n) {
     os << "  " << res << " = lf.lut linear odd " << in
        << " {table = array<i64: 0, 500, 800, 950, 1000>, start = 0, shift "
           "= 9 : i32} : tensor<1x"
-       << n << "x!lf.fixed<32, 10>> -> tensor<1x" << n
-       << "x!lf.fixed<32, 10>>\n";
+       << n << "x!lf.fixed<" << vw << ", 10>> -> tensor<1x" << n
+       << "x!lf.fixed<" << vw << ", 10>>\n";
   };
   os << "func.func @alike(%x: tensor<1x30xf32>) -> tensor<1x1xf32> {\n"
      << "  %q = lf.quantize %x : tensor<1x30xf32> -> "
-        "tensor<1x30x!lf.fixed<32, 16>>\n";
+        "tensor<1x30x!lf.fixed<"
+     << vw << ", 16>>\n";
   fc("%h1", "%q", 30, 32, 16, 10);
   lut("%t1", "%h1", 32);
   fc("%h2", "%t1", 32, 16, 10, 10);
   lut("%t2", "%h2", 16);
   fc("%o", "%t2", 16, 1, 10, 12);
-  os << "  %d = lf.dequantize %o : tensor<1x1x!lf.fixed<32, 12>> -> "
+  os << "  %d = lf.dequantize %o : tensor<1x1x!lf.fixed<" << vw
+     << ", 12>> -> "
         "tensor<1x1xf32>\n"
      << "  return %d : tensor<1x1xf32>\n}\n";
   return s;
@@ -332,9 +449,13 @@ std::string auroraLike(unsigned wbits, uint64_t seed) {
 TEST(Simd, TwinBuildsAgree) {
   if (!haveAvx2())
     GTEST_SKIP() << "CPU without AVX2";
-  for (unsigned wbits : {32u, 16u}) {
+  for (unsigned wbits : {32u, 16u, 17u}) {
+    // 17: 16-bit weights, values and a 32-bit accumulator (lf_fc_q16).
+    bool acc32 = wbits == 17;
+    if (acc32)
+      wbits = 16;
     lftest::Ctx ctx;
-    auto m = ctx.parse(auroraLike(wbits, wbits));
+    auto m = ctx.parse(auroraLike(wbits, wbits + acc32, acc32));
     ASSERT_TRUE(m) << ctx.diag;
     TwinOptions dispatch, scalar, avx2;
     scalar.extraFlags = {"-DLF_NO_SIMD"};
@@ -352,8 +473,10 @@ TEST(Simd, TwinBuildsAgree) {
         v = int32_t(s % 3 ? pick(rng, 20) : pick(rng, 32));
       for (int t = 0; t < 3; ++t)
         ASSERT_EQ(twins[t]->infer(in, out[t]), 0);
-      ASSERT_EQ(out[0][0], out[1][0]) << "sample " << s << " w" << wbits;
-      ASSERT_EQ(out[2][0], out[1][0]) << "sample " << s << " w" << wbits;
+      ASSERT_EQ(out[0][0], out[1][0])
+          << "sample " << s << " w" << wbits << " acc32 " << acc32;
+      ASSERT_EQ(out[2][0], out[1][0])
+          << "sample " << s << " w" << wbits << " acc32 " << acc32;
     }
   }
 }

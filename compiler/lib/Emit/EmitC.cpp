@@ -171,6 +171,7 @@ private:
   std::string name, NAME;
   std::vector<Field> fields;
   std::string code;           // body statements of lf_NAME_infer
+  std::vector<std::string> checks; // lf_NAME_validate() conditions
   std::set<std::string> ints; // int loop variables used
   bool needAcc = false, needLut = false, usesParams = false;
   std::vector<int64_t> pool; // buffer sizes (elements)
@@ -257,6 +258,9 @@ private:
   LogicalResult checkFixed(Operation *op, Value v, FixedType &ft);
   LogicalResult emitOp(Operation *op);
   LogicalResult emitFc(FullyConnectedOp op);
+  LogicalResult emitFcAcc32(FullyConnectedOp op, FixedType fi, FixedType fo,
+                            ArrayRef<int64_t> w, ArrayRef<int64_t> b,
+                            ArrayRef<int64_t> shift, unsigned wbits);
   LogicalResult emitMatMul(MatMulOp op);
   LogicalResult emitBinary(BinaryOp op);
   LogicalResult emitClamp(ClampOp op);
@@ -369,6 +373,8 @@ LogicalResult Emitter::emitFc(FullyConnectedOp op) {
   ArrayRef<int32_t> weightFrac = *op.getWeightFrac();
   for (int32_t wf : weightFrac)
     shift.push_back(int64_t(fi.getFrac()) + wf - fo.getFrac());
+  if (op.getAccBits() == 32)
+    return emitFcAcc32(op, fi, fo, w, b, shift, wbits);
   std::string pre = prefix("fc");
   if (failed(
           addField(op, pre + "_w", wbits / 8, true, w,
@@ -387,6 +393,77 @@ LogicalResult Emitter::emitFc(FullyConnectedOp op) {
   arch += "fc:v" + std::to_string(id(op.getInput())) + ":" +
           archTensor(op.getInput()) + "->" + archTensor(op.getResult()) +
           ":wbits" + std::to_string(wbits) + ";";
+  defineId(op.getResult());
+  return success();
+}
+
+/// lf.fc with a 32-bit accumulator: lf_fc_q16() (lf_fixed.h) with the
+/// weights pre-interleaved for vpmaddwd, the rounding half in the bias and
+/// the outputs padded to blocks of 8. The quantizer's proof is checked
+/// again here (and by lf_NAME_validate() for a pushed blob).
+LogicalResult Emitter::emitFcAcc32(FullyConnectedOp op, FixedType fi,
+                                   FixedType fo, ArrayRef<int64_t> w,
+                                   ArrayRef<int64_t> b, ArrayRef<int64_t> shift,
+                                   unsigned wbits) {
+  auto in = cast<RankedTensorType>(op.getInput().getType());
+  int64_t m = in.getDimSize(0), k = in.getDimSize(1);
+  int64_t n = op.getOutFeatures();
+  if (wbits > 16 || fi.getWidth() > 16)
+    return op.emitError() << "acc_bits = 32 needs weights and input of at "
+                             "most 16 bits, got i"
+                          << wbits << " weights and a " << fi.getWidth()
+                          << "-bit input";
+  int64_t kp2 = (k + 1) & ~int64_t(1), n8 = (n + 7) & ~int64_t(7);
+  std::vector<int64_t> wq(n8 * kp2, 0), bq(n8, 0), sq(n8, 0);
+  for (int64_t o = 0; o < n; ++o) {
+    int64_t s = shift[o];
+    if (s < 0 || s > 31)
+      return op.emitError() << "acc_bits = 32: output channel " << o
+                            << " needs a shift of " << s
+                            << ", outside [0, 31]";
+    int64_t sum = 0;
+    for (int64_t i = 0; i < k; ++i) {
+      int64_t v = w[o * k + i];
+      sum += v < 0 ? -v : v;
+      wq[((o >> 3) * (kp2 >> 1) + (i >> 1)) * 16 + (o & 7) * 2 + (i & 1)] = v;
+    }
+    // |b| < 2^63 - 2^31 was checked by the bias field of the 64-bit path;
+    // here b + half must fit with the products.
+    if (b[o] > INT32_MAX || b[o] < INT32_MIN)
+      return op.emitError() << "acc_bits = 32: bias " << b[o]
+                            << " of output channel " << o
+                            << " does not fit a 32-bit accumulator";
+    int64_t b32 = b[o] + (s > 0 ? int64_t(1) << (s - 1) : 0);
+    if ((b32 < 0 ? -b32 : b32) + (sum << 15) > INT32_MAX)
+      return op.emitError()
+             << "acc_bits = 32: output channel " << o
+             << " can overflow a 32-bit accumulator (|bias + half| + 2^15 * "
+                "sum |w| = "
+             << (b32 < 0 ? -b32 : b32) + (sum << 15) << " > 2^31 - 1)";
+    bq[o] = b32;
+    sq[o] = s;
+  }
+  std::string pre = prefix("fc");
+  if (failed(addField(op, pre + "_w", 2, true, wq,
+                      "weights " + std::to_string(n) + "x" +
+                          std::to_string(k) + ", vpmaddwd blocks")) ||
+      failed(addField(op, pre + "_b", 4, true, bq, "bias + rounding half")) ||
+      failed(addField(op, pre + "_shift", 4, true, sq)) ||
+      failed(addBounds(op, pre, fo)))
+    return failure();
+  std::string x = ptr[root(op.getInput())];
+  std::string y = allocate(op.getResult(), m * n);
+  line(1, "lf_fc_q16(" + x + ", " + Twine(m) + ", " + Twine(k) + ", " +
+              Twine(n) + ", " + P(pre + "_w") + ", " + P(pre + "_b") + ", " +
+              P(pre + "_shift") + ",");
+  line(2, "  " + P(pre + "_lo") + ", " + P(pre + "_hi") + ", " + y + ");");
+  checks.push_back("lf_fc_q16_valid(" + std::to_string(k) + ", " +
+                   std::to_string(n) + ", p->" + pre + "_w, p->" + pre +
+                   "_b, p->" + pre + "_shift)");
+  info.macs += uint64_t(m) * n * k;
+  arch += "fc:v" + std::to_string(id(op.getInput())) + ":" +
+          archTensor(op.getInput()) + "->" + archTensor(op.getResult()) +
+          ":wbits" + std::to_string(wbits) + ":acc32;";
   defineId(op.getResult());
   return success();
 }
@@ -1001,7 +1078,10 @@ void Emitter::printHeader(raw_ostream &h) {
   h << "extern const lf_s8 lf_" << name << "_out_frac["
     << std::max(1u, info.nOut) << "];\n\n";
   h << "int lf_" << name
-    << "_infer(const void *params, const lf_s32 *in, lf_s32 *out);\n\n";
+    << "_infer(const void *params, const lf_s32 *in, lf_s32 *out);\n";
+  h << "/* 0 when a parameter blob keeps the code's promises (accumulator "
+       "bounds,\n * shifts), else -EINVAL: check a pushed blob once. */\n";
+  h << "int lf_" << name << "_validate(const void *params);\n\n";
   h << "#endif /* " << guard << " */\n";
 }
 
@@ -1056,6 +1136,15 @@ void Emitter::printSource(raw_ostream &c) {
   };
   fracs("in", info.inFrac);
   fracs("out", info.outFrac);
+  c << "int lf_" << name << "_validate(const void *params)\n{\n";
+  if (checks.empty()) {
+    c << "\t(void)params;\n\treturn 0;\n}\n\n";
+  } else {
+    c << "\tconst struct lf_" << name << "_params *p = params;\n\n";
+    for (const std::string &chk : checks)
+      c << "\tif (!" << chk << ")\n\t\treturn -EINVAL;\n";
+    c << "\treturn 0;\n}\n\n";
+  }
   c << "#endif /* LF_" << NAME << "_AVX2_TU */\n\n";
 
   std::string decls;
@@ -1090,7 +1179,8 @@ void Emitter::printSource(raw_ostream &c) {
   // this file built with -mavx2 instead (LF_INFER_ATTR flattens it there).
   std::string simdCode = code;
   bool simd = false;
-  for (const char *fn : {"lf_fc_w32(", "lf_fc_w16(", "lf_lut_s32("}) {
+  for (const char *fn :
+       {"lf_fc_w32(", "lf_fc_w16(", "lf_fc_q16(", "lf_lut_s32("}) {
     std::string from = fn, to = from.substr(0, from.size() - 1) + "_avx2(";
     for (size_t at = simdCode.find(from); at != std::string::npos;
          at = simdCode.find(from, at + to.size())) {

@@ -111,33 +111,74 @@ LogicalResult LfQuantizePass::quantizeFc(FullyConnectedOp fc,
 
   SmallVector<int32_t> wfrac(n);
   SmallVector<APInt> wq(n * k, APInt(bits, 0)), bq(n, APInt(64, 0));
-  for (int64_t o = 0; o < n; ++o) {
-    double maxW = 0;
-    for (int64_t i = 0; i < k; ++i)
-      maxW = std::max(maxW, std::fabs(double(w[o * k + i])));
-    // Shifts from the accumulator (in + wf) to the output stay in [-62, 62].
-    int hiFrac = std::min(kMaxFrac + 14, 62 + out.getFrac() - in.getFrac());
-    int loFrac = std::max(-32, -62 + out.getFrac() - in.getFrac());
-    if (loFrac > hiFrac)
-      return fc.emitOpError() << "cannot represent the layer: input and "
-                                 "output formats are too far apart";
-    int wf = chooseFrac(maxW, bits, loFrac, hiFrac);
-    for (;; --wf) {
-      if (wf < loFrac)
-        return fc.emitOpError()
-               << "no weight format for output channel " << o
-               << " keeps the 64-bit accumulator from overflowing";
-      double sumAbs = 0;
+  // 16 bits: try a 32-bit accumulator first (lf_fc_q16 in the C, vpmaddwd):
+  // every channel's shift from the accumulator to the output must lie in
+  // [0, 31] and |b + half| + 2^15 * sum |w| must stay below 2^31 for ANY
+  // input (inputs are saturated to 16 bits). The weight format of each
+  // channel is the finest that proves it; if one channel cannot, the layer
+  // keeps the 64-bit accumulator.
+  bool acc32 = bits == 16 && in.getWidth() <= 16;
+  for (int pass = acc32 ? 0 : 1; pass < 2; ++pass) {
+    bool use32 = pass == 0;
+    bool ok = true;
+    for (int64_t o = 0; o < n && ok; ++o) {
+      double maxW = 0;
       for (int64_t i = 0; i < k; ++i)
-        sumAbs += std::fabs(double(quantizeValue(w[o * k + i], wf, bits)));
-      double bias = std::fabs(std::ldexp(double(b[o]), in.getFrac() + wf));
-      if (bias < std::ldexp(1.0, 62) && sumAbs * inBound + bias < accLimit)
+        maxW = std::max(maxW, std::fabs(double(w[o * k + i])));
+      // Shifts from the accumulator (in + wf) to the output stay in
+      // [-62, 62] ([0, 31] with a 32-bit accumulator).
+      int hiFrac = std::min(kMaxFrac + 14, 62 + out.getFrac() - in.getFrac());
+      int loFrac = std::max(-32, -62 + out.getFrac() - in.getFrac());
+      if (use32) {
+        hiFrac = std::min(hiFrac, 31 + out.getFrac() - in.getFrac());
+        loFrac = std::max(loFrac, out.getFrac() - in.getFrac());
+      }
+      if (loFrac > hiFrac) {
+        if (use32) {
+          ok = false;
+          break;
+        }
+        return fc.emitOpError() << "cannot represent the layer: input and "
+                                   "output formats are too far apart";
+      }
+      int wf = chooseFrac(maxW, bits, loFrac, hiFrac);
+      for (;; --wf) {
+        if (wf < loFrac) {
+          if (use32)
+            break;
+          return fc.emitOpError()
+                 << "no weight format for output channel " << o
+                 << " keeps the 64-bit accumulator from overflowing";
+        }
+        double sumAbs = 0;
+        for (int64_t i = 0; i < k; ++i)
+          sumAbs += std::fabs(double(quantizeValue(w[o * k + i], wf, bits)));
+        if (use32) {
+          int s = in.getFrac() + wf - out.getFrac();
+          double b32 = double(quantizeValue(b[o], in.getFrac() + wf, 64)) +
+                       (s > 0 ? std::ldexp(1.0, s - 1) : 0.0);
+          if (std::fabs(b32) + sumAbs * 32768.0 <= 2147483647.0)
+            break;
+          continue;
+        }
+        double bias = std::fabs(std::ldexp(double(b[o]), in.getFrac() + wf));
+        if (bias < std::ldexp(1.0, 62) && sumAbs * inBound + bias < accLimit)
+          break;
+      }
+      if (wf < loFrac) {
+        ok = false;
         break;
+      }
+      wfrac[o] = wf;
+      for (int64_t i = 0; i < k; ++i)
+        wq[o * k + i] =
+            APInt(bits, quantizeValue(w[o * k + i], wf, bits), true);
+      bq[o] = APInt(64, quantizeValue(b[o], in.getFrac() + wf, 64), true);
     }
-    wfrac[o] = wf;
-    for (int64_t i = 0; i < k; ++i)
-      wq[o * k + i] = APInt(bits, quantizeValue(w[o * k + i], wf, bits), true);
-    bq[o] = APInt(64, quantizeValue(b[o], in.getFrac() + wf, 64), true);
+    if (ok) {
+      fc.setAccBits(use32 ? 32 : 64);
+      break;
+    }
   }
   auto wType =
       RankedTensorType::get({n, k}, IntegerType::get(&getContext(), bits));

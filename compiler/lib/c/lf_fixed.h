@@ -17,18 +17,22 @@
 
 #ifdef __KERNEL__
 #include <linux/types.h>
+#include <linux/errno.h>
 #include <linux/math64.h>
 typedef s8 lf_s8;
 typedef s16 lf_s16;
 typedef s32 lf_s32;
 typedef s64 lf_s64;
+typedef u32 lf_u32;
 typedef u64 lf_u64;
 #else
+#include <errno.h>
 #include <stdint.h>
 typedef int8_t lf_s8;
 typedef int16_t lf_s16;
 typedef int32_t lf_s32;
 typedef int64_t lf_s64;
+typedef uint32_t lf_u32;
 typedef uint64_t lf_u64;
 #endif
 
@@ -269,6 +273,100 @@ static inline void lf_lut_s32_scalar(const struct lf_lut *t, const lf_s32 *x,
 LF_DEFINE_FC_SCALAR(lf_fc_w32_scalar, lf_s32)
 LF_DEFINE_FC_SCALAR(lf_fc_w16_scalar, lf_s16)
 LF_DEFINE_FC_SCALAR(lf_fc_w8_scalar, lf_s8)
+
+/*
+ * 16-bit layers with a 32-bit accumulator (lf.fc with acc_bits = 32: lfc
+ * --bits 16 when the quantizer proves that the accumulator cannot overflow
+ * for any input).
+ *
+ * @x: m x k inputs, each saturated to 16 bits first; @w: the weights
+ * pre-interleaved for vpmaddwd: for each block of 8 outputs (n padded with
+ * zero rows to n8 = 8 * ceil(n / 8)) and each pair of inputs (k padded to
+ * an even kp2 = 2 * ceil(k / 2)), the 8 pairs {w[o][2i], w[o][2i + 1]}:
+ * w[o][i] is at LF_Q16_WIDX(kp2, o, i); @bias: n8 accumulator starts (the
+ * bias plus the rounding half 2^(shift - 1)); @shift: n8 right shifts;
+ * @lo, @hi: output bounds (taken within 32 bits).
+ *
+ * y = min(max(acc >> min((u32)shift, 31), lo), hi), acc = bias[o] +
+ * sum_i sat16(x[i]) * w[o][i] modulo 2^32: the quantizer proves |acc| <
+ * 2^31 (|bias| + 2^15 * sum |w| <= 2^31 - 1, lf_fc_q16_valid()), so acc is
+ * exact and y is lf_requant() of the 64-bit sum; a blob that breaks the
+ * bound still gives the same integers in every variant (sums modulo 2^32
+ * are order independent), only not the exact ones.
+ */
+#define LF_Q16_WIDX(kp2, o, i)                                              \
+	((((o) >> 3) * ((kp2) >> 1) + ((i) >> 1)) * 16 + ((o) & 7) * 2 + ((i) & 1))
+
+static inline lf_s32 lf_sat32(lf_s64 v)
+{
+	return (lf_s32)lf_sat(v, -2147483647 - 1, 2147483647);
+}
+
+static inline lf_s32 lf_q16_out(lf_u32 acc, lf_s32 s, lf_s32 lo, lf_s32 hi)
+{
+	lf_s32 v = (lf_s32)acc >> ((lf_u32)s > 31 ? 31 : s);
+
+	v = v < lo ? lo : v;
+	return v > hi ? hi : v;
+}
+
+/* The AVX2 variant packs x in chunks of LF_Q16_KC inputs on the stack. */
+#define LF_Q16_KC 64
+
+static inline void lf_fc_q16_scalar(const lf_s32 *x, int m, int k, int n,
+				    const lf_s16 *w, const lf_s32 *bias,
+				    const lf_s32 *shift, lf_s64 lo, lf_s64 hi,
+				    lf_s32 *y)
+{
+	lf_s32 lo32 = lf_sat32(lo), hi32 = lf_sat32(hi);
+	int kp2 = (k + 1) & ~1, r, o, i;
+
+	for (r = 0; r < m; r++) {
+		const lf_s32 *xr = x + r * k;
+
+		for (o = 0; o < n; o++) {
+			const lf_s16 *wo = w + LF_Q16_WIDX(kp2, o, 0);
+			lf_u32 acc = (lf_u32)bias[o];
+
+			for (i = 0; i < k; i++) {
+				lf_s32 xi = xr[i];
+
+				xi = xi < -32768 ? -32768 :
+				     (xi > 32767 ? 32767 : xi);
+				acc += (lf_u32)(xi * wo[(i >> 1) * 16 + (i & 1)]);
+			}
+			y[r * n + o] = lf_q16_out(acc, shift[o], lo32, hi32);
+		}
+	}
+}
+
+/**
+ * lf_fc_q16_valid() - 1 when the parameters of an lf_fc_q16() layer keep
+ * its promises for every input: each shift in 0..31 and |bias| + 2^15 *
+ * sum |w| <= 2^31 - 1 per output (the accumulator cannot overflow), else 0.
+ * A module checks a pushed blob with it once instead of per query.
+ */
+static inline int lf_fc_q16_valid(int k, int n, const lf_s16 *w,
+				  const lf_s32 *bias, const lf_s32 *shift)
+{
+	int kp2 = (k + 1) & ~1, o, i;
+
+	for (o = 0; o < n; o++) {
+		lf_s64 sum = 0;
+
+		if (shift[o] < 0 || shift[o] > 31)
+			return 0;
+		for (i = 0; i < k; i++) {
+			lf_s64 v = w[LF_Q16_WIDX(kp2, o, i)];
+
+			sum += v < 0 ? -v : v;
+		}
+		if ((bias[o] < 0 ? -(lf_s64)bias[o] : bias[o]) + (sum << 15) >
+		    2147483647)
+			return 0;
+	}
+	return 1;
+}
 
 /*
  * SIMD variants of the fully connected layers (x86-64 AVX2).
@@ -721,6 +819,92 @@ LF_AVX2_FN void lf_lut_s32_avx2(const struct lf_lut *t, const lf_s32 *x,
 		}
 	}
 }
+
+/*
+ * lf_fc_q16_avx2() - lf_fc_q16_scalar() with AVX2 (same integers): the row
+ * of x saturated to 16 bits and packed in pairs (vpackssdw), then per block
+ * of 8 outputs, per pair of inputs, one broadcast of the pair and one
+ * vpmaddwd against the pre-interleaved weights; the bias (with the rounding
+ * half) starts the accumulator; vpsravd, vpmaxsd, vpminsd requantize.
+ */
+typedef short lf_v16hi __attribute__((vector_size(32)));
+typedef short lf_v16hi_u
+	__attribute__((vector_size(32), aligned(1), may_alias));
+#define LF_AVX2_SRAV(a, s) ((lf_v8si)__builtin_ia32_psrav8si((a), (s)))
+
+/* @kc (1..LF_Q16_KC) inputs from @x, saturated to 16 bits, into @xp as pairs. */
+__attribute__((always_inline)) LF_AVX2_FN void
+lf_avx2_pack16(const lf_s32 *x, int kc, lf_s32 *xp)
+{
+	int j;
+
+	for (j = 0; j < kc; j += 16) {
+		lf_v8si a, b;
+		lf_v4di p;
+
+		if (kc - j >= 16) {
+			a = *(const lf_v8si_u *)(x + j);
+			b = *(const lf_v8si_u *)(x + j + 8);
+		} else {
+			a = __builtin_ia32_maskloadd256(
+				(const lf_v8si *)(x + j),
+				LF_AVX2_TAIL_MASK(kc - j >= 8 ? 8 : kc - j));
+			b = __builtin_ia32_maskloadd256(
+				(const lf_v8si *)(x + j + 8),
+				LF_AVX2_TAIL_MASK(kc - j > 8 ? kc - j - 8 : 0));
+		}
+		/* [a0..3 b0..3 a4..7 b4..7] -> [a0..7 b0..7] */
+		p = (lf_v4di)__builtin_ia32_packssdw256(a, b);
+		p = __builtin_shufflevector(p, p, 0, 2, 1, 3);
+		*(lf_v4di_u *)(xp + j / 2) = p;
+	}
+}
+
+LF_AVX2_FN void lf_fc_q16_avx2(const lf_s32 *x, int m, int k, int n,
+			       const lf_s16 *w, const lf_s32 *bias,
+			       const lf_s32 *shift, lf_s64 lo, lf_s64 hi,
+			       lf_s32 *y)
+{
+	lf_s32 lo32 = lf_sat32(lo), hi32 = lf_sat32(hi);
+	lf_v8si lov = { lo32, lo32, lo32, lo32, lo32, lo32, lo32, lo32 };
+	lf_v8si hiv = { hi32, hi32, hi32, hi32, hi32, hi32, hi32, hi32 };
+	lf_s32 xp[LF_Q16_KC / 2] __attribute__((aligned(32)));
+	int kp = (k + 1) >> 1, nb = (n + 7) >> 3, r, b, c, i;
+
+	for (r = 0; r < m; r++) {
+		const lf_s32 *xr = x + r * k;
+
+		for (b = 0; b < nb; b++) {
+			const lf_s16 *wb = w + (long)b * kp * 16;
+			lf_v8si acc = *(const lf_v8si_u *)(bias + b * 8), v;
+
+			for (c = 0; c < k; c += LF_Q16_KC) {
+				int kc = k - c < LF_Q16_KC ? k - c : LF_Q16_KC;
+				int pc = (kc + 1) >> 1;
+
+				if (b == 0 || k > LF_Q16_KC)
+					lf_avx2_pack16(xr + c, kc, xp);
+				for (i = 0; i < pc; i++) {
+					lf_s32 pr = xp[i];
+					lf_v8si xv = { pr, pr, pr, pr,
+						       pr, pr, pr, pr };
+
+					acc += (lf_v8si)__builtin_ia32_pmaddwd256(
+						(lf_v16hi)xv,
+						*(const lf_v16hi_u *)(wb + (c / 2 + i) * 16));
+				}
+			}
+			v = LF_AVX2_SRAV(acc, *(const lf_v8si_u *)(shift + b * 8));
+			v = LF_AVX2_MIND(LF_AVX2_MAXD(v, lov), hiv);
+			if (n - b * 8 >= 8)
+				*(lf_v8si_u *)(y + r * n + b * 8) = v;
+			else
+				__builtin_ia32_maskstored256(
+					(lf_v8si *)(y + r * n + b * 8),
+					LF_AVX2_TAIL_MASK(n - b * 8), v);
+		}
+	}
+}
 #endif /* LF_SIMD_AVX2 */
 
 /**
@@ -757,6 +941,24 @@ static inline void lf_fc_w16(const lf_s32 *x, int m, int k, int n,
 	}
 #endif
 	lf_fc_w16_scalar(x, m, k, n, w, bias, shift, lo, hi, y);
+}
+
+/**
+ * lf_fc_q16() - 16-bit layer with a 32-bit accumulator (see
+ * lf_fc_q16_scalar()).  The AVX2 variant when built and usable.
+ */
+static inline void lf_fc_q16(const lf_s32 *x, int m, int k, int n,
+			     const lf_s16 *w, const lf_s32 *bias,
+			     const lf_s32 *shift, lf_s64 lo, lf_s64 hi,
+			     lf_s32 *y)
+{
+#ifdef LF_SIMD_AVX2
+	if (lf_avx2_usable()) {
+		lf_fc_q16_avx2(x, m, k, n, w, bias, shift, lo, hi, y);
+		return;
+	}
+#endif
+	lf_fc_q16_scalar(x, m, k, n, w, bias, shift, lo, hi, y);
 }
 
 /**
