@@ -14,8 +14,9 @@
 // B16-LABEL: func @fc
 // B16: lf.quantize %arg0 {{.*}}: tensor<1x3xf32> -> tensor<1x3x!lf.fixed<16, 14>>
 // B16: weight = dense<{{\[\[}}8192, -4096, 16384], [2048, 24576, -16384]]> : tensor<2x3xi16>
-// 16 bits: a 32-bit accumulator is proven (|b + half| + 2^15 * sum |w| < 2^31:
-// channel 1: 2^15 * (2048 + 24576 + 16384) + 214748368 + 2^14 < 2^31).
+// 16 bits: a 32-bit accumulator; 3 inputs -> pair shift r = 2, so the bias
+// is at frac 14 + 14 - 2 and 14 + 15 - 2: 0.1f * 2^26, -0.4f * 2^27.
+// B16-SAME: bias = dense<[6710887, -53687092]>
 // B16-SAME: {acc_bits = 32 : i32,
 // B16-SAME: weight_frac = array<i32: 14, 15>}
 func.func @fc(%x: tensor<1x3xf32>) -> tensor<1x2xf32> {
@@ -45,12 +46,12 @@ func.func @act(%x: tensor<1x2xf32>) -> tensor<1x2xf32> {
 // CHECK-LABEL: func @narrow
 // CHECK: weight_frac = array<i32: 25>
 // CHECK-NOT: acc_bits
-// 16 bits, 32-bit accumulator: 2^15 * 64 * 1.5 * 2^wf + 2^14 < 2^31 -> wf = 9
-// (output frac 8, shift 14 + 9 - 8 = 15).
+// 16 bits, 32-bit accumulator: the pair shift (r = 6 for 32 pairs) keeps any
+// 16-bit weights from overflowing it, so the weights keep their full format.
 // B16-LABEL: func @narrow
-// B16: weight = dense<768> : tensor<1x64xi16>
+// B16: weight = dense<24576> : tensor<1x64xi16>
 // B16-SAME: {acc_bits = 32 : i32,
-// B16-SAME: weight_frac = array<i32: 9>}
+// B16-SAME: weight_frac = array<i32: 14>}
 // B16-SAME: -> tensor<1x1x!lf.fixed<16, 8>>
 func.func @narrow(%x: tensor<1x64xf32>) -> tensor<1x1xf32> {
   %0 = lf.fc %x, weight = dense<1.5> : tensor<1x64xf32>, bias = dense<0.0> : tensor<1xf32> : tensor<1x64xf32> -> tensor<1x1xf32>
