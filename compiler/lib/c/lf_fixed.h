@@ -264,6 +264,7 @@ static inline void lf_lut_s32_scalar(const struct lf_lut *t, const lf_s32 *x,
 				const wtype *wo = w + o * k;                  \
 				lf_s64 acc = bias[o];                         \
 									      \
+				_Pragma("GCC unroll 16")                      \
 				for (i = 0; i < k; i++)                       \
 					acc += (lf_s64)xr[i] * wo[i];         \
 				y[r * n + o] = (lf_s32)lf_requant(acc,        \
