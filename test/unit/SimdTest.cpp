@@ -108,6 +108,93 @@ TEST(Simd, FcW16MatchesScalar) {
 #endif
 }
 
+/// Random lf_fc_w32b layers (broadcast layout): AVX2, the dispatcher and
+/// the scalar helper give the same integers on any blob (weights beyond 32
+/// bits in their lanes, shifts -70..69, full-range biases); on blobs that
+/// lf_fc_w32b_valid() accepts they equal lf_fc_w32_scalar() (lf_requant()).
+TEST(Simd, FcW32b) {
+  std::mt19937_64 rng(17);
+  int nValid = 0;
+  for (int iter = 0; iter < 4000; ++iter) {
+    int m = 1 + rng() % 3, k = 1 + rng() % 70, n = 1 + rng() % 37;
+    int n4 = (n + 3) & ~3;
+    bool valid = iter % 2;
+    std::vector<int32_t> x(size_t(m) * k), sh(n4), w32(size_t(n) * k);
+    std::vector<int64_t> w(size_t(n4) * k, 0), b(n4);
+    std::vector<int8_t> sh8(n);
+    for (auto &v : x)
+      v = int32_t(pick(rng, 32));
+    for (int o = 0; o < n4; ++o) {
+      b[o] = valid ? pick(rng, 50) : pick(rng, 64);
+      sh[o] = valid ? 1 + int32_t(rng() % 62) : int32_t(rng() % 140) - 70;
+    }
+    for (int o = 0; o < n; ++o) {
+      sh8[o] = int8_t(sh[o]);
+      for (int i = 0; i < k; ++i) {
+        int64_t v =
+            valid ? pick(rng, 26) : (rng() % 4 ? pick(rng, 32) : pick(rng, 64));
+        w[LF_W32B_WIDX(k, o, i)] = v;
+        w32[size_t(o) * k + i] = int32_t(v);
+      }
+    }
+    int64_t lo = pick(rng, 32), hi = pick(rng, 32);
+    if (rng() % 2)
+      lo = INT32_MIN, hi = INT32_MAX;
+    std::vector<int32_t> ys(size_t(m) * n, 0x5a5a5a5a), yr(ys);
+    lf_fc_w32b_scalar(x.data(), m, k, n, w.data(), b.data(), sh.data(), lo, hi,
+                      ys.data());
+    if (lf_fc_w32b_valid(k, n, w.data(), b.data(), sh.data())) {
+      ++nValid;
+      lf_fc_w32_scalar(x.data(), m, k, n, w32.data(), b.data(), sh8.data(), lo,
+                       hi, yr.data());
+      ASSERT_EQ(ys, yr) << "iter " << iter;
+    } else {
+      ASSERT_FALSE(valid && k < 32) << "iter " << iter;
+    }
+#ifdef LF_SIMD_AVX2
+    if (!haveAvx2())
+      continue;
+    std::vector<int32_t> yv(size_t(m) * n, -0x5a5a5a5a), yd(yv);
+    lf_fc_w32b_avx2(x.data(), m, k, n, w.data(), b.data(), sh.data(), lo, hi,
+                    yv.data());
+    lf_fc_w32b(x.data(), m, k, n, w.data(), b.data(), sh.data(), lo, hi,
+               yd.data());
+    ASSERT_EQ(ys, yv) << "iter " << iter << " m " << m << " k " << k << " n "
+                      << n;
+    ASSERT_EQ(ys, yd) << "iter " << iter;
+#endif
+  }
+  EXPECT_GT(nValid, 1000);
+}
+
+TEST(Simd, FcW32bValid) {
+  // One output, 2 inputs: the bound |b| + 2^31 sum |w| + 2^(s-1) < 2^63.
+  std::vector<int64_t> w(8, 0);
+  w[LF_W32B_WIDX(2, 0, 0)] = w[LF_W32B_WIDX(2, 0, 1)] = 1LL << 30;
+  std::vector<int64_t> b(4, 0);
+  std::vector<int32_t> sh(4, 1);
+  auto valid = [&] {
+    return lf_fc_w32b_valid(2, 1, w.data(), b.data(), sh.data());
+  };
+  // 2^31 * 2^31 = 2^62: room for a bias below 2^62 - 1 (half = 1).
+  b[0] = (1LL << 62) - 2;
+  EXPECT_EQ(valid(), 1);
+  b[0] += 1;
+  EXPECT_EQ(valid(), 0);
+  b[0] = -((1LL << 62) - 2);
+  EXPECT_EQ(valid(), 1);
+  b[0] = 0;
+  sh[0] = 62;
+  EXPECT_EQ(valid(), 1);
+  sh[0] = 63;
+  EXPECT_EQ(valid(), 0);
+  sh[0] = 0;
+  EXPECT_EQ(valid(), 0);
+  sh[0] = 1;
+  w[LF_W32B_WIDX(2, 0, 1)] = 1LL << 31; // beyond 32 bits
+  EXPECT_EQ(valid(), 0);
+}
+
 /// A random struct lf_lut16 (and its lf.lut twin `ref`, zero slopes) of
 /// `n` knots: 16-bit knots, shift 0..15, start and c in +-2^12.
 struct Lut16Case {
@@ -504,7 +591,8 @@ TEST(Simd, LutSweep) {
 /// An Aurora-shaped net (30 -> 32 -> tanh table -> 16 -> tanh -> 1) with
 /// random weights of `wbits` bits; `acc32`: 16-bit values and fc layers with
 /// a 32-bit accumulator (weights small enough for the bound).
-std::string auroraLike(unsigned wbits, uint64_t seed, bool acc32 = false) {
+std::string auroraLike(unsigned wbits, uint64_t seed, bool acc32 = false,
+                       bool small = false) {
   unsigned vw = acc32 ? 16 : 32;
   std::mt19937_64 rng(seed);
   std::string s;
@@ -516,8 +604,9 @@ std::string auroraLike(unsigned wbits, uint64_t seed, bool acc32 = false) {
       os << (o ? ", [" : "[");
       for (int i = 0; i < k; ++i)
         os << (i ? ", " : "")
-           << (acc32 ? std::max<int64_t>(pick(rng, 16), -32767)
-                     : pick(rng, wbits));
+           << (acc32   ? std::max<int64_t>(pick(rng, 16), -32767)
+               : small ? pick(rng, 24)
+                       : pick(rng, wbits));
       os << "]";
     }
     os << "]> : tensor<" << n << "x" << k << "xi" << wbits
@@ -558,13 +647,16 @@ std::string auroraLike(unsigned wbits, uint64_t seed, bool acc32 = false) {
 TEST(Simd, TwinBuildsAgree) {
   if (!haveAvx2())
     GTEST_SKIP() << "CPU without AVX2";
-  for (unsigned wbits : {32u, 16u, 17u}) {
-    // 17: 16-bit weights, values and a 32-bit accumulator (lf_fc_q16).
-    bool acc32 = wbits == 17;
+  for (unsigned wbits : {32u, 33u, 16u, 17u}) {
+    // 17: 16-bit weights, values and a 32-bit accumulator (lf_fc_q16);
+    // 33: 32-bit weights small enough for the broadcast layout (lf_fc_w32b).
+    bool acc32 = wbits == 17, bcast = wbits == 33;
     if (acc32)
       wbits = 16;
+    if (bcast)
+      wbits = 32;
     lftest::Ctx ctx;
-    auto m = ctx.parse(auroraLike(wbits, wbits + acc32, acc32));
+    auto m = ctx.parse(auroraLike(wbits, wbits + acc32 + bcast, acc32, bcast));
     ASSERT_TRUE(m) << ctx.diag;
     TwinOptions dispatch, scalar, avx2;
     scalar.extraFlags = {"-DLF_NO_SIMD"};

@@ -156,6 +156,9 @@ std::string indexExpr(std::initializer_list<Term> terms, int64_t base = 0) {
   return indexExpr(ArrayRef<Term>(terms.begin(), terms.size()), base);
 }
 
+static bool w32BroadcastFits(int64_t k, int64_t n, ArrayRef<int64_t> w,
+                             ArrayRef<int64_t> b, ArrayRef<int64_t> shift);
+
 class Emitter {
 public:
   Emitter(func::FuncOp f, const EmitOptions &o, SnapshotInfo &info)
@@ -267,6 +270,9 @@ private:
                             ArrayRef<int64_t> w, ArrayRef<int64_t> b,
                             ArrayRef<int64_t> shift, unsigned wbits);
   LutOp fusableLut(FullyConnectedOp op);
+  LogicalResult emitFcW32b(FullyConnectedOp op, FixedType fo,
+                           ArrayRef<int64_t> w, ArrayRef<int64_t> b,
+                           ArrayRef<int64_t> shift);
   LogicalResult addLut16(LutOp lut, std::string &var);
   LogicalResult emitMatMul(MatMulOp op);
   LogicalResult emitBinary(BinaryOp op);
@@ -382,6 +388,8 @@ LogicalResult Emitter::emitFc(FullyConnectedOp op) {
     shift.push_back(int64_t(fi.getFrac()) + wf - fo.getFrac());
   if (op.getAccBits() == 32)
     return emitFcAcc32(op, fi, fo, w, b, shift, wbits);
+  if (wbits == 32 && w32BroadcastFits(k, n, w, b, shift))
+    return emitFcW32b(op, fo, w, b, shift);
   std::string pre = prefix("fc");
   if (failed(
           addField(op, pre + "_w", wbits / 8, true, w,
@@ -400,6 +408,71 @@ LogicalResult Emitter::emitFc(FullyConnectedOp op) {
   arch += "fc:v" + std::to_string(id(op.getInput())) + ":" +
           archTensor(op.getInput()) + "->" + archTensor(op.getResult()) +
           ":wbits" + std::to_string(wbits) + ";";
+  defineId(op.getResult());
+  return success();
+}
+
+/// The terms of lf_fc_w32b() (lf_fc_w32b_valid() in lf_fixed.h): every
+/// shift in 1..62 and |b| + 2^31 sum |w| + 2^(s - 1) < 2^63 per output
+/// (sum |w| < 2^32 first, so that nothing overflows 64 bits).
+static bool w32BroadcastFits(int64_t k, int64_t n, ArrayRef<int64_t> w,
+                             ArrayRef<int64_t> b, ArrayRef<int64_t> shift) {
+  for (int64_t o = 0; o < n; ++o) {
+    if (shift[o] < 1 || shift[o] > 62 || b[o] == INT64_MIN)
+      return false;
+    uint64_t sum = 0;
+    for (int64_t i = 0; i < k; ++i)
+      sum +=
+          w[o * k + i] < 0 ? -uint64_t(w[o * k + i]) : uint64_t(w[o * k + i]);
+    uint64_t babs = b[o] < 0 ? -uint64_t(b[o]) : uint64_t(b[o]);
+    uint64_t half = uint64_t(1) << (shift[o] - 1), rest;
+    if (sum >= (uint64_t(1) << 32))
+      return false;
+    rest = (uint64_t(1) << 63) - (sum << 31);
+    if (rest <= half || babs >= rest - half)
+      return false;
+  }
+  return true;
+}
+
+/// A 32-bit lf.fc in the broadcast layout: lf_fc_w32b() with each weight
+/// sign-extended to a 64-bit lane (vpmuldq reads the low half), outputs in
+/// blocks of 4, no shifts or tails left in the code and no per-block
+/// checks (lf_NAME_validate() checks a pushed blob).
+LogicalResult Emitter::emitFcW32b(FullyConnectedOp op, FixedType fo,
+                                  ArrayRef<int64_t> w, ArrayRef<int64_t> b,
+                                  ArrayRef<int64_t> shift) {
+  auto in = cast<RankedTensorType>(op.getInput().getType());
+  int64_t m = in.getDimSize(0), k = in.getDimSize(1);
+  int64_t n = op.getOutFeatures(), n4 = (n + 3) & ~int64_t(3);
+  std::vector<int64_t> wq(n4 * k, 0), bq(n4, 0), sq(n4, 1);
+  for (int64_t o = 0; o < n; ++o) {
+    for (int64_t i = 0; i < k; ++i)
+      wq[((o >> 2) * k + i) * 4 + (o & 3)] = w[o * k + i];
+    bq[o] = b[o];
+    sq[o] = shift[o];
+  }
+  std::string pre = prefix("fc");
+  if (failed(addField(op, pre + "_w", 8, true, wq,
+                      "weights " + std::to_string(n) + "x" + std::to_string(k) +
+                          ", 64-bit lanes in blocks of 4")) ||
+      failed(addField(op, pre + "_b", 8, true, bq)) ||
+      failed(addField(op, pre + "_shift", 4, true, sq)) ||
+      failed(addBounds(op, pre, fo)))
+    return failure();
+  checks.push_back("\tif (!lf_fc_w32b_valid(" + std::to_string(k) + ", " +
+                   std::to_string(n) + ", p->" + pre + "_w, p->" + pre +
+                   "_b, p->" + pre + "_shift))");
+  std::string x = ptr[root(op.getInput())];
+  std::string y = allocate(op.getResult(), m * n);
+  line(1, "lf_fc_w32b(" + x + ", " + Twine(m) + ", " + Twine(k) + ", " +
+              Twine(n) + ", " + P(pre + "_w") + ", " + P(pre + "_b") + ", " +
+              P(pre + "_shift") + ",");
+  line(2, "   " + P(pre + "_lo") + ", " + P(pre + "_hi") + ", " + y + ");");
+  info.macs += uint64_t(m) * n * k;
+  arch += "fc:v" + std::to_string(id(op.getInput())) + ":" +
+          archTensor(op.getInput()) + "->" + archTensor(op.getResult()) +
+          ":wbits32:bcast;";
   defineId(op.getResult());
   return success();
 }
@@ -1290,8 +1363,8 @@ void Emitter::printSource(raw_ostream &c) {
   // this file built with -mavx2 instead (LF_INFER_ATTR flattens it there).
   std::string simdCode = code;
   bool simd = false;
-  for (const char *fn :
-       {"lf_fc_w32(", "lf_fc_w16(", "lf_fc_q16(", "lf_lut_s32("}) {
+  for (const char *fn : {"lf_fc_w32(", "lf_fc_w32b(", "lf_fc_w16(",
+                         "lf_fc_q16(", "lf_lut_s32("}) {
     std::string from = fn, to = from.substr(0, from.size() - 1) + "_avx2(";
     for (size_t at = simdCode.find(from); at != std::string::npos;
          at = simdCode.find(from, at + to.size())) {

@@ -458,6 +458,96 @@ static inline int lf_lut16_valid(const struct lf_lut16 *t, int n)
 }
 
 /*
+ * 32-bit layers laid out for an input broadcast (lfc at 32 bits when every
+ * shift is in 1..62 and the rounding cannot overflow, lf_fc_w32b_valid()):
+ * the integers of lf_fc_w32_scalar() with
+ * @w: for each block of 4 outputs (n padded to n4 = 4 * ceil(n / 4)) and each
+ * input, the 4 weights sign-extended to 64 bits (only the low 32 bits are
+ * used): w[o][i] at LF_W32B_WIDX(k, o, i); @bias: n4 accumulator biases;
+ * @shift: n4 right shifts.  y = lf_requant(acc, shift, lo, hi) for a blob
+ * lf_fc_w32b_valid() accepts; lf_w32b_requant() is the formula of the AVX2
+ * code for any blob (so every variant gives the same integers).
+ */
+#define LF_W32B_WIDX(k, o, i) ((((o) >> 2) * (k) + (i)) * 4 + ((o) & 3))
+
+static inline lf_s32 lf_w32b_requant(lf_u64 v, lf_s32 s, lf_s64 lo, lf_s64 hi)
+{
+	lf_u64 su = (lf_u32)s, half = su - 1 < 64 ? (lf_u64)1 << (su - 1) : 0;
+	lf_u64 t = v + half, neg = (lf_s64)t < 0 ? ~(lf_u64)0 : 0;
+	lf_s64 r = (lf_s64)((su < 64 ? (t ^ neg) >> su : 0) ^ neg);
+
+	return (lf_s32)(r < lo ? lo : (r > hi ? hi : r));
+}
+
+static inline void lf_fc_w32b_scalar(const lf_s32 *x, int m, int k, int n,
+				     const lf_s64 *w, const lf_s64 *bias,
+				     const lf_s32 *shift, lf_s64 lo, lf_s64 hi,
+				     lf_s32 *y)
+{
+	int r, b, i, j;
+
+	for (r = 0; r < m; r++) {
+		const lf_s32 *xr = x + r * k;
+
+		/* A block of 4 outputs at a time: x[i] loaded once. */
+		for (b = 0; b < n; b += 4) {
+			const lf_s64 *wb = w + LF_W32B_WIDX(k, b, 0);
+			lf_u64 acc[4];
+
+#pragma GCC unroll 4
+			for (j = 0; j < 4; j++)
+				acc[j] = (lf_u64)bias[b + j];
+#pragma GCC unroll 8
+			for (i = 0; i < k; i++) {
+				lf_s64 xi = xr[i];
+
+#pragma GCC unroll 4
+				for (j = 0; j < 4; j++)
+					acc[j] += (lf_u64)(xi *
+						(lf_s32)wb[i * 4 + j]);
+			}
+			for (j = 0; j < 4 && b + j < n; j++)
+				y[r * n + b + j] = lf_w32b_requant(
+					acc[j], shift[b + j], lo, hi);
+		}
+	}
+}
+
+/**
+ * lf_fc_w32b_valid() - 1 when an lf_fc_w32b() layer's parameters keep the
+ * promises of its code: weights within 32 bits, shifts in 1..62 and
+ * |bias| + 2^31 * sum |w| + 2^(shift - 1) < 2^63 per output (no overflow of
+ * the accumulator or of its rounding), else 0.
+ */
+static inline int lf_fc_w32b_valid(int k, int n, const lf_s64 *w,
+				   const lf_s64 *bias, const lf_s32 *shift)
+{
+	int o, i;
+
+	for (o = 0; o < n; o++) {
+		lf_u64 sum = 0, b = bias[o] < 0 ? -(lf_u64)bias[o] : (lf_u64)bias[o];
+		lf_u64 half, rest;
+
+		if (shift[o] < 1 || shift[o] > 62 || bias[o] == LF_S64_MIN)
+			return 0;
+		half = (lf_u64)1 << (shift[o] - 1);
+		for (i = 0; i < k; i++) {
+			lf_s64 v = w[LF_W32B_WIDX(k, o, i)];
+
+			if (v < -2147483647 - 1 || v > 2147483647)
+				return 0;
+			sum += v < 0 ? -(lf_u64)v : (lf_u64)v;
+		}
+		if (sum >= ((lf_u64)1 << 32))
+			return 0;
+		rest = ((lf_u64)1 << 63) - (sum << 31);
+		if (rest <= half || b >= rest - half)
+			return 0;
+	}
+	return 1;
+}
+
+/*
  * SIMD variants of the fully connected layers (x86-64 AVX2).
  *
  * They compute exactly the integers of the scalar helpers above: every
@@ -519,6 +609,7 @@ static inline int lf_lut16_valid(const struct lf_lut16 *t, int n)
 
 typedef int lf_v8si __attribute__((vector_size(32)));
 typedef unsigned int lf_v8su __attribute__((vector_size(32)));
+typedef unsigned int lf_v4su __attribute__((vector_size(16)));
 typedef char lf_v32qi __attribute__((vector_size(32)));
 typedef long long lf_v4di __attribute__((vector_size(32)));
 typedef unsigned long long lf_v4du __attribute__((vector_size(32)));
@@ -1083,6 +1174,80 @@ LF_AVX2_FN void lf_fc_q16_avx2(const lf_s32 *x, int m, int k, int n, int r,
 					  t, &tk, b, nb & 3, xp, y + row * n);
 	}
 }
+/*
+ * lf_fc_w32b_avx2() - lf_fc_w32b_scalar() with AVX2 (same integers): per
+ * group of up to 8 blocks of 4 outputs, per input one vpbroadcastd of x[i]
+ * and per block one vpmuldq against the sign-extended weights (the memory
+ * operand) and one vpaddq: no shifts, no tails; the requantization of
+ * lf_w32b_requant() on 4 lanes with variable shifts (vpsllvq, vpsrlvq).
+ */
+__attribute__((always_inline)) LF_AVX2_FN void
+lf_avx2_w32b_group(const lf_s32 *xr, int k, int n, const lf_s64 *w,
+		   const lf_s64 *bias, const lf_s32 *shift, lf_v4di lo,
+		   lf_v4di hi, int b0, int g, lf_s32 *yr)
+{
+	const lf_v4di one = { 1, 1, 1, 1 }, zero = { 0, 0, 0, 0 };
+	lf_v4di acc[8];
+	int i, j;
+
+	for (j = 0; j < g; j++)
+		acc[j] = *(const lf_v4di_u *)(bias + (b0 + j) * 4);
+#pragma GCC unroll 16
+	for (i = 0; i < k; i++) {
+		lf_s32 xi = xr[i];
+		lf_v8si xv = { xi, xi, xi, xi, xi, xi, xi, xi };
+
+#pragma GCC unroll 8
+		for (j = 0; j < g; j++) {
+			acc[j] += __builtin_ia32_pmuldq256(
+				xv, *(const lf_v8si_u *)(w +
+					((long)(b0 + j) * k + i) * 4));
+			__asm__("" : "+x"(acc[j]));
+		}
+	}
+#pragma GCC unroll 8
+	for (j = 0; j < g; j++) {
+		int o = (b0 + j) * 4;
+		lf_v4si s4 = *(const lf_v4si_u *)(shift + o);
+		lf_v4du su = __builtin_convertvector((lf_v4su)s4, lf_v4du);
+		lf_v4du half = (lf_v4du)__builtin_ia32_psllv4di(
+			(lf_v4di)one, (lf_v4di)(su - (lf_v4du)one));
+		lf_v4di t = acc[j] + (lf_v4di)half, neg = (lf_v4di)(t < zero), r;
+		lf_v4di mlo, mhi;
+		lf_v4si q;
+
+		r = (lf_v4di)__builtin_ia32_psrlv4di(t ^ neg, (lf_v4di)su) ^ neg;
+		mlo = (lf_v4di)(r < lo);
+		mhi = (lf_v4di)(r > hi);
+		r = (r & ~mhi) | (hi & mhi);
+		r = (r & ~mlo) | (lo & mlo);
+		q = __builtin_shufflevector((lf_v8si)r, (lf_v8si)r, 0, 2, 4, 6);
+		if (n - o >= 4)
+			*(lf_v4si_u *)(yr + o) = q;
+		else
+			for (i = 0; i < n - o; i++)
+				yr[o + i] = q[i];
+	}
+}
+
+LF_AVX2_FN void lf_fc_w32b_avx2(const lf_s32 *x, int m, int k, int n,
+				const lf_s64 *w, const lf_s64 *bias,
+				const lf_s32 *shift, lf_s64 lo, lf_s64 hi,
+				lf_s32 *y)
+{
+	lf_v4di lov = { lo, lo, lo, lo }, hiv = { hi, hi, hi, hi };
+	int nb = (n + 3) >> 2, row, b;
+
+	for (row = 0; row < m; row++) {
+		for (b = 0; b + 8 <= nb; b += 8)
+			lf_avx2_w32b_group(x + row * k, k, n, w, bias, shift, lov,
+					   hiv, b, 8, y + row * n);
+		if (nb & 7)
+			lf_avx2_w32b_group(x + row * k, k, n, w, bias, shift, lov,
+					   hiv, b, nb & 7, y + row * n);
+	}
+}
+
 #endif /* LF_SIMD_AVX2 */
 
 /**
@@ -1119,6 +1284,24 @@ static inline void lf_fc_w16(const lf_s32 *x, int m, int k, int n,
 	}
 #endif
 	lf_fc_w16_scalar(x, m, k, n, w, bias, shift, lo, hi, y);
+}
+
+/**
+ * lf_fc_w32b() - 32-bit layer in the broadcast layout (see
+ * lf_fc_w32b_scalar()).  The AVX2 variant when built and usable.
+ */
+static inline void lf_fc_w32b(const lf_s32 *x, int m, int k, int n,
+			      const lf_s64 *w, const lf_s64 *bias,
+			      const lf_s32 *shift, lf_s64 lo, lf_s64 hi,
+			      lf_s32 *y)
+{
+#ifdef LF_SIMD_AVX2
+	if (lf_avx2_usable()) {
+		lf_fc_w32b_avx2(x, m, k, n, w, bias, shift, lo, hi, y);
+		return;
+	}
+#endif
+	lf_fc_w32b_scalar(x, m, k, n, w, bias, shift, lo, hi, y);
 }
 
 /**
