@@ -98,6 +98,11 @@ std::string mlir::lf::snapshotModuleGlue(const SnapshotInfo &info,
      << "\t\tcpu_has_xfeatures(XFEATURE_MASK_SSE | XFEATURE_MASK_YMM, "
         "NULL);\n"
      << "#endif\n"
+     << "\t/* The compiled parameters keep the code's bounds (a pushed "
+        "blob must be\n\t * checked the same way: lf_" << n
+     << "_validate()). */\n"
+     << "\tif (lf_" << n << "_validate(&lf_" << n << "_params))\n"
+     << "\t\treturn -EINVAL;\n"
      << "\treturn lf_register_snapshot(&lf_" << n << "_desc);\n}\n\n"
      << "static void __exit lf_" << n << "_exit(void)\n{\n"
      << "\tlf_unregister_snapshot(&lf_" << n << "_desc);\n}\n\n"
