@@ -280,6 +280,7 @@ private:
   LogicalResult emitLut(LutOp op);
   LogicalResult emitReduce(ReduceOp op);
   LogicalResult emitConcat(ConcatOp op);
+  LogicalResult emitGather(GatherOp op);
   LogicalResult emitConstant(ConstantOp op);
   void buildBlob();
 };
@@ -1005,6 +1006,34 @@ LogicalResult Emitter::emitConcat(ConcatOp op) {
   return success();
 }
 
+/// y[i] = x[idx[i]]: a copy in the input's format (transpose, slice,
+/// gather, expand). The index map is a parameter array; its FNV-1a hash
+/// is part of the architecture (a new map needs new code, not a push).
+LogicalResult Emitter::emitGather(GatherOp op) {
+  ArrayRef<int64_t> idx = op.getIndices();
+  std::string pre = prefix("gather");
+  if (failed(addField(op, pre + "_i", 4, true,
+                      std::vector<int64_t>(idx.begin(), idx.end()))))
+    return failure();
+  uint64_t hash = 0xcbf29ce484222325ull;
+  for (int64_t i : idx) {
+    hash ^= uint64_t(i);
+    hash *= 0x100000001b3ull;
+  }
+  int64_t n = cast<RankedTensorType>(op.getType()).getNumElements();
+  std::string x = ptr[root(op.getInput())];
+  std::string y = allocate(op.getResult(), n);
+  Loop l{"i", n};
+  unsigned depth = openLoops(l, 1);
+  line(depth, y + "[" + indexExpr({{l, 1}}) + "] = " + x + "[" +
+                  P(pre + "_i") + "[" + indexExpr({{l, 1}}) + "]];");
+  arch += "gather:v" + std::to_string(id(op.getInput())) + ":" +
+          archTensor(op.getInput()) + "->" + archTensor(op.getResult()) +
+          ":h" + llvm::utohexstr(hash) + ";";
+  defineId(op.getResult());
+  return success();
+}
+
 LogicalResult Emitter::emitOp(Operation *op) {
   if (auto c = dyn_cast<ConstantOp>(op))
     return emitConstant(c);
@@ -1022,6 +1051,8 @@ LogicalResult Emitter::emitOp(Operation *op) {
     return emitReduce(o);
   if (auto o = dyn_cast<ConcatOp>(op))
     return emitConcat(o);
+  if (auto o = dyn_cast<GatherOp>(op))
+    return emitGather(o);
   if (isa<ActivationOp, SoftmaxOp>(op))
     return op->emitError() << "'" << op->getName()
                            << "' must be lowered by -lf-lower-activations "
@@ -1049,7 +1080,7 @@ LogicalResult Emitter::run() {
   for (Operation &op : block)
     if (!isa<QuantizeOp, DequantizeOp, ConstantOp, FullyConnectedOp, MatMulOp,
              BinaryOp, ClampOp, LutOp, ReduceOp, ConcatOp, ReshapeOp,
-             func::ReturnOp>(op))
+             GatherOp, func::ReturnOp>(op))
       return emitOp(&op);
 
   auto names = [&](StringRef attr, size_t i, StringRef dflt) -> std::string {

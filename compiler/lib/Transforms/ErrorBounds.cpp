@@ -35,7 +35,7 @@ struct LfErrorBoundsPass
   /// Largest magnitude of a value: from the recorded range, else its type.
   double magnitude(Value v) {
     Operation *def = v.getDefiningOp();
-    while (def && isa<ReshapeOp>(def)) {
+    while (def && isa<ReshapeOp, GatherOp>(def)) {
       v = def->getOperand(0);
       def = v.getDefiningOp();
     }
@@ -73,6 +73,8 @@ FailureOr<double> LfErrorBoundsPass::bound(Operation *op) {
     return e(dq.getInput());
   if (auto rs = dyn_cast<ReshapeOp>(op))
     return e(rs.getInput());
+  if (auto g = dyn_cast<GatherOp>(op))
+    return e(g.getInput()); // copies values in the same format
   if (auto fc = dyn_cast<FullyConnectedOp>(op)) {
     FixedType in = getFixedElementType(fc.getInput().getType());
     ArrayRef<int32_t> wf = *fc.getWeightFrac();

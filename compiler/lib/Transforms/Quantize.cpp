@@ -263,8 +263,9 @@ void LfQuantizePass::runOnOperation() {
         return signalPassFailure();
       }
       Value p = v;
-      while (auto rs = p.getDefiningOp<ReshapeOp>())
-        p = rs.getInput();
+      // Reshape and gather keep their input's format.
+      while (isa_and_nonnull<ReshapeOp, GatherOp>(p.getDefiningOp()))
+        p = p.getDefiningOp()->getOperand(0);
       pinned[p] = resultFracs[i];
     }
   }
@@ -295,11 +296,11 @@ void LfQuantizePass::runOnOperation() {
     if (op->getNumResults() != 1 || !isa<LfDialect>(op->getDialect()))
       return op->emitOpError() << "cannot be quantized";
     Value res = op->getResult(0);
-    if (auto rs = dyn_cast<ReshapeOp>(op)) {
-      // A reshape keeps its input's format (it moves no data).
+    if (isa<ReshapeOp, GatherOp>(op)) {
+      // A reshape or gather keeps its input's format (it copies values).
       auto t = cast<RankedTensorType>(res.getType());
       res.setType(RankedTensorType::get(
-          t.getShape(), getElementTypeOrSelf(rs.getInput().getType())));
+          t.getShape(), getElementTypeOrSelf(op->getOperand(0).getType())));
       return WalkResult::advance();
     }
     setResultRange(op, ra.hull(res));
