@@ -170,7 +170,8 @@ struct lf_cc_conn {
 	u64 dmax[LF_CC_HIST];		/* delivery rates of recent MIs */
 	s32 hist[LF_CC_HIST][LF_CC_NFEAT]; /* Q16.16, oldest first */
 	s32 prev_in[LF_CC_IN_MAX];	/* last query, for its sample */
-	s32 prev_out;
+	s32 prev_raw[LF_CC_OUT_MAX];	/* the snapshot's outputs */
+	s32 prev_out;			/* the action taken (out_frac) */
 	bool prev_valid;
 	u32 bad_ver, bad_gen;		/* the distrusted snapshot */
 	u64 pin_us;			/* when the flow key was last changed */

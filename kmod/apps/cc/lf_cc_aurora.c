@@ -272,7 +272,7 @@ static void lf_cc_end_mi(struct sock *sk, struct lf_cc_conn *c)
 	s32 sr = LF_CC_ONE, label[2];
 	u64 mean_rtt = 0, drate, start_rate = c->rate;
 	struct lf_cc_model *b;
-	u32 loss_pm = 0, i;
+	u32 loss_pm = 0;
 	s64 a, reward;
 
 	c->mis++;
@@ -333,8 +333,8 @@ static void lf_cc_end_mi(struct sock *sk, struct lf_cc_conn *c)
 	    lf_collect_wanted(b->m)) {
 		label[0] = (s32)clamp_t(s64, reward, S32_MIN, S32_MAX);
 		label[1] = c->prev_out;
-		if (lf_collect_sample(b->m, c->key + c->epoch, c->prev_in, NULL,
-				      label, 2))
+		if (lf_collect_sample(b->m, c->key + c->epoch, c->prev_in,
+				      c->prev_raw, label, 2))
 			lf_cc_count(c->algo, LF_CC_ST_SAMPLE_DROPS);
 		else
 			lf_cc_count(c->algo, LF_CC_ST_SAMPLES);
@@ -388,8 +388,8 @@ static void lf_cc_end_mi(struct sock *sk, struct lf_cc_conn *c)
 	lf_cc_act(c, a);
 	lf_cc_clamp_rate(c, start_rate);
 	lf_cc_apply_rate(sk, c);
-	for (i = 0; i < b->n_in; i++)
-		c->prev_in[i] = in[i];
+	memcpy(c->prev_in, in, b->n_in * sizeof(*in));
+	memcpy(c->prev_raw, out, b->n_out * sizeof(*out));
 	c->prev_out = lf_cc_to_fmt(a, b->out_frac);
 	c->prev_valid = true;
 out:
@@ -500,7 +500,8 @@ LF_CC_CONG_CONTROL(lf_cc_cong_control)
 		lf_cc_cubic_ack(sk, &p->cubic, rs);
 		return;
 	}
-	if (rs->rtt_us > 0) {
+	/* a delayed ACK's RTT measures the receiver's timer, not the path */
+	if (rs->rtt_us > 0 && !rs->is_ack_delayed) {
 		int half = tp->tcp_mstamp - c->mi_start_us >= c->mi_dur_us / 2;
 
 		c->rtt_sum[half] += rs->rtt_us;
