@@ -10,6 +10,8 @@
 #   aurora/    model aurora v1: the policy       (lf_snap_aurora_cc.ko)
 #   sat_hi/    model aurora v2: output pinned at +4 (lf_snap_aurora_cc_sat_hi.ko)
 #   sat_lo/    model aurora v3: output pinned at -4 (lf_snap_aurora_cc_sat_lo.ko)
+#   aurora_v4/ model aurora v4: the policy again (lf_snap_aurora_cc_v4.ko), a
+#              standby that lf-runtime's weight pushes can land in
 #   mocc/      model mocc v1                     (lf_snap_mocc_cc.ko)
 #   lf_cc_responder   kmod/apps/cc/user/lf_cc_responder.c + aurora/aurora_cc.c
 #   cc.env     shell assignments of the paths above, for scripts
@@ -45,6 +47,7 @@ snap() {
 snap aurora aurora.onnx aurora_cc aurora 1 ranges_aurora.txt
 snap sat_hi aurora_sat_hi.onnx aurora_cc_sat_hi aurora 2 ranges_aurora.txt
 snap sat_lo aurora_sat_lo.onnx aurora_cc_sat_lo aurora 3 ranges_aurora.txt
+snap aurora_v4 aurora.onnx aurora_cc_v4 aurora 4 ranges_aurora.txt
 snap mocc mocc.onnx mocc_cc mocc 1 ranges_mocc.txt
 for d in sat_hi sat_lo; do
 	a=$(sed -n 's/.*"arch_hash": "\(0x[0-9a-f]*\)".*/\1/p' "$out/aurora/aurora_cc.json")
@@ -68,6 +71,7 @@ cat > "$out/cc.env" <<E
 CC_SNAP_AURORA=$out/aurora/lf_snap_aurora_cc.ko
 CC_SNAP_SAT_HI=$out/sat_hi/lf_snap_aurora_cc_sat_hi.ko
 CC_SNAP_SAT_LO=$out/sat_lo/lf_snap_aurora_cc_sat_lo.ko
+CC_SNAP_AURORA_V4=$out/aurora_v4/lf_snap_aurora_cc_v4.ko
 CC_SNAP_MOCC=$out/mocc/lf_snap_mocc_cc.ko
 CC_RESPONDER=$out/lf_cc_responder
 E

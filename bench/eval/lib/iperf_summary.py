@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """Summarises one iperf3 -J run (client side) for the cc tests and bench/eval.
 
-Usage: iperf_summary.py IPERF.json [--skip S] [--series]
+Usage: iperf_summary.py IPERF.json [--skip S] [--window A B] [--series]
 Prints one line of "key value" pairs: goodput_mbps (receiver, whole run),
 goodput_tail_mbps (intervals after S seconds), rtt_median_ms, rtt_p95_ms (the
 sender's smoothed RTT at the end of each interval, all streams), retransmits,
-streams.  --series prints "t rate_mbps rtt_ms" per interval and stream instead.
+streams; with --window, window_mbps: the sender's mean rate over the
+intervals that end in [A, B] s.  --series prints "t rate_mbps rtt_ms" per interval and stream instead.
 Exit 1 with one line if the file is not an iperf3 result.
 """
 import json
@@ -38,6 +39,12 @@ def main():
     except (OSError, ValueError, KeyError) as e:
         print("iperf_summary: %s: not an iperf3 result (%s)" % (args[0], e), file=sys.stderr)
         return 1
+    win = ""
+    if "--window" in args:
+        i = args.index("--window")
+        a, b = float(args[i + 1]), float(args[i + 2])
+        w = [iv["sum"]["bits_per_second"] for iv in ivs if a <= iv["sum"]["end"] <= b]
+        win = " window_mbps %.4f" % ((sum(w) / len(w) / 1e6) if w else 0.0)
     if "--series" in args:
         for iv in ivs:
             for i, s in enumerate(iv["streams"]):
@@ -49,9 +56,9 @@ def main():
     recv = end.get("sum_received", {}).get("bits_per_second", 0.0)
     sent = end.get("sum_sent", {})
     print("goodput_mbps %.4f goodput_tail_mbps %.4f rtt_median_ms %.3f rtt_p95_ms %.3f "
-          "retransmits %d streams %d" % (
+          "retransmits %d streams %d%s" % (
               recv / 1e6, (sum(tail) / len(tail) / 1e6) if tail else 0.0, pct(rtts, 50),
-              pct(rtts, 95), sent.get("retransmits", 0), len(end.get("streams", []))))
+              pct(rtts, 95), sent.get("retransmits", 0), len(end.get("streams", [])), win))
     return 0
 
 

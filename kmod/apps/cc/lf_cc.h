@@ -116,6 +116,8 @@ struct lf_cc_tun {
 	unsigned int rate_max_mbps;
 	unsigned int action_max_milli;
 	unsigned int cwnd_gain_pct;
+	unsigned int ceiling_pct;
+	unsigned int pace_max_pct;
 	unsigned int mi_min_pkts;
 	unsigned int distrust_mis;
 	unsigned int explore_milli;
@@ -160,12 +162,13 @@ struct lf_cc_conn {
 	u16 sat_cnt;			/* consecutive contradicting MIs */
 	u32 mis;			/* monitor intervals ended */
 	u64 rate;			/* sending rate, bytes/s */
+	u32 pace_gain;			/* pacing rate / rate, << 10 */
 	u64 mi_start_us;
 	u32 mi_dur_us;
 	u32 mi_delivered;		/* tp->delivered at the MI start */
 	u32 mi_lost;
 	u32 mi_segs;			/* tp->data_segs_out at the MI start */
-	u64 rtt_sum[2];			/* RTT samples of the two halves */
+	u32 rtt_min[2];			/* smallest RTT of each half, us */
 	u32 rtt_n[2];
 	u64 dmax[LF_CC_HIST];		/* delivery rates of recent MIs */
 	s32 hist[LF_CC_HIST][LF_CC_NFEAT]; /* Q16.16, oldest first */

@@ -5,16 +5,20 @@
  *
  * Monitor intervals (MI) last max(sRTT / 2, mi_min_pkts packets at the
  * rate).  At the end of each MI the connection computes Aurora's three
- * features over it (latency gradient: mean RTT of the MI's second half minus
- * its first half, over the MI duration; latency ratio: mean RTT / min RTT;
+ * features over it (latency gradient: RTT of the MI's second half minus its
+ * first half, over the MI duration; latency ratio: RTT of the MI / min RTT;
  * sending ratio: send rate / delivery rate, 1 when nothing was delivered or
- * it exceeds 1000), appends them to a history of 10 MIs (30 inputs, newest
+ * it exceeds 1000).  The RTT of a half is its smallest sample, not the mean
+ * the reference's UDP sender takes over per-packet ACKs: TCP's RTT samples
+ * carry only positive noise (delayed and stretched ACKs, scheduling delays),
+ * which at a few samples per MI would otherwise dominate, and feed a spiral
+ * (less rate, more delayed ACKs).  The connection appends them to a history of 10 MIs (30 inputs, newest
  * last; MOCC appends its 3 objective weights), runs one query and applies one
  * rate change: rate *= 1 + 0.025 a (a >= 0) or rate /= 1 - 0.025 a.  The rate
  * drives sk_pacing_rate and cwnd = rate x min RTT x cwnd_gain.
  *
  * Guardrails: |a| <= action_max; the rate stays within [rate_min, rate_max]
- * and below twice the best delivery rate of the last 10 MIs; all arithmetic
+ * and below ceiling_pct of the best delivery rate of the last 10 MIs; all arithmetic
  * is integer, so no NaN can reach the socket.  A connection falls back to
  * CUBIC (lf_cc_cubic.c) when its model is missing, a query fails, or the
  * snapshot's action sits at the clamp against the network's signal for
@@ -108,10 +112,39 @@ static void lf_cc_apply_rate(struct sock *sk, struct lf_cc_conn *c)
 	cwnd = clamp(cwnd, 4U, max(tp->snd_cwnd_clamp, 4U));
 	tcp_snd_cwnd_set(tp, cwnd);
 	WRITE_ONCE(sk->sk_pacing_rate,
-		   min_t(u64, c->rate, READ_ONCE(sk->sk_max_pacing_rate)));
+		   min_t(u64, (c->rate * c->pace_gain) >> 10,
+			 READ_ONCE(sk->sk_max_pacing_rate)));
 }
 
-/* clamp the rate; @c->dmax bounds it by twice the recent delivery rate */
+/*
+ * The actuator: TCP's pacing timer fires late under load (and under
+ * emulation), and the time lost is not all made up, so the rate sent can
+ * stay below the pacing rate.  Calibrate: when the MI sent less than the
+ * rate although neither cwnd nor the application limited it, pace faster
+ * (up to pace_max_pct); drift back to 1x when it sent more.
+ */
+static void lf_cc_calibrate(struct sock *sk, struct lf_cc_conn *c, u32 segs,
+			    u64 dur_us)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	u64 sent = div64_u64((u64)segs * tp->mss_cache * USEC_PER_SEC, dur_us);
+	u32 g = c->pace_gain;
+
+	if (tp->app_limited || !sent)
+		return;
+	if (sent * 10 < c->rate * 9)
+		g = g + g / 8;
+	else if (sent * 20 > c->rate * 21)
+		g = g - g / 16;
+	c->pace_gain = clamp(g, 1024U,
+			     READ_ONCE(lf_cc_tun.pace_max_pct) * 1024 / 100);
+}
+
+/*
+ * Clamp the rate to [rate_min, rate_max] and to ceiling_pct of the best
+ * delivery rate of the last 10 MIs (a start-up at +10% per MI stays below
+ * it: the delivery rate lags two MIs).
+ */
 static void lf_cc_clamp_rate(struct lf_cc_conn *c, u64 start_rate)
 {
 	u64 lo = lf_cc_rate_min(), hi = lf_cc_rate_max(), d = 0;
@@ -119,7 +152,8 @@ static void lf_cc_clamp_rate(struct lf_cc_conn *c, u64 start_rate)
 
 	for (i = 0; i < LF_CC_HIST; i++)
 		d = max(d, c->dmax[i]);
-	hi = min(hi, max3(2 * d, start_rate, lo));
+	d = div_u64(d * READ_ONCE(lf_cc_tun.ceiling_pct), 100);
+	hi = min(hi, max3(d, start_rate, lo));
 	if (c->rate < lo || c->rate > hi) {
 		c->rate = clamp(c->rate, lo, hi);
 		lf_cc_count(c->algo, LF_CC_ST_RATE_CLAMPS);
@@ -146,7 +180,7 @@ static void lf_cc_start_mi(struct sock *sk, struct lf_cc_conn *c)
 	c->mi_delivered = tp->delivered;
 	c->mi_lost = tp->lost;
 	c->mi_segs = tp->data_segs_out;
-	c->rtt_sum[0] = c->rtt_sum[1] = 0;
+	c->rtt_min[0] = c->rtt_min[1] = ~0U;
 	c->rtt_n[0] = c->rtt_n[1] = 0;
 	/* max(0.5 x sRTT, mi_min_pkts packets at the rate) */
 	pkt_us = (u32)min_t(u64, div64_u64((u64)tp->mss_cache * USEC_PER_SEC *
@@ -187,9 +221,12 @@ static void lf_cc_to_fallback(struct sock *sk, struct lf_cc_conn *c)
 	c->mode = LF_CC_FALLBACK;
 	c->prev_valid = false;
 	lf_cc_count(c->algo, LF_CC_ST_FALLBACKS);
-	/* continue from what the model left: cwnd as it is, CUBIC from here */
-	tcp_sk(sk)->snd_ssthresh = tcp_snd_cwnd(tcp_sk(sk));
+	/*
+	 * CUBIC from the window the model left, its curve centred there;
+	 * ssthresh stays what losses made it (slow start if there was none)
+	 */
 	lf_cc_cubic_init(&lf_cc_priv(sk)->cubic);
+	lf_cc_priv(sk)->cubic.w_max = tcp_snd_cwnd(tcp_sk(sk));
 }
 
 /*
@@ -280,14 +317,15 @@ static void lf_cc_end_mi(struct sock *sk, struct lf_cc_conn *c)
 
 	/* features */
 	if (n) {
-		mean_rtt = div_u64(c->rtt_sum[0] + c->rtt_sum[1], n);
+		mean_rtt = c->rtt_n[0] && c->rtt_n[1] ?
+			   ((u64)c->rtt_min[0] + c->rtt_min[1]) / 2 :
+			   min(c->rtt_min[0], c->rtt_min[1]);
 		if (min_rtt && min_rtt != ~0U)
 			lr = (s32)min_t(u64, div_u64(mean_rtt << LF_CC_SHIFT, min_rtt),
 					LF_CC_RATIO_MAX);
 	}
 	if (c->rtt_n[0] && c->rtt_n[1]) {
-		s64 d = (s64)div_u64(c->rtt_sum[1], c->rtt_n[1]) -
-			(s64)div_u64(c->rtt_sum[0], c->rtt_n[0]);
+		s64 d = (s64)c->rtt_min[1] - (s64)c->rtt_min[0];
 
 		grad = (s32)clamp_t(s64, div64_s64(d * LF_CC_ONE, (s64)dur),
 				    -LF_CC_GRAD_MAX, LF_CC_GRAD_MAX);
@@ -301,6 +339,7 @@ static void lf_cc_end_mi(struct sock *sk, struct lf_cc_conn *c)
 	c->hist[LF_CC_HIST - 1][0] = grad;
 	c->hist[LF_CC_HIST - 1][1] = lr;
 	c->hist[LF_CC_HIST - 1][2] = sr;
+	lf_cc_calibrate(sk, c, segs, dur);
 	drate = div64_u64((u64)delivered * tp->mss_cache * USEC_PER_SEC, dur);
 	memmove(&c->dmax[0], &c->dmax[1], sizeof(c->dmax[0]) * (LF_CC_HIST - 1));
 	c->dmax[LF_CC_HIST - 1] = drate;
@@ -450,6 +489,7 @@ static void lf_cc_init_algo(struct sock *sk, enum lf_cc_algo algo)
 		c->hist[i][1] = LF_CC_ONE;
 		c->hist[i][2] = LF_CC_ONE;
 	}
+	c->pace_gain = 1024;
 	c->rate = lf_cc_cwnd_rate(tp);
 	c->rate = clamp(c->rate, lf_cc_rate_min(), lf_cc_rate_max());
 	if (algo == LF_CC_USER && lf_cc_user_attach(c)) {
@@ -457,8 +497,7 @@ static void lf_cc_init_algo(struct sock *sk, enum lf_cc_algo algo)
 		lf_cc_count(algo, LF_CC_ST_FALLBACKS);
 	}
 	lf_cc_start_mi(sk, c);
-	WRITE_ONCE(sk->sk_pacing_rate,
-		   min_t(u64, c->rate, READ_ONCE(sk->sk_max_pacing_rate)));
+	lf_cc_apply_rate(sk, c);
 }
 
 static void lf_cc_aurora_init(struct sock *sk)
@@ -500,11 +539,10 @@ LF_CC_CONG_CONTROL(lf_cc_cong_control)
 		lf_cc_cubic_ack(sk, &p->cubic, rs);
 		return;
 	}
-	/* a delayed ACK's RTT measures the receiver's timer, not the path */
-	if (rs->rtt_us > 0 && !rs->is_ack_delayed) {
+	if (rs->rtt_us > 0) {
 		int half = tp->tcp_mstamp - c->mi_start_us >= c->mi_dur_us / 2;
 
-		c->rtt_sum[half] += rs->rtt_us;
+		c->rtt_min[half] = min_t(u32, c->rtt_min[half], rs->rtt_us);
 		c->rtt_n[half]++;
 	}
 	if (c->algo == LF_CC_USER)

@@ -28,6 +28,8 @@ struct lf_cc_tun lf_cc_tun = {
 	.rate_max_mbps = 10000,
 	.action_max_milli = 4000,
 	.cwnd_gain_pct = 200,
+	.ceiling_pct = 200,
+	.pace_max_pct = 200,
 	.mi_min_pkts = 5,
 	.distrust_mis = 8,
 	.explore_milli = 0,
@@ -249,6 +251,10 @@ LF_CC_UINT(action_max_milli, action_max_milli, 1, 100000,
 	   "largest |action| applied, 1/1000 (default 4000: rate x1.1 or /1.1 per MI)");
 LF_CC_UINT(cwnd_gain_pct, cwnd_gain_pct, 100, 1000,
 	   "cwnd = rate x min RTT x gain / 100");
+LF_CC_UINT(ceiling_pct, ceiling_pct, 100, 1000,
+	   "the rate stays below this % of the best delivery rate of the last 10 MIs");
+LF_CC_UINT(pace_max_pct, pace_max_pct, 100, 400,
+	   "largest pacing rate / rate when the rate sent falls short of it, %");
 LF_CC_UINT(mi_min_pkts, mi_min_pkts, 1, 1000,
 	   "a monitor interval lasts at least this many packets at the rate");
 LF_CC_UINT(distrust_mis, distrust_mis, 1, 100000,

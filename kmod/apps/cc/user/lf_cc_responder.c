@@ -13,6 +13,7 @@
  * Needs CAP_NET_ADMIN.  Errors: one line on stderr, exit 1.
  */
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -130,12 +131,15 @@ int main(int argc, char **argv)
 	if (ret < 0)
 		die("cannot join the query group: %s", nl_geterror(ret));
 	fprintf(stderr, "lf_cc_responder: answering %s queries\n", LF_CC_GENL_NAME);
+	/* libnl retries reads interrupted by signals: poll, then drain */
+	nl_socket_set_nonblocking(sk);
 	while (!stop) {
+		struct pollfd pfd = { .fd = nl_socket_get_fd(sk), .events = POLLIN };
+
+		if (poll(&pfd, 1, 200) <= 0)
+			continue;
 		ret = nl_recvmsgs_default(sk);
-		if (ret < 0 && ret != -NLE_INTR && ret != -NLE_NOMEM && ret != -NLE_AGAIN &&
-		    !(ret == -NLE_FAILURE && stop)) {
-			if (stop)
-				break;
+		if (ret < 0 && ret != -NLE_INTR && ret != -NLE_AGAIN && ret != -NLE_NOMEM) {
 			fprintf(stderr, "lf_cc_responder: receive: %s\n", nl_geterror(ret));
 			errors++;
 		}
