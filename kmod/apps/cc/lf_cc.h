@@ -158,7 +158,6 @@ struct lf_cc_conn {
 	u32 epoch;			/* flow key = key + epoch (re-pin) */
 	u8 algo;
 	u8 mode;			/* enum lf_cc_mode */
-	u8 sat_dir;
 	u16 sat_cnt;			/* consecutive contradicting MIs */
 	u32 mis;			/* monitor intervals ended */
 	u64 rate;			/* sending rate, bytes/s */

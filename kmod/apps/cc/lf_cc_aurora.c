@@ -255,17 +255,17 @@ static void lf_cc_repin(struct sock *sk, struct lf_cc_conn *c)
 }
 
 /*
- * Saturation guard: the action sits at the clamp and contradicts the path.
- * @lr: latency ratio, @sr: sending ratio (Q16.16); @loss_pm: per mille.
+ * Saturation guard: the action sits at the clamp and contradicts the path:
+ * more rate while the queue or the losses grow, or less rate on a path with
+ * neither (the sending ratio is too noisy at a few packets per MI to help).
+ * @lr: latency ratio (Q16.16); @loss_pm: per mille.
  */
-static bool lf_cc_contradicts(struct lf_cc_conn *c, s64 a, s64 amax,
-			      s32 lr, s32 sr, u32 loss_pm)
+static bool lf_cc_contradicts(s64 a, s64 amax, s32 lr, u32 loss_pm)
 {
-	if (a >= amax)	/* more rate while the queue or the losses grow */
+	if (a >= amax)
 		return lr >= LF_CC_ONE * 3 / 2 || loss_pm >= 100;
-	if (a <= -amax)	/* less rate on an empty, loss-free path */
-		return lr < LF_CC_ONE * 11 / 10 && !loss_pm &&
-		       sr < LF_CC_ONE * 11 / 10;
+	if (a <= -amax)
+		return lr < LF_CC_ONE * 5 / 4 && loss_pm < 50;
 	return false;
 }
 
@@ -403,7 +403,13 @@ static void lf_cc_end_mi(struct sock *sk, struct lf_cc_conn *c)
 		goto out;
 	}
 	a = lf_cc_from_fmt(out[0], b->out_frac);
-	if (lf_cc_contradicts(c, a, amax, lr, sr, loss_pm)) {
+	/*
+	 * Count contradicting saturated MIs; an unsaturated action clears the
+	 * count, a saturated one the path agrees with keeps it (noise).
+	 */
+	if (a > -amax && a < amax) {
+		c->sat_cnt = 0;
+	} else if (lf_cc_contradicts(a, amax, lr, loss_pm)) {
 		if (++c->sat_cnt >= READ_ONCE(lf_cc_tun.distrust_mis)) {
 			struct lf_model_info info;
 
@@ -414,8 +420,6 @@ static void lf_cc_end_mi(struct sock *sk, struct lf_cc_conn *c)
 			lf_cc_to_fallback(sk, c);
 			goto out;
 		}
-	} else {
-		c->sat_cnt = 0;
 	}
 	if (READ_ONCE(lf_cc_tun.explore_milli) && lf_collect_wanted(b->m))
 		a += lf_cc_noise(READ_ONCE(lf_cc_tun.explore_milli) *
