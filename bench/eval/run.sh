@@ -48,7 +48,7 @@ log=$build/vm/console-vm-eval.log
 rm -f "$log"
 ( # progress lines while the VM runs
 	while [ ! -f "$log" ]; do sleep 1; done
-	tail -n +1 -F "$log" 2>/dev/null | tr -d '\r' | grep --line-buffered '^LF-EVAL-PROGRESS\|^adaptation:' |
+	tail -n +1 -F "$log" 2>/dev/null | sed -u 's/\r$//' | grep --line-buffered '^LF-EVAL-PROGRESS\|^adaptation:' |
 		sed -u 's/^LF-EVAL-PROGRESS /eval: /'
 ) &
 prog=$!

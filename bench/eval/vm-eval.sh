@@ -32,10 +32,10 @@ if [ -x "$RT" ]; then
 		adapt="unavailable: $(tail -n 1 /tmp/rt.log | tr '"\\' "''")"; fi
 fi
 echo "adaptation: $adapt"
-n=$(wc -l < "$PLAN") i=0
+total=$(wc -l < "$PLAN") i=0
 while IFS='|' read -r name cc rep dur rate rtt queue loss count against stagger steps; do
 	i=$((i + 1))
-	lf_link_up "$rate" "$rtt" "$queue" "$loss" || { echo "LF-EVAL-PROGRESS [$i/$n] $name: link setup failed"; continue; }
+	lf_link_up "$rate" "$rtt" "$queue" "$loss" || { echo "LF-EVAL-PROGRESS [$i/$total] $name: link setup failed"; continue; }
 	lf_in_rcv iperf3 -s -D -p 5201 -I /tmp/ip1.pid >/dev/null 2>&1
 	[ -n "$against" ] && lf_in_rcv iperf3 -s -D -p 5202 -I /tmp/ip2.pid >/dev/null 2>&1
 	sleep 0.3
@@ -73,7 +73,7 @@ while IFS='|' read -r name cc rep dur rate rtt queue loss count against stagger 
 	[ -n "$against" ] && { b=$($SUMM b.json --json 2>/dev/null) || b=null; }
 	echo "LF-EVAL {\"scenario\":\"$name\",\"cc\":\"$cc\",\"rep\":$rep,\"duration\":$dur,\"rate_mbit\":$rate,\"rtt_ms\":$rtt,\"queue_pkts\":$queue,\"loss_pct\":$loss,\"count\":$count,\"against\":\"$against\",\"steps\":\"$steps\",\"adaptation\":\"$adapt\",\"flows\":$a,\"against_flow\":$b,\"stats_before\":\"$stats0\",\"stats_after\":\"$stats1\"}"
 	gp=$(echo "$a" | sed -n 's/^{"goodput_mbps":\([0-9.e+-]*\).*/\1/p')
-	echo "LF-EVAL-PROGRESS [$i/$n] $name $cc rep $rep: goodput ${gp:-?} Mbit/s"
+	echo "LF-EVAL-PROGRESS [$i/$total] $name $cc rep $rep: goodput ${gp:-?} Mbit/s"
 	for f in /tmp/ip1.pid /tmp/ip2.pid; do [ -f $f ] && kill "$(cat $f)" 2>/dev/null; rm -f $f; done
 	lf_link_down
 done < "$PLAN"

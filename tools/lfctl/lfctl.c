@@ -393,6 +393,22 @@ static const struct {
 	{ LF_ATTR_STAT_DROPS, "drops" },
 };
 
+/*
+ * Counters of datapath modules that use the models (lf_cc.ko: connections,
+ * monitor intervals, fallbacks, distrusted snapshots, ...), one line each.
+ */
+static void print_datapath_stats(void)
+{
+	FILE *f = fopen("/sys/module/lf_cc/parameters/stats", "r");
+	char line[1024];
+
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f))
+		printf("datapath %s", line);
+	fclose(f);
+}
+
 static int cmd_stats(int argc, char **argv)
 {
 	struct model_list l;
@@ -428,6 +444,8 @@ static int cmd_stats(int argc, char **argv)
 	}
 	if (json)
 		printf("]\n");
+	else
+		print_datapath_stats();
 	free(l.m);
 	return 0;
 }
