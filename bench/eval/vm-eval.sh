@@ -6,7 +6,9 @@
 #   LF-EVAL-PROGRESS [i/N] scenario cc rep r: ...     (a progress line)
 #   LF-EVAL {json}                                    (the run's record)
 # Adaptation (lf_aurora): lf-runtime tunes model aurora with REINFORCE from
-# lf_cc's samples (exploration noise on, connections re-pinned every 2 s);
+# lf_cc's samples (exploration noise on, connections re-pinned every 2 s); it
+# is stopped (SIGSTOP, state kept) during the other CCs' runs, whose CPU it
+# would otherwise take (LibTorch under TCG);
 # lf_aurora_noadapt: the same policy, snapshot v1, no exploration, no
 # re-pinning; lf_aurora_user: lf_cc_responder answers every MI over netlink.
 . "$LF_SRC/test/vm/tests/lib.sh"
@@ -30,6 +32,8 @@ if [ -x "$RT" ]; then
 	sleep 3
 	if kill -0 $rtpid 2>/dev/null; then adapt="lf-runtime"; else
 		adapt="unavailable: $(tail -n 1 /tmp/rt.log | tr '"\\' "''")"; fi
+	# it runs (and costs CPU) only during the adaptation-on runs
+	kill -STOP $rtpid 2>/dev/null
 fi
 echo "adaptation: $adapt"
 total=$(wc -l < "$PLAN") i=0
@@ -42,6 +46,7 @@ while IFS='|' read -r name cc rep dur rate rtt queue loss count against stagger 
 	kcc=$cc
 	case $cc in
 	lf_aurora)
+		[ -n "${rtpid:-}" ] && kill -CONT $rtpid 2>/dev/null
 		echo 100 > $P/explore_milli; echo 2000 > $P/repin_ms ;;
 	lf_aurora_noadapt)
 		kcc=lf_aurora
@@ -67,6 +72,7 @@ while IFS='|' read -r name cc rep dur rate rtt queue loss count against stagger 
 	[ -n "$against" ] && wait $bp
 	[ -n "$steps" ] && { kill $stp 2>/dev/null; wait $stp 2>/dev/null; }
 	[ "$cc" = lf_aurora_user ] && { kill $resp; wait $resp 2>/dev/null; }
+	[ "$cc" = lf_aurora ] && [ -n "${rtpid:-}" ] && kill -STOP $rtpid 2>/dev/null
 	stats1=$(tr '\n' ';' < $P/stats)
 	a=$($SUMM a.json --json 2>/dev/null) || a=null
 	b=null
@@ -77,7 +83,7 @@ while IFS='|' read -r name cc rep dur rate rtt queue loss count against stagger 
 	for f in /tmp/ip1.pid /tmp/ip2.pid; do [ -f $f ] && kill "$(cat $f)" 2>/dev/null; rm -f $f; done
 	lf_link_down
 done < "$PLAN"
-[ -n "${rtpid:-}" ] && kill $rtpid 2>/dev/null
+[ -n "${rtpid:-}" ] && { kill -CONT $rtpid; kill $rtpid; } 2>/dev/null
 [ -f /tmp/rt.log ] && { echo "lf-runtime log (tail):"; tail -n 15 /tmp/rt.log; }
 [ -d /tmp/rt ] && ls /tmp/rt/aurora 2>/dev/null && tail -n 3 /tmp/rt/aurora/decisions.jsonl 2>/dev/null
 exit 0
