@@ -395,7 +395,8 @@ static const struct {
 
 /*
  * Counters of datapath modules that use the models (lf_cc.ko: connections,
- * monitor intervals, fallbacks, distrusted snapshots, ...), one line each.
+ * monitor intervals, fallbacks, distrusted snapshots, ...), one line each,
+ * after the models' own counters when `lfctl stats` names no model.
  */
 static void print_datapath_stats(void)
 {
@@ -444,7 +445,7 @@ static int cmd_stats(int argc, char **argv)
 	}
 	if (json)
 		printf("]\n");
-	else
+	else if (!argc)
 		print_datapath_stats();
 	free(l.m);
 	return 0;
