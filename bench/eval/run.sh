@@ -46,18 +46,15 @@ env=$out/eval-env.sh
 { cat "$build/test/vm/vm-env.sh"; echo "LF_EVAL_PLAN=$out/plan.txt"; } > "$env"
 log=$build/vm/console-vm-eval.log
 rm -f "$log"
-( # progress lines while the VM runs
-	while [ ! -f "$log" ]; do sleep 1; done
-	tail -n +1 -F "$log" 2>/dev/null | sed -u 's/\r$//' | grep --line-buffered '^LF-EVAL-PROGRESS\|^adaptation:' |
-		sed -u 's/^LF-EVAL-PROGRESS /eval: /'
-) &
-prog=$!
 rc=0
-"$src/test/vm/run-vm.sh" --build "$build" --env "$env" --timeout $((secs + 300)) \
-	"$here/vm-eval.sh" > "$out/vm.log" 2>&1 || rc=$?
-sleep 1
-kill $prog 2>/dev/null || true
-wait $prog 2>/dev/null || true
+"$src/test/vm/run-vm.sh" --build "$build" --env "$env" --timeout $((secs * 3 + 300)) \
+	"$here/vm-eval.sh" > "$out/vm.log" 2>&1 &
+vm=$!
+# progress lines while the VM runs (tail ends with it)
+while [ ! -f "$log" ] && kill -0 $vm 2>/dev/null; do sleep 1; done
+tail --pid=$vm -n +1 -F "$log" 2>/dev/null | sed -u 's/\r$//' |
+	grep --line-buffered '^LF-EVAL-PROGRESS\|^adaptation:' | sed -u 's/^LF-EVAL-PROGRESS /eval: /' || true
+wait $vm || rc=$?
 tr -d '\r' < "$log" | sed -n 's/^LF-EVAL //p' > "$out/runs.jsonl"
 [ $rc -eq 0 ] || echo "run.sh: the VM run failed (rc $rc): $out/vm.log" >&2
 [ -s "$out/runs.jsonl" ] || { echo "run.sh: no results from the VM ($out/vm.log)" >&2; exit 1; }
