@@ -10,8 +10,10 @@ per MI, rate *= 1 + 0.025 a (a >= 0) or rate /= 1 - 0.025 a.
 
 Method: a small fluid link simulator (bottleneck rate, base RTT, drop-tail
 queue, random loss; the sender observes each MI's features one RTT late, as
-ACK-clocked measurement does).  A sound delay-based teacher (keep the latency
-ratio near a target, brake on a rising gradient or a sending ratio above 1,
+ACK-clocked measurement does, with per-MI measurement noise).  A sound
+delay-based teacher (keep the latency
+ratio near 1.5 (MOCC: 1.2-1.6 by its weights), brake on a rising gradient or
+a sending ratio above 1.15,
 probe fast on an empty path) is imitated with DAgger by the Aurora net
 30 -> 32 -> 16 -> 1 (tanh) with its output clipped to the action range [-4, 4]
 (the clip fixes the output format, so sane and absurd snapshots of one model
