@@ -187,8 +187,6 @@ struct lf_cc_conn {
 	struct rcu_head rcu;
 };
 
-void lf_cc_user_answer(struct lf_cc_conn *c, u32 seq, s32 out);
-
 extern struct tcp_congestion_ops lf_cc_aurora_ops, lf_cc_mocc_ops,
 	lf_cc_user_ops, lf_cc_dummy_ops;
 
