@@ -195,6 +195,27 @@ void lf_model_info(struct lf_model *m, struct lf_model_info *info)
 }
 EXPORT_SYMBOL_GPL(lf_model_info);
 
+int lf_model_formats(struct lf_model *m, s8 *in_frac, u32 n_in, s8 *out_frac,
+		     u32 n_out)
+{
+	const struct lf_snapshot_desc *d = NULL;
+	struct lf_reg *r;
+
+	if (n_in != m->n_in || n_out != m->n_out)
+		return -EINVAL;
+	mutex_lock(&lf_lock);
+	/* every snapshot of a model has the same formats (arch hash) */
+	r = list_first_entry_or_null(&m->regs, struct lf_reg, node);
+	if (r) {
+		d = r->desc;
+		memcpy(in_frac, d->in_frac, n_in);
+		memcpy(out_frac, d->out_frac, n_out);
+	}
+	mutex_unlock(&lf_lock);
+	return d ? 0 : -ENOENT;
+}
+EXPORT_SYMBOL_GPL(lf_model_formats);
+
 /* Makes @inst active; the old active becomes standby. */
 static int lf_set_active(struct lf_model *m, struct lf_inst *inst)
 {

@@ -127,6 +127,23 @@ void lf_model_put(struct lf_model *model);
 void lf_model_info(struct lf_model *model, struct lf_model_info *info);
 
 /**
+ * lf_model_formats() - the model's input and output fixed-point formats
+ * @model: the model
+ * @in_frac: filled with the @n_in fractional-bit counts of the inputs
+ * @n_in: must equal the model's n_in (lf_model_info())
+ * @out_frac: filled with the @n_out fractional-bit counts of the outputs
+ * @n_out: must equal the model's n_out
+ *
+ * All snapshots of a model share these formats (they are part of the arch
+ * hash), so a datapath module reads them once.  Process context only.
+ *
+ * Return: 0, -EINVAL for a size mismatch, -ENOENT if the model has no
+ * registered snapshot.
+ */
+int lf_model_formats(struct lf_model *model, s8 *in_frac, u32 n_in,
+		     s8 *out_frac, u32 n_out);
+
+/**
  * lf_query_model() - run one inference through the router
  * @model: the model (a reference from lf_model_get())
  * @flow_key: flow identity (e.g. a socket's hash or a 5-tuple hash): every

@@ -196,6 +196,23 @@ static const struct {
 	{ LF_ATTR_STAT_DROPS, "drops" },	{ LF_ATTR_STAT_EVICTIONS, "evictions" },
 };
 
+/*
+ * Counters of datapath modules that use the models (lf_cc.ko: connections,
+ * monitor intervals, fallbacks, distrusted snapshots, ...), one line each,
+ * after the models' own counters when `lfctl stats` names no model.
+ */
+static void print_datapath_stats(void)
+{
+	FILE *f = fopen("/sys/module/lf_cc/parameters/stats", "r");
+	char line[1024];
+
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f))
+		printf("datapath %s", line);
+	fclose(f);
+}
+
 static int cmd_stats(int argc, char **argv)
 {
 	struct model_list l;
@@ -237,6 +254,8 @@ static int cmd_stats(int argc, char **argv)
 	}
 	if (json)
 		printf("]\n");
+	else if (!argc)
+		print_datapath_stats();
 	free_models(&l);
 	return 0;
 }
