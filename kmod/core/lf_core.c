@@ -358,6 +358,20 @@ int lf_query_model(struct lf_model *m, u64 flow_key, const s32 *in, s32 *out)
 }
 EXPORT_SYMBOL_GPL(lf_query_model);
 
+/* the live instance @key is pinned to, or NULL; under rcu_read_lock() */
+static struct lf_inst *lf_flow_peek(struct lf_model *m, u64 key)
+{
+	struct lf_bucket *b = lf_bucket_of(m->id, key);
+	struct lf_flow *f;
+
+	hlist_for_each_entry_rcu(f, &b->head, node) {
+		if (f->key == key && f->model_id == m->id)
+			return lf_flow_expired(f, jiffies, READ_ONCE(lf_ageing)) ?
+			       NULL : f->inst;
+	}
+	return NULL;
+}
+
 void lf_flow_forget(struct lf_model *m, u64 flow_key)
 {
 	struct lf_bucket *b = lf_bucket_of(m->id, flow_key);
@@ -461,6 +475,8 @@ int lf_collect_sample(struct lf_model *m, u64 flow_key, const s32 *in,
 {
 	struct lf_collector *c = &m->col;
 	size_t size = LF_SAMPLE_SIZE(m->n_in, m->n_out, n_label);
+	u32 version = 0, gen = 0;
+	struct lf_inst *inst;
 	struct lf_sample *s;
 	s32 *v;
 	int ret = 0;
@@ -469,6 +485,14 @@ int lf_collect_sample(struct lf_model *m, u64 flow_key, const s32 *in,
 		return -EINVAL;
 	if (!lf_collect_wanted(m))
 		return -ENOTCONN;
+
+	rcu_read_lock();
+	inst = lf_flow_peek(m, flow_key);
+	if (inst) {
+		version = inst->reg->desc->version;
+		gen = inst->gen;
+	}
+	rcu_read_unlock();
 
 	spin_lock_bh(&c->lock);
 	if (c->len + size > LF_BATCH_BYTES || c->count >= READ_ONCE(lf_batch_size)) {
@@ -481,6 +505,8 @@ int lf_collect_sample(struct lf_model *m, u64 flow_key, const s32 *in,
 	memset(s, 0, size);
 	s->flow_key = flow_key;
 	s->ts_ns = ktime_get_ns();
+	s->version = version;
+	s->gen = gen;
 	s->n_in = m->n_in;
 	s->n_out = m->n_out;
 	s->n_label = n_label;

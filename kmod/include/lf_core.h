@@ -219,7 +219,10 @@ bool lf_collect_wanted(struct lf_model *model);
  *
  * Samples are batched per model (batch size and flush interval set over
  * netlink) and sent as one message on the "samples" multicast group, with a
- * per-model sequence number and a cumulative drop counter.  Never sleeps;
+ * per-model sequence number and a cumulative drop counter.  The sample is
+ * stamped with the version and generation of the snapshot instance that
+ * @flow_key is pinned to in the flow cache (0/0 if it is not pinned), so
+ * collect before lf_flow_forget() to attribute it.  Never sleeps;
  * process or softirq context.
  *
  * Return: 0 when queued, -ENOTCONN when nobody listens (not counted as a

@@ -9,7 +9,10 @@
  *
  * Parameters: model (name), in_frac / out_frac (the snapshot's formats),
  * rate (queries per 10 ms tick), phase (rw), err_ppm (ro: mean abs error x 1e6
- * over the last window), queries (ro).
+ * of every query since the phase last changed, whatever snapshot answered),
+ * phase_queries (ro: how many queries that mean covers), queries (ro).
+ * Samples are collected while the query's flow is pinned, so lf_core stamps
+ * them with the serving snapshot; lf-runtime keeps the error per snapshot.
  */
 #include <linux/module.h>
 #include <linux/random.h>
@@ -31,21 +34,23 @@ static long err_ppm = -1;
 module_param(err_ppm, long, 0444);
 static long queries;
 module_param(queries, long, 0444);
+static long phase_queries;
+module_param(phase_queries, long, 0444);
 
-#define WINDOW 2000
+static int cur_phase = -1;	/* the phase this tick runs */
 
 static struct lf_model *m;
 static struct delayed_work work;
 static u64 flow;
-static s64 err_sum;	/* in out_frac units */
-static int err_n;
+static s64 err_sum;	/* in out_frac units, since the phase changed */
+static long err_n;
 
 /* target in Q(out_frac) from inputs in Q(in_frac) */
 static s64 target(const s32 *in)
 {
 	s64 x0 = in[0], x1 = in[1], y;
 
-	if (READ_ONCE(phase) == 0)
+	if (cur_phase == 0)
 		y = x0 * 2 + x1;			/* 4 * (0.5 x0 + 0.25 x1) */
 	else
 		y = -x0 * 2 + x1 + (2LL << in_frac);	/* 4 * (-0.5 x0 + 0.25 x1 + 0.5) */
@@ -60,6 +65,12 @@ static void tick(struct work_struct *w)
 	s32 in[2], out[1], label[1];
 	int i;
 
+	if (READ_ONCE(phase) != cur_phase) {
+		cur_phase = READ_ONCE(phase);
+		err_sum = 0;
+		err_n = 0;
+		WRITE_ONCE(err_ppm, -1);
+	}
 	for (i = 0; i < rate; i++) {
 		s64 t;
 
@@ -68,16 +79,15 @@ static void tick(struct work_struct *w)
 		flow++;
 		if (lf_query_model(m, flow, in, out))
 			continue;
-		lf_flow_forget(m, flow);
 		t = target(in);
 		label[0] = (s32)t;
+		/* while pinned, so the sample names the snapshot that answered */
 		lf_collect_sample(m, flow, in, out, label, 1);
+		lf_flow_forget(m, flow);
 		err_sum += abs((s64)out[0] - t);
-		if (++err_n == WINDOW) {
-			WRITE_ONCE(err_ppm, (long)((div_s64(err_sum, WINDOW) * 1000000) >> out_frac));
-			err_sum = 0;
-			err_n = 0;
-		}
+		err_n++;
+		WRITE_ONCE(err_ppm, (long)((div_s64(err_sum, err_n) * 1000000) >> out_frac));
+		WRITE_ONCE(phase_queries, err_n);
 		WRITE_ONCE(queries, queries + 1);
 	}
 	schedule_delayed_work(&work, msecs_to_jiffies(10));

@@ -142,15 +142,22 @@ void parseModel(const std::string &name, const toml::value &t, ModelConfig &m) {
   if (!t.is_table())
     throw Bad{ctx + ": expected a table"};
   static const std::set<std::string> known = {
-      "onnx", "objective", "optimizer", "lr", "batch_size", "stability_k",
-      "stability_epsilon", "fidelity_threshold", "input_ranges", "bits",
+      "onnx", "objective", "optimizer", "lr", "batch_size", "drift_ratio",
+      "drift_threshold", "stability_window", "stability_epsilon",
+      "fidelity_threshold", "fidelity_ratio", "holdout_fraction", "min_holdout",
+      "accept_margin", "canary_samples", "canary_timeout_s", "rollback_margin",
+      "max_updates_per_min", "freeze_after", "hold_after_external_s", "live_window", "replay_steps",
+      "fault", "input_ranges", "bits",
       "headroom", "kdir", "core_symvers", "update", "ring_size",
       "fidelity_samples", "decision_interval_ms", "min_update_interval_ms",
       "huber_delta", "policy_sigma", "baseline_decay", "ce_input", "seed",
       "eval_check"};
-  for (const auto &kv : t.as_table())
+  for (const auto &kv : t.as_table()) {
+    if (kv.first == "stability_k")
+      throw Bad{ctx + ": unknown key 'stability_k' (replaced by stability_window, in samples)"};
     if (!known.count(kv.first))
       throw Bad{ctx + ": unknown key '" + kv.first + "'"};
+  }
   m.name = name;
   if (t.contains("onnx")) m.onnx = getStr(t, "onnx", ctx);
   if (t.contains("objective") && !parseObjective(getStr(t, "objective", ctx), m.objective))
@@ -164,9 +171,28 @@ void parseModel(const std::string &name, const toml::value &t, ModelConfig &m) {
               "' is not one of push, module, auto"};
   if (t.contains("lr")) m.lr = getNum(t, "lr", ctx);
   if (t.contains("batch_size")) m.batchSize = getInt(t, "batch_size", ctx, 1, 1 << 20);
-  if (t.contains("stability_k")) m.stabilityK = getInt(t, "stability_k", ctx, 2, 1 << 20);
+  if (t.contains("drift_ratio")) m.driftRatio = getNum(t, "drift_ratio", ctx);
+  if (t.contains("drift_threshold")) m.driftThreshold = getNum(t, "drift_threshold", ctx);
+  if (t.contains("stability_window")) m.stabilityWindow = getInt(t, "stability_window", ctx, 1, 1 << 24);
   if (t.contains("stability_epsilon")) m.stabilityEpsilon = getNum(t, "stability_epsilon", ctx);
   if (t.contains("fidelity_threshold")) m.fidelityThreshold = getNum(t, "fidelity_threshold", ctx);
+  if (t.contains("fidelity_ratio")) m.fidelityRatio = getNum(t, "fidelity_ratio", ctx);
+  if (t.contains("holdout_fraction")) m.holdoutFraction = getNum(t, "holdout_fraction", ctx);
+  if (t.contains("min_holdout")) m.minHoldout = getInt(t, "min_holdout", ctx, 1, 1 << 20);
+  if (t.contains("accept_margin")) m.acceptMargin = getNum(t, "accept_margin", ctx);
+  if (t.contains("canary_samples")) m.canarySamples = getInt(t, "canary_samples", ctx, 0, 1 << 24);
+  if (t.contains("canary_timeout_s")) m.canaryTimeoutS = getInt(t, "canary_timeout_s", ctx, 1, 1 << 30);
+  if (t.contains("rollback_margin")) m.rollbackMargin = getNum(t, "rollback_margin", ctx);
+  if (t.contains("max_updates_per_min")) m.maxUpdatesPerMin = getInt(t, "max_updates_per_min", ctx, 0, 6000);
+  if (t.contains("freeze_after")) m.freezeAfter = getInt(t, "freeze_after", ctx, 0, 1000);
+  if (t.contains("hold_after_external_s")) m.holdAfterExternalS = getInt(t, "hold_after_external_s", ctx, 0, 1 << 30);
+  if (t.contains("live_window")) m.liveWindow = getInt(t, "live_window", ctx, 1, 1 << 24);
+  if (t.contains("replay_steps")) m.replaySteps = getInt(t, "replay_steps", ctx, 0, 64);
+  if (t.contains("fault")) {
+    m.fault = getStr(t, "fault", ctx);
+    if (m.fault != "corrupt-push" && !m.fault.empty())
+      throw Bad{ctx + ".fault: '" + m.fault + "' is not one of corrupt-push (tests only)"};
+  }
   if (t.contains("bits")) m.bits = getInt(t, "bits", ctx, 8, 64);
   if (t.contains("headroom")) m.headroom = getNum(t, "headroom", ctx);
   if (t.contains("kdir")) m.kdir = getStr(t, "kdir", ctx);
@@ -220,6 +246,8 @@ void parseRoot(const toml::value &root, DaemonConfig &out) {
         else if (dk.first == "status_interval_ms")
           out.statusIntervalMs = getInt(d, "status_interval_ms", "daemon", 10, 1 << 30);
         else if (dk.first == "max_runtime_s") out.maxRuntimeS = getNum(d, "max_runtime_s", "daemon");
+        else if (dk.first == "queue_batches")
+          out.queueBatches = getInt(d, "queue_batches", "daemon", 1, 1 << 20);
         else throw Bad{"daemon: unknown key '" + dk.first + "'"};
       }
     } else if (k == "models" || k == "model") {
@@ -294,6 +322,18 @@ bool validateModel(const ModelConfig &m, std::string &err) {
     return bad("stability_epsilon must be positive");
   if (!(m.fidelityThreshold >= 0))
     return bad("fidelity_threshold must be >= 0");
+  if (!(m.fidelityRatio >= 0) || !std::isfinite(m.fidelityRatio))
+    return bad("fidelity_ratio must be >= 0");
+  if (!(m.driftRatio > 1) || !std::isfinite(m.driftRatio))
+    return bad("drift_ratio must be > 1");
+  if (!(m.driftThreshold > 0) || !std::isfinite(m.driftThreshold))
+    return bad("drift_threshold must be positive");
+  if (!(m.holdoutFraction > 0 && m.holdoutFraction <= 0.5))
+    return bad("holdout_fraction must be in (0, 0.5]");
+  if (!(m.acceptMargin >= 0 && m.acceptMargin < 1))
+    return bad("accept_margin must be in [0, 1)");
+  if (!(m.rollbackMargin >= 0) || !std::isfinite(m.rollbackMargin))
+    return bad("rollback_margin must be >= 0");
   if (m.bits != 32 && m.bits != 16)
     return bad("bits must be 32 or 16");
   if (!(m.headroom >= 1))

@@ -23,6 +23,8 @@ size_t parseSampleBlob(const void *data, size_t len, uint32_t count,
     RawSample r;
     r.flowKey = h.flow_key;
     r.tsNs = h.ts_ns;
+    r.version = h.version;
+    r.gen = h.gen;
     r.in.resize(h.n_in);
     r.out.resize(h.n_out);
     r.label.resize(h.n_label);
@@ -42,6 +44,8 @@ bool convertSample(const RawSample &r, const std::vector<int8_t> &inFrac,
   if (r.in.size() != inFrac.size() || r.out.size() != outFrac.size())
     return false;
   s.tsNs = r.tsNs;
+  s.version = r.version;
+  s.gen = r.gen;
   s.x.resize(r.in.size());
   for (size_t i = 0; i < r.in.size(); ++i)
     s.x[i] = std::ldexp((double)r.in[i], -inFrac[i]);

@@ -445,52 +445,62 @@ TEST(Adaptation, ReinforceMovesThePolicyTowardsHigherReward) {
 // ---------------------------------------------------------------------------
 // Conservative update rules
 
-TEST(Policy, StabilityTriggersExactlyBelowEpsilon) {
-  StabilityRule r(3, 0.1);
-  EXPECT_FALSE(r.stable());
-  r.push(1.0);
-  r.push(1.0);
-  EXPECT_FALSE(r.stable()) << "fewer than K losses";
-  r.push(1.2);  // window 1.0 1.0 1.2: (1.2-1.0)/1.0667 = 0.1875
-  EXPECT_NEAR(r.relativeChange(), 0.2 / (3.2 / 3), 1e-12);
-  EXPECT_FALSE(r.stable());
-  r.push(1.1);  // 1.0 1.2 1.1: 0.2/1.1 = 0.18
-  EXPECT_FALSE(r.stable());
-  r.push(1.15);  // 1.2 1.1 1.15: 0.1/1.15 = 0.087
-  EXPECT_TRUE(r.stable());
-  // exactly at the threshold is not stable (strictly below)
-  StabilityRule e(2, 0.5);
-  e.push(1.0);
-  e.push(1.0 + 0.5 * 1.25 / 1.0 * 1.0);  // lo 1, hi 1.625: mean 1.3125, change .476
-  EXPECT_TRUE(e.stable());
-  StabilityRule f(2, 2.0 / 3.0);
-  f.push(1.0);
-  f.push(2.0);  // (2-1)/1.5 = 2/3 exactly
-  EXPECT_FALSE(f.stable());
+TEST(Policy, TrendStabilityNeedsAFullFlatWindow) {
+  // Hand-derived: losses falling linearly by 0.01 per batch of 100 samples,
+  // window 1000 samples (10 batches): fitted change over the window = 0.1
+  // (slope -1e-4 per sample x 1000), mean loss over the last 10 batches.
+  TrendStability t(1000, 0.1);
+  for (int i = 0; i < 9; ++i)
+    t.push(1.0 - 0.01 * i, 100);
+  EXPECT_EQ(t.relativeTrend(), INFINITY) << "window not full";
+  t.push(1.0 - 0.01 * 9, 100);
+  double mean = 1.0 - 0.01 * 4.5;
+  EXPECT_NEAR(t.relativeTrend(), 0.1 / mean, 1e-12);
+  EXPECT_FALSE(t.stable()) << "0.1 / 0.955 > 0.1";
+  // a plateau: the fitted line flattens as the window slides onto it
+  for (int i = 0; i < 10; ++i)
+    t.push(0.9, 100);
+  EXPECT_NEAR(t.relativeTrend(), 0.0, 1e-12);
+  EXPECT_TRUE(t.stable());
+  // a short plateau inside a fall is not stable: 5 flat batches then more fall
+  TrendStability u(1000, 0.1);
+  for (int i = 0; i < 5; ++i)
+    u.push(0.5, 100);
+  for (int i = 0; i < 5; ++i)
+    u.push(0.5 - 0.05 * (i + 1), 100);
+  EXPECT_FALSE(u.stable()) << u.relativeTrend();
+  u.reset();
+  EXPECT_EQ(u.samples(), 0u);
+  EXPECT_FALSE(u.stable());
 }
 
-TEST(Policy, StabilityOnTrainingConverges) {
-  // deterministic seeds: training on a fixed distribution becomes stable,
-  // and the rule fires only once the loss flattens
-  std::string err;
-  auto mc = loadModel("mlp", err);
-  ASSERT_TRUE(mc) << err;
-  ModelConfig c;
-  c.lr = 0.01;
-  c.seed = 3;
-  Trainer tr(mc->net(), c);
-  StabilityRule rule(5, 0.05);
-  std::mt19937 rng(1);
-  int firstStable = -1;
-  for (int step = 0; step < 600 && firstStable < 0; ++step) {
-    auto b = makeSamples(rng, 128, fNew);
-    auto bp = pointers(b);
-    rule.push(tr.step(bp));
-    if (rule.stable())
-      firstStable = step;
-  }
-  EXPECT_GT(firstStable, 5);
-  EXPECT_GE(firstStable, 0) << "never stable";
+TEST(Policy, DriftDetectorFiresOnAJumpNotOnNoise) {
+  // Stationary noisy losses (log-normal, sigma 0.3): no alarm in 20,000
+  // batches; a 10x jump: an alarm within 2 batches, and the detector points
+  // at the batch where the evidence started.
+  std::mt19937 rng(11);
+  std::normal_distribution<double> n(0.0, 0.3);
+  DriftDetector d(2.0, 3.0);
+  int alarms = 0;
+  for (int i = 0; i < 20000; ++i)
+    alarms += d.push(0.01 * std::exp(n(rng)));
+  EXPECT_EQ(alarms, 0);
+  int at = -1;
+  for (int i = 0; i < 10 && at < 0; ++i)
+    if (d.push(0.1 * std::exp(n(rng))))
+      at = i;
+  ASSERT_GE(at, 0) << "no alarm";
+  EXPECT_LE(at, 1);
+  EXPECT_EQ(d.evidenceBatches(), (unsigned)at + 1);
+  // After the alarm, a falling loss (the model adapting) raises nothing.
+  for (int i = 0; i < 200; ++i)
+    EXPECT_FALSE(d.push(0.1 * std::exp(-0.02 * i)));
+  // A 1.5x rise stays below the ratio: no alarm.
+  DriftDetector e(2.0, 3.0);
+  for (int i = 0; i < 50; ++i)
+    e.push(1.0);
+  for (int i = 0; i < 100; ++i)
+    EXPECT_FALSE(e.push(1.5));
 }
 
 TEST(Policy, NecessityTriggersExactlyAboveThreshold) {
@@ -501,14 +511,99 @@ TEST(Policy, NecessityTriggersExactlyAboveThreshold) {
   in.stable = true;
   in.fidelity = fl;
   in.threshold = 0.125;
-  EXPECT_EQ(decide(in), Decision::SkipFidelity) << "equal: no update";
+  EXPECT_EQ(precheck(in), Decision::SkipFidelity) << "equal: no update";
   in.threshold = std::nextafter(0.125, 0.0);
-  EXPECT_EQ(decide(in), Decision::Update);
+  EXPECT_EQ(precheck(in), Decision::Update);
   in.stable = false;
-  EXPECT_EQ(decide(in), Decision::WaitUnstable);
+  EXPECT_EQ(precheck(in), Decision::WaitUnstable);
   in.stable = true;
   in.throttled = true;
-  EXPECT_EQ(decide(in), Decision::Throttled);
+  EXPECT_EQ(precheck(in), Decision::Throttled);
+  in.held = true;
+  EXPECT_EQ(precheck(in), Decision::Held);
+  in.canaryRunning = true;
+  EXPECT_EQ(precheck(in), Decision::Canary);
+  in.frozen = true;
+  EXPECT_EQ(precheck(in), Decision::Frozen);
+}
+
+TEST(Policy, AcceptanceNeedsTheMargin) {
+  DecisionInput in;
+  in.margin = 0.02;
+  in.activeLoss = 1.0;
+  in.candidateLoss = 0.98;
+  EXPECT_EQ(accept(in), Decision::Rejected) << "exactly at the margin";
+  in.candidateLoss = 0.97;
+  EXPECT_EQ(accept(in), Decision::Update);
+  in.candidateLoss = 1.5;
+  EXPECT_EQ(accept(in), Decision::Rejected) << "never a worse one";
+  in.haveHoldout = false;
+  EXPECT_EQ(accept(in), Decision::WaitHoldout);
+  in.haveHoldout = true;
+  in.candidateLoss = in.activeLoss = NAN;
+  EXPECT_EQ(accept(in), Decision::Update) << "no labels (reinforce): the canary judges";
+}
+
+TEST(Policy, SampleLossesMatchHandValues) {
+  EXPECT_DOUBLE_EQ(sampleLoss(LossKind::Mse, {1, 2}, {0, 0}), 2.5);
+  // Huber delta 1: |d| = 0.5 -> 0.125; |d| = 3 -> 2.5
+  EXPECT_DOUBLE_EQ(sampleLoss(LossKind::Huber, {0.5, 3}, {0, 0}, 1.0), (0.125 + 2.5) / 2);
+  // CE on logits (0, ln 3): p = (1/4, 3/4); class 1 -> -ln(3/4)
+  EXPECT_NEAR(sampleLoss(LossKind::Ce, {0, std::log(3.0)}, {1}), -std::log(0.75), 1e-12);
+  EXPECT_NEAR(sampleLoss(LossKind::Ce, {0.25, 0.75}, {0}, 1, false), -std::log(0.25), 1e-12);
+  EXPECT_TRUE(std::isnan(sampleLoss(LossKind::Ce, {0.25, 0.75}, {2})));
+}
+
+TEST(Policy, CanaryAndBudget) {
+  // loss: 0.1 vs 0.1 baseline passes; 0.13 with margin 0.2 passes; 0.125
+  // exactly at the margin passes; 0.13 with margin 0.2 of 0.1 -> rollback
+  EXPECT_EQ(judgeCanary(0.1, 100, 0.1, 512, 0.2, false), CanaryVerdict::Pending);
+  EXPECT_EQ(judgeCanary(0.1, 512, 0.1, 512, 0.2, false), CanaryVerdict::Pass);
+  EXPECT_EQ(judgeCanary(0.12, 512, 0.1, 512, 0.2, false), CanaryVerdict::Pass);
+  EXPECT_EQ(judgeCanary(0.13, 512, 0.1, 512, 0.2, false), CanaryVerdict::Rollback);
+  // rewards: higher is better
+  EXPECT_EQ(judgeCanary(-2.0, 512, -1.0, 512, 0.2, true), CanaryVerdict::Rollback);
+  EXPECT_EQ(judgeCanary(-1.1, 512, -1.0, 512, 0.2, true), CanaryVerdict::Pass);
+  EXPECT_EQ(judgeCanary(0.5, 512, NAN, 512, 0.2, false), CanaryVerdict::Pass);
+
+  UpdateBudget b(2, 2);
+  EXPECT_TRUE(b.allowed(0));
+  b.onUpdate(0);
+  b.onUpdate(10);
+  EXPECT_FALSE(b.allowed(30)) << "2 per minute used";
+  EXPECT_TRUE(b.allowed(60.5)) << "the first left the minute";
+  b.onRollback();
+  EXPECT_FALSE(b.frozen());
+  b.onCanaryPass();
+  b.onRollback();
+  EXPECT_FALSE(b.frozen()) << "rollbacks in a row, not in all";
+  b.onRollback();
+  EXPECT_TRUE(b.frozen());
+  EXPECT_FALSE(b.allowed(1000));
+
+  SnapshotId id;
+  EXPECT_TRUE(parseSnapshotId("2.3", id));
+  EXPECT_EQ(id, SnapshotId(2, 3));
+  EXPECT_TRUE(parseSnapshotId("v7.0", id));
+  EXPECT_EQ(toString(id), "v7.0");
+  EXPECT_FALSE(parseSnapshotId("2", id));
+  EXPECT_FALSE(parseSnapshotId("0.1", id));
+  EXPECT_FALSE(parseSnapshotId("2.x", id));
+
+  LiveErrors live(3);
+  for (int i = 1; i <= 5; ++i)
+    live.add({1, 0}, i, i);
+  const LiveStat *st = live.find({1, 0});
+  ASSERT_TRUE(st);
+  EXPECT_EQ(st->count, 5u);
+  EXPECT_DOUBLE_EQ(st->mean(), 3.0);
+  EXPECT_DOUBLE_EQ(st->recentMean(), 4.0) << "window of 3: 3, 4, 5";
+  live.clearRecent();
+  EXPECT_TRUE(std::isnan(live.find({1, 0})->recentMean()));
+  for (uint32_t g = 1; g <= LiveErrors::kMaxInstances; ++g)
+    live.add({2, g}, 1.0, 100 + g);
+  EXPECT_EQ(live.all().size(), LiveErrors::kMaxInstances);
+  EXPECT_FALSE(live.find({1, 0})) << "the instance that served longest ago goes";
 }
 
 TEST(Policy, FidelityOfTheTwinSeesTheShift) {
@@ -558,6 +653,8 @@ TEST(Samples, ParseRingAndSequence) {
     blob.resize(off + size, 0);
     struct lf_sample h = {};
     h.flow_key = flow;
+    h.version = 3;
+    h.gen = 1;
     h.n_in = in.size();
     h.n_out = out.size();
     h.n_label = lab.size();
@@ -580,6 +677,8 @@ TEST(Samples, ParseRingAndSequence) {
   EXPECT_EQ(s.x, (std::vector<double>{1.0, -2.0}));
   EXPECT_EQ(s.y, (std::vector<double>{1.0}));
   EXPECT_EQ(s.label, (std::vector<double>{1.5}));
+  EXPECT_EQ(s.version, 3u) << "the serving snapshot travels with the sample";
+  EXPECT_EQ(s.gen, 1u);
   ASSERT_TRUE(convertSample(raw[1], {8, 8}, {16}, true, false, s));
   EXPECT_EQ(s.label, (std::vector<double>{1.0, 0.0})) << "reward Q16.16, action = output";
   EXPECT_FALSE(convertSample(raw[0], {8}, {16}, false, false, s)) << "wrong n_in";
@@ -629,7 +728,9 @@ TEST(Config, ParsesAllKeys) {
   ASSERT_TRUE(loadConfigText(
       "[daemon]\nstate_dir = \"/tmp/x\"\n[models.cc]\nonnx = \"" + onnx +
           "\"\nobjective = \"huber\"\noptimizer = \"sgd\"\nlr = 0.5\n"
-          "batch_size = 32\nstability_k = 7\nstability_epsilon = 0.01\n"
+          "batch_size = 32\nstability_window = 4096\nstability_epsilon = 0.01\n"
+          "fidelity_ratio = 0.5\ncanary_samples = 100\nrollback_margin = 0.3\n"
+          "max_updates_per_min = 2\nfreeze_after = 4\ndrift_ratio = 3\n"
           "fidelity_threshold = 0.02\ninput_ranges = [[-1, 1], [0, 4.5]]\n"
           "bits = 16\nupdate = \"push\"\nkdir = \"/k\"\n",
       "t.toml", c, err))
@@ -641,7 +742,13 @@ TEST(Config, ParsesAllKeys) {
   EXPECT_EQ(m.optimizer, OptimizerKind::Sgd);
   EXPECT_EQ(m.lr, 0.5);
   EXPECT_EQ(m.batchSize, 32u);
-  EXPECT_EQ(m.stabilityK, 7u);
+  EXPECT_EQ(m.stabilityWindow, 4096u);
+  EXPECT_EQ(m.fidelityRatio, 0.5);
+  EXPECT_EQ(m.canarySamples, 100u);
+  EXPECT_EQ(m.rollbackMargin, 0.3);
+  EXPECT_EQ(m.maxUpdatesPerMin, 2u);
+  EXPECT_EQ(m.freezeAfter, 4u);
+  EXPECT_EQ(m.driftRatio, 3.0);
   EXPECT_EQ(m.bits, 16u);
   EXPECT_EQ(m.update, UpdateMode::Push);
   ASSERT_EQ(m.inputRanges.size(), 2u);
@@ -669,6 +776,16 @@ TEST(Config, ErrorsAreOneClearLine) {
        "t.toml: models.a.input ranges: lo > hi in pair 0"},
       {"[models.a]\nonnx = \"" + onnx + "\"\nbits = 12\n", "model 'a': bits must be 32 or 16"},
       {"[mdels.a]\n", "t.toml: unknown top-level key 'mdels' (expected [daemon] or [models.NAME])"},
+      {"[models.a]\nonnx = \"" + onnx + "\"\nstability_window = -5\n",
+       "t.toml: models.a.stability_window: -5 out of range [1, 16777216]"},
+      {"[models.a]\nonnx = \"" + onnx + "\"\nstability_k = 5\n",
+       "t.toml: models.a: unknown key 'stability_k' (replaced by stability_window, in samples)"},
+      {"[models.a]\nonnx = \"" + onnx + "\"\ndrift_ratio = 0.5\n",
+       "model 'a': drift_ratio must be > 1"},
+      {"[models.a]\nonnx = \"" + onnx + "\"\nholdout_fraction = 0.9\n",
+       "model 'a': holdout_fraction must be in (0, 0.5]"},
+      {"[models.a]\nonnx = \"" + onnx + "\"\nfault = \"x\"\n",
+       "t.toml: models.a.fault: 'x' is not one of corrupt-push (tests only)"},
       {"[models.a]\nlr = 0.1\n",
        "model 'a': no ONNX file (set onnx = \"...\" or --model NAME=FILE)"},
   };

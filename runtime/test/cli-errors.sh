@@ -18,7 +18,7 @@ check() { # expected-substring args...
 }
 printf '[models.x]\nonnx = "%s"\nobjective = "nope"\n' "$t/m.onnx" >"$t/bad.toml"
 printf '[models.x\n' >"$t/syntax.toml"
-check "expected a command"
+check "expected a command: daemon, status, rollback or compile"
 check "unknown command 'frob'" frob
 check "no models" daemon
 check "ONNX file /nope.onnx not found" daemon --model x=/nope.onnx
@@ -29,6 +29,13 @@ check "cannot read config" daemon --config "$t/none.toml"
 check "unknown option --frob" daemon --frob 1
 check "--lr: 'abc' is not a number" daemon --model x="$t/m.onnx" --lr abc
 check "no status in" status --state-dir "$t/none"
+check "rollback needs a model name" rollback --state-dir "$t/none"
+check "--to: 'x' is not VERSION.GEN" rollback m --to x --state-dir "$t/none"
+check "rollback: unknown option --frob" rollback m --frob 1
+printf '[models.x]\nonnx = "%s"\nstability_window = -1\n' "$t/m.onnx" >"$t/neg.toml"
+check "models.x.stability_window: -1 out of range" daemon --config "$t/neg.toml"
+printf '[models.x]\nonnx = "%s"\nwindow = 5\n' "$t/m.onnx" >"$t/unk.toml"
+check "models.x: unknown key 'window'" daemon --config "$t/unk.toml"
 if [ -d /sys/module/lf_core ]; then
 	echo "skip: lf_core loaded on this host"
 else

@@ -21,13 +21,19 @@ using namespace lfrt;
 static const char *kUsage =
     "usage: lf-runtime daemon --model NAME=FILE.onnx [--config FILE.toml] [options]\n"
     "       lf-runtime status [--state-dir DIR] [--json]\n"
+    "       lf-runtime rollback MODEL [--to VERSION.GEN] [--state-dir DIR]\n"
+    "         (make an earlier snapshot instance active again; default: the one\n"
+    "          that served before the active one, from the daemon's history)\n"
     "       lf-runtime compile --model NAME=FILE.onnx --version N -o DIR\n"
     "                          [--input-range ..] [--bits ..] [--headroom ..] [--core-symvers F]\n"
     "         (the snapshot package of the model as given: module lf_snap_NAME_vN)\n"
     "\n"
     "Tunes the float models of lf_core's snapshots online from the kernel's\n"
     "training samples (LibTorch) and updates the kernel's snapshots\n"
-    "conservatively (stable loss, fidelity loss above a threshold).\n"
+    "conservatively: after a drift in the sample stream, only a model whose\n"
+    "loss trend is flat, whose snapshot deviates from it enough to matter, and\n"
+    "whose snapshot beats the active one on held-out samples; a new snapshot\n"
+    "serves new flows first and is rolled back if its live error is worse.\n"
     "\n"
     "daemon options (override the config for every model):\n"
     "  --model NAME=FILE.onnx      model to tune (repeatable; NAME = lf_core model)\n"
@@ -36,8 +42,10 @@ static const char *kUsage =
     "                              (default /var/lib/lf-runtime)\n"
     "  --objective mse|huber|ce|reinforce\n"
     "  --optimizer sgd|adam        --lr X          --batch-size N\n"
-    "  --stability-k K             --stability-epsilon E\n"
-    "  --fidelity-threshold T      --decision-interval-ms MS\n"
+    "  --stability-window N        --stability-epsilon E\n"
+    "  --fidelity-ratio R          --fidelity-threshold T\n"
+    "  --canary-samples N          --rollback-margin M\n"
+    "  --decision-interval-ms MS\n"
     "  --input-range lo,hi[,...]   --bits 32|16    --headroom H\n"
     "  --update push|module|auto   --kdir DIR      --core-symvers FILE\n"
     "  --max-runtime S             stop after S seconds (tests)\n"
@@ -53,16 +61,16 @@ static int fail(const std::string &msg, int code = 2) {
 
 int main(int argc, char **argv) {
   if (argc < 2)
-    return fail("expected a command: daemon or status (try lf-runtime --help)");
+    return fail("expected a command: daemon, status, rollback or compile (try lf-runtime --help)");
   std::string cmd = argv[1];
   if (cmd == "--help" || cmd == "-h" || cmd == "help") {
     std::fputs(kUsage, stdout);
     return 0;
   }
-  if (cmd != "daemon" && cmd != "status" && cmd != "compile")
+  if (cmd != "daemon" && cmd != "status" && cmd != "compile" && cmd != "rollback")
     return fail("unknown command '" + cmd + "' (try lf-runtime --help)");
 
-  std::string stateDir, configPath, outDir;
+  std::string stateDir, configPath, outDir, rollbackModel, rollbackTo;
   unsigned version = 1;
   bool json = false;
   std::vector<std::pair<std::string, std::string>> models;
@@ -87,6 +95,10 @@ int main(int argc, char **argv) {
       json = true;
       continue;
     }
+    if (cmd == "rollback" && a.rfind("-", 0) != 0 && rollbackModel.empty()) {
+      rollbackModel = a;
+      continue;
+    }
     if (a.rfind("--", 0) != 0 && a != "-o")
       return fail("unexpected argument '" + a + "'");
     std::string v;
@@ -101,6 +113,12 @@ int main(int argc, char **argv) {
     }
     if (cmd == "status" && a != "--state-dir")
       return fail("status: unknown option " + a);
+    if (cmd == "rollback" && a != "--state-dir" && a != "--to")
+      return fail("rollback: unknown option " + a);
+    if (a == "--to") {
+      rollbackTo = v;
+      continue;
+    }
     if (a == "--state-dir") stateDir = v;
     else if (a == "-o" || a == "--out") outDir = v;
     else if (a == "--version") version = std::strtoul(v.c_str(), nullptr, 10);
@@ -153,7 +171,10 @@ int main(int argc, char **argv) {
         };
       else if (a == "--lr") f = [dbl](ModelConfig &m, std::string &e) { return dbl(m.lr, e); };
       else if (a == "--batch-size") f = [uns](ModelConfig &m, std::string &e) { return uns(m.batchSize, e); };
-      else if (a == "--stability-k") f = [uns](ModelConfig &m, std::string &e) { return uns(m.stabilityK, e); };
+      else if (a == "--stability-window") f = [uns](ModelConfig &m, std::string &e) { return uns(m.stabilityWindow, e); };
+      else if (a == "--fidelity-ratio") f = [dbl](ModelConfig &m, std::string &e) { return dbl(m.fidelityRatio, e); };
+      else if (a == "--canary-samples") f = [uns](ModelConfig &m, std::string &e) { return uns(m.canarySamples, e); };
+      else if (a == "--rollback-margin") f = [dbl](ModelConfig &m, std::string &e) { return dbl(m.rollbackMargin, e); };
       else if (a == "--stability-epsilon") f = [dbl](ModelConfig &m, std::string &e) { return dbl(m.stabilityEpsilon, e); };
       else if (a == "--fidelity-threshold") f = [dbl](ModelConfig &m, std::string &e) { return dbl(m.fidelityThreshold, e); };
       else if (a == "--decision-interval-ms") f = [uns](ModelConfig &m, std::string &e) { return uns(m.decisionIntervalMs, e); };
@@ -175,6 +196,12 @@ int main(int argc, char **argv) {
 
   if (cmd == "status")
     return runStatus(stateDir.empty() ? "/var/lib/lf-runtime" : stateDir, json);
+  if (cmd == "rollback") {
+    if (rollbackModel.empty())
+      return fail("rollback needs a model name: lf-runtime rollback MODEL [--to VERSION.GEN]");
+    return runRollback(stateDir.empty() ? "/var/lib/lf-runtime" : stateDir, rollbackModel,
+                       rollbackTo);
+  }
 
   DaemonConfig cfg;
   std::string err;

@@ -823,15 +823,16 @@ static int parse_samples(struct nl_msg *msg, void *arg)
 		v = (const int32_t *)(p + sizeof(s));
 		n = s.n_in + s.n_out + s.n_label;
 		if (json) {
-			printf("%s{\"flow\":%" PRIu64 ",\"ts_ns\":%" PRIu64 ",\"n_in\":%u,"
-			       "\"n_out\":%u,\"n_label\":%u,\"values\":[", i ? "," : "",
-			       (uint64_t)s.flow_key, (uint64_t)s.ts_ns, s.n_in, s.n_out, s.n_label);
+			printf("%s{\"flow\":%" PRIu64 ",\"ts_ns\":%" PRIu64 ",\"version\":%u,"
+			       "\"gen\":%u,\"n_in\":%u,\"n_out\":%u,\"n_label\":%u,\"values\":[",
+			       i ? "," : "", (uint64_t)s.flow_key, (uint64_t)s.ts_ns, s.version,
+			       s.gen, s.n_in, s.n_out, s.n_label);
 			for (j = 0; j < n; j++)
 				printf("%s%d", j ? "," : "", v[j]);
 			printf("]}");
 		} else {
-			printf("    flow 0x%" PRIx64 " ts %" PRIu64 " in", (uint64_t)s.flow_key,
-			       (uint64_t)s.ts_ns);
+			printf("    flow 0x%" PRIx64 " ts %" PRIu64 " v%u.%u in",
+			       (uint64_t)s.flow_key, (uint64_t)s.ts_ns, s.version, s.gen);
 			for (j = 0; j < n; j++)
 				printf("%s%d", j == s.n_in ? " out " :
 				       j == s.n_in + s.n_out ? " label " : " ", v[j]);

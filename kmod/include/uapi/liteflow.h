@@ -128,6 +128,9 @@ enum lf_attr {
  * struct lf_sample - header of one record in LF_ATTR_SAMPLES
  * @flow_key: flow the sample belongs to
  * @ts_ns: ktime_get_ns() when it was collected
+ * @version: version of the snapshot serving @flow_key when the sample was
+ *	collected (the flow cache's pin), 0 if the flow was not pinned
+ * @gen: weight generation of that snapshot instance
  * @n_in: number of s32 inputs that follow
  * @n_out: number of s32 outputs that follow the inputs
  * @n_label: number of s32 labels/rewards that follow the outputs
@@ -139,6 +142,8 @@ enum lf_attr {
 struct lf_sample {
 	__u64 flow_key;
 	__u64 ts_ns;
+	__u32 version;
+	__u32 gen;
 	__u16 n_in;
 	__u16 n_out;
 	__u16 n_label;

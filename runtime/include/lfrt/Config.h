@@ -24,9 +24,29 @@ struct ModelConfig {
   OptimizerKind optimizer = OptimizerKind::Adam;
   double lr = 1e-3;
   unsigned batchSize = 64;
-  unsigned stabilityK = 5;
-  double stabilityEpsilon = 0.05;
-  double fidelityThreshold = 1e-3;
+  // Drift (Policy.h: DriftDetector).
+  double driftRatio = 2.0;          ///< batch loss / reference median that counts
+  double driftThreshold = 3.0;      ///< accumulated log-evidence that signals drift
+  // Stability (TrendStability).
+  unsigned stabilityWindow = 4096;  ///< samples since the drift the trend spans
+  double stabilityEpsilon = 0.1;    ///< |trend over the window| / mean loss
+  // Necessity: fidelity > max(fidelity_threshold, fidelity_ratio x loss).
+  double fidelityThreshold = 0;     ///< absolute floor
+  double fidelityRatio = 0.25;      ///< relative to the tuned model's loss
+  // Acceptance on held-out samples.
+  double holdoutFraction = 0.2;     ///< samples never trained on
+  unsigned minHoldout = 64;         ///< held-out samples needed to judge
+  double acceptMargin = 0.02;       ///< candidate < active x (1 - margin)
+  // Canary and rollback.
+  unsigned canarySamples = 512;     ///< live samples of a new snapshot judged
+  double rollbackMargin = 0.2;      ///< worse than the previous by this: roll back
+  unsigned canaryTimeoutS = 120;    ///< no verdict by then (few new flows): ends
+  unsigned maxUpdatesPerMin = 6;
+  unsigned freezeAfter = 3;         ///< rollbacks in a row that freeze the model
+  unsigned holdAfterExternalS = 300; ///< no updates after a switch by hand
+  unsigned liveWindow = 512;        ///< samples per snapshot in the live error
+  unsigned replaySteps = 2;         ///< extra steps per batch on post-drift samples
+  std::string fault;                ///< tests only: "corrupt-push"
   std::vector<std::pair<double, double>> inputRanges;  ///< empty: [-8, 8]
   unsigned bits = 32;
   double headroom = 1.0;
@@ -48,6 +68,7 @@ struct ModelConfig {
 struct DaemonConfig {
   std::string stateDir = "/var/lib/lf-runtime";
   unsigned statusIntervalMs = 1000;
+  unsigned queueBatches = 1024;     ///< received batches waiting for training
   double maxRuntimeS = 0;           ///< 0: until SIGTERM/SIGINT
   std::vector<ModelConfig> models;
 };

@@ -13,6 +13,9 @@ namespace lfrt {
 int runDaemon(const DaemonConfig &cfg);
 /// Prints the state directory's status.json (table or raw JSON).
 int runStatus(const std::string &stateDir, bool json);
+/// Makes an earlier snapshot instance of `model` active again (`to`:
+/// "VERSION.GEN" from the history; empty: the one before the active one).
+int runRollback(const std::string &stateDir, const std::string &model, const std::string &to);
 /// Compiles the model's ONNX as snapshot NAME_vVERSION into `dir`.
 int compileSnapshot(const ModelConfig &m, unsigned version, const std::string &dir);
 

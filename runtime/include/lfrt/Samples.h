@@ -26,6 +26,7 @@ namespace lfrt {
 
 struct RawSample {
   uint64_t flowKey = 0, tsNs = 0;
+  uint32_t version = 0, gen = 0; ///< the serving snapshot (0: not pinned)
   std::vector<int32_t> in, out, label;
 };
 
@@ -38,6 +39,8 @@ struct Sample {
   std::vector<double> x, y;   ///< inputs, kernel outputs (reals)
   std::vector<double> label;  ///< converted as described above
   uint64_t tsNs = 0;
+  uint64_t seq = 0;                ///< daemon-wide sample sequence number
+  uint32_t version = 0, gen = 0;   ///< the snapshot that answered y
 };
 
 constexpr double kRewardScale = 65536.0;  ///< Q16.16
