@@ -31,7 +31,7 @@ struct lf_fs_tun lf_fs_tun = {
 	.nthr = 3,
 	.thr = { 20000, 200000, 2000000 },
 	.default_class = 0,
-	.idle_ms = 1000,
+	.idle_ms = 10000,
 	.max_flows = 65536,
 };
 
