@@ -51,6 +51,7 @@ echo "off: $off_sum"
 echo "nn:  $nn_sum"
 echo "bands (packets) off: $off_bands nn: $nn_bands"
 cat /sys/module/lf_fs/parameters/stats
+[ -n "${FS_DEBUG:-}" ] && grep "^    flow" mon.txt | head -n 150
 
 kv() { printf '%s\n' "$1" | tr ' ' '\n' | grep -A1 -x "$2" | tail -n 1; }
 check_eq "flows finished (off)" "$(kv "$off_sum" flows)" "$N"
