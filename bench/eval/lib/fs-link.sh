@@ -33,5 +33,5 @@ lf_fs_link_up() {
 lf_fs_bands() {
 	ip netns exec lfr tc -s class show dev r1 parent 20: |
 		awk '$1 == "class" { b = $3 } $1 == "Sent" { s[b] = $4 } END {
-			for (i = 1; i <= '$LF_FS_BANDS'; i++) printf "%s%d", i > 1 ? " " : "", s["20:" i] + 0; print "" }'
+			for (i = 1; i <= '$LF_FS_BANDS'; i++) printf("%s%d", (i > 1) ? " " : "", s["20:" i] + 0); print "" }'
 }
