@@ -15,7 +15,9 @@ on an integer (bit-exactness is correctness, not speed).
      run-time dispatch (what the twin builds: AVX2 via
      __builtin_cpu_supports), -mavx2 (what the kernel's NAME_avx2.o is);
      counts instructions per query with callgrind ((I(Q) - I(0)) / Q),
-     times ns per query, and checks that all give identical outputs,
+     times ns per query, and checks that all give identical outputs; the
+     SIMD build also through lf_NAME_infer_batch() at N = 8 and 32
+     (simd-b8, simd-b32: per query),
   4. times LibTorch's batch-1 forward of the same MLP (lf-bench-torch, C++
      API, 1 thread; python3-torch if the C++ binary is not given),
   5. accuracy: max |snapshot - PyTorch| over the samples, against the range
@@ -88,6 +90,9 @@ def time_compile(lfc, onnx, inputs, work, runs):
             statistics.median(internal) if internal else float("nan"))
 
 
+# Batched queries (lf_NAME_infer_batch) of the SIMD build, N per call.
+BATCHES = (8, 32)
+
 VARIANTS = [("scalar", ["-DLF_NO_SIMD"]),
             # the snapshot object as the kernel's scalar NAME.o: no SSE
             ("kscalar", ["-DLF_NO_SIMD", "-mgeneral-regs-only"]),
@@ -98,6 +103,7 @@ VARIANTS = [("scalar", ["-DLF_NO_SIMD"]),
 def build_drivers(cc, pkg, name, width):
     up = name.upper()
     defs = ['-DLF_SNAP_HEADER="%s.h"' % name, "-DLF_INFER=lf_%s_infer" % name,
+            "-DLF_INFER_BATCH=lf_%s_infer_batch" % name,
             "-DLF_PARAMS=lf_%s_params" % name,
             "-DLF_IN_FRAC=lf_%s_in_frac" % name,
             "-DLF_OUT_FRAC=lf_%s_out_frac" % name,
@@ -124,10 +130,10 @@ def build_drivers(cc, pkg, name, width):
     return exes
 
 
-def callgrind_insns(exe, inputs, q):
+def callgrind_insns(exe, inputs, q, batch=1):
     def collected(n):
         r = run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
-                 exe, "count", str(n), inputs])
+                 exe, "count", str(n), inputs, str(batch)])
         m = re.search(r"Collected\s*:\s*([0-9]+)", r.stderr)
         if not m:
             sys.exit("bench: no callgrind total in:\n" + r.stderr)
@@ -226,6 +232,15 @@ def main():
                 r["ns"] = float(run([exes[var], "time",
                                      str(args.time_queries), inputs]).stdout)
                 res["%s/%d/%s" % (model, bits, var)] = r
+            for nb in BATCHES:
+                r = dict(res["%s/%d/simd" % (model, bits)])
+                r["insns"] = (callgrind_insns(exes["simd"], inputs,
+                                              args.queries, nb)
+                              if have_vg else float("nan"))
+                r["ns"] = float(run([exes["simd"], "time",
+                                     str(args.time_queries), inputs,
+                                     str(nb)]).stdout)
+                res["%s/%d/simd-b%d" % (model, bits, nb)] = r
             if len(set(outs.values())) != 1:
                 sys.exit("bench: %s %d-bit snapshot builds disagree (%s)"
                          % (model, bits, ", ".join(
@@ -256,7 +271,8 @@ def main():
               % (model, torch_us, res["%s/32/macs" % model]))
         print("  %-4s %-7s %12s %9s %12s %10s %10s" % hdr)
         for bits in (32, 16):
-            for var, _ in VARIANTS:
+            for var in [v for v, _ in VARIANTS] + ["simd-b%d" % b
+                                                   for b in BATCHES]:
                 r = res["%s/%d/%s" % (model, bits, var)]
                 print("  %-4d %-7s %12.0f %9.1f %11.1fx %10.2e %10.2e"
                       % (bits, var, r["insns"], r["ns"],

@@ -15,6 +15,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <climits>
 #include <random>
 #include <string>
@@ -678,6 +679,23 @@ TEST(Simd, TwinBuildsAgree) {
           << "sample " << s << " w" << wbits << " acc32 " << acc32;
       ASSERT_EQ(out[2][0], out[1][0])
           << "sample " << s << " w" << wbits << " acc32 " << acc32;
+    }
+    // The batched entry gives the single queries' integers; the compiled
+    // blob validates, a blob of 0x7f bytes (shifts far out of range) does
+    // not where the code relies on bounds (acc32, broadcast layout).
+    std::vector<int32_t> bin(37 * 30), bout(37), one(1);
+    for (auto &v : bin)
+      v = int32_t(pick(rng, 20));
+    for (auto &t : twins) {
+      ASSERT_EQ(t->inferBatch(bin.data(), bout.data(), 37), 0);
+      for (int q = 0; q < 37; ++q) {
+        ASSERT_EQ(t->infer(bin.data() + q * 30, one.data()), 0);
+        ASSERT_EQ(bout[q], one[0]) << "query " << q << " w" << wbits;
+      }
+      EXPECT_EQ(t->validate(t->params()), 0);
+      std::vector<uint8_t> bad(t->info().paramsBytes, 0x7f);
+      if (acc32 || bcast)
+        EXPECT_EQ(t->validate(bad.data()), -EINVAL) << "w" << wbits;
     }
   }
 }

@@ -1293,7 +1293,15 @@ void Emitter::printHeader(raw_ostream &h) {
     << "_infer(const void *params, const lf_s32 *in, lf_s32 *out);\n";
   h << "/* 0 when a parameter blob keeps the code's promises (accumulator "
        "bounds,\n * shifts), else -EINVAL: check a pushed blob once. */\n";
-  h << "int lf_" << name << "_validate(const void *params);\n\n";
+  h << "int lf_" << name << "_validate(const void *params);\n";
+  h << "/* n queries: in is n x N_IN, out n x N_OUT; stops at an error. */\n";
+  h << "int lf_" << name
+    << "_infer_batch(const void *params, const lf_s32 *in, lf_s32 *out,\n"
+    << "\t\tunsigned int n);\n";
+  h << "#ifdef __KERNEL__\n/* The module glue's batched query (NAME_mod.c). */\n"
+    << "int lf_" << name
+    << "_query_batch(const void *params, const s32 *in, s32 *out,\n"
+    << "\t\tunsigned int n);\n#endif\n\n";
   h << "#endif /* " << guard << " */\n";
 }
 
@@ -1418,7 +1426,17 @@ void Emitter::printSource(raw_ostream &c) {
     c << "#ifdef LF_AVX2_DISPATCH\n\tif (lf_avx2_usable())\n\t\treturn lf_"
       << name << "_infer_avx2rt(params, in, out);\n#endif\n";
   c << code;
-  c << "\treturn 0;\n}\n";
+  c << "\treturn 0;\n}\n\n";
+  // The batched entry: one call for n queries (the kernel glue wraps it in
+  // one kernel_fpu_begin/end per chunk, see Snapshot.cpp).
+  c << "int lf_" << name
+    << "_infer_batch(const void *params, const lf_s32 *in, lf_s32 *out,\n"
+    << "\t\tunsigned int n)\n{\n"
+    << "\tunsigned int i;\n\tint ret;\n\n"
+    << "\tfor (i = 0; i < n; i++) {\n"
+    << "\t\tret = lf_" << name << "_infer(params, in + i * " << info.nIn
+    << ", out + i * " << info.nOut << ");\n"
+    << "\t\tif (ret)\n\t\t\treturn ret;\n\t}\n\treturn 0;\n}\n";
 }
 
 } // namespace
