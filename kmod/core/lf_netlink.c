@@ -437,6 +437,8 @@ static int lf_nl_push_params(struct lf_model *m, struct genl_info *info,
 			ver ? nla_get_u32(ver) : 0);
 	if (gen == -EINVAL)
 		NL_SET_ERR_MSG(info->extack, "params size, arch hash or version differs from the standby snapshot's");
+	else if (gen == -EDOM)
+		NL_SET_ERR_MSG(info->extack, "params break the snapshot's bounds (its validate() refused them)");
 	else if (gen == -ENOENT)
 		NL_SET_ERR_MSG(info->extack, "model has no standby snapshot");
 	if (gen < 0)

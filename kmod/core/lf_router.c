@@ -388,6 +388,9 @@ int __lf_push(struct lf_model *m, const void *params, u32 size,
 	if (arch_hash != m->arch_hash || size != reg->desc->params_size ||
 	    (check_version && version != reg->desc->version))
 		return -EINVAL;
+	/* the code relies on bounds of its params (shifts, accumulators) */
+	if (reg->desc->validate && reg->desc->validate(params))
+		return -EDOM;
 	inst = lf_inst_new(reg, params, size);
 	if (!inst)
 		return -ENOMEM;

@@ -35,6 +35,9 @@ struct module;
  *         @stack_bytes of stack
  * @stack_bytes: stack used by @infer, as reported by lfc
  * @owner: THIS_MODULE of the snapshot module
+ * @validate: optional: 0 if a params blob of @params_size bytes keeps the
+ *            bounds @infer relies on (shift counts, accumulator widths);
+ *            lf_core refuses a weight push it rejects (-EDOM)
  */
 struct lf_snapshot_desc {
 	const char *model;
@@ -49,6 +52,7 @@ struct lf_snapshot_desc {
 	int (*infer)(const void *params, const s32 *in, s32 *out);
 	u32 stack_bytes;
 	struct module *owner;
+	int (*validate)(const void *params);
 };
 
 struct lf_model;
@@ -223,7 +227,8 @@ int lf_deactivate(struct lf_model *model);
  * to it leaves.  Process context only.
  *
  * Return: the new generation (> 0), -ENOENT without a standby snapshot,
- * -EINVAL for a size or hash mismatch, -ENOMEM.
+ * -EINVAL for a size or hash mismatch, -EDOM when the snapshot's validate()
+ * refuses the blob, -ENOMEM.
  */
 int lf_push_params(struct lf_model *model, const void *params, u32 size,
 		   u64 arch_hash);

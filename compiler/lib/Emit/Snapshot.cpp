@@ -115,6 +115,7 @@ std::string mlir::lf::snapshotModuleGlue(const SnapshotInfo &info,
      << "\t.stack_bytes = LF_" << llvm::StringRef(n).upper()
      << "_STACK_BYTES,\n"
      << "\t.owner = THIS_MODULE,\n"
+     << "\t.validate = lf_" << n << "_validate,\n"
      << "};\n\n"
      << "static int __init lf_" << n << "_init(void)\n{\n"
      << "#ifdef LF_HAVE_AVX2_OBJ\n"
