@@ -15,12 +15,7 @@ cc_load
 insmod "$CC_SNAP_MOCC" || die "insmod mocc snapshot"
 lf_link_up $RATE $RTT 100 || die "link setup"
 iperf_server
-# reference: what the link carries now (cubic, same link, same VM; a loaded
-# TCG host cannot always emulate the nominal rate)
-run_iperf cubic $SECS c.json || fail "iperf3 cubic"
-sc=$($IPERF_SUMMARY c.json); echo "cubic: $sc"
-ref=$(awk -v r=$RATE -v f=$PAYLOAD_FRAC -v c="$(kv "$sc" goodput_mbps)" \
-	'BEGIN { n = r * f; print (c > 0 && c < n) ? c : n }')
+ref=$(link_ref $RATE $SECS)
 
 # lf_mocc
 q0=$(lfstat mocc queries)
