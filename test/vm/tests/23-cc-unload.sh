@@ -22,6 +22,7 @@ for cc in lf_aurora lf_dummy lf_mocc; do
 		ok "$cc: rmmod lf_cc refused while a connection uses it"
 	[ -d /sys/module/lf_cc ] && ok "$cc: lf_cc still loaded" || die "$cc: lf_cc gone"
 	wait $ip || fail "$cc: iperf3 failed after the refused rmmod"
+	sleep 1		# the iperf3 server resets between tests
 done
 rmmod "$(basename "$CC_SNAP_AURORA" .ko)" 2>/dev/null && fail "rmmod of the active snapshot succeeded" ||
 	ok "rmmod of the active snapshot refused"
