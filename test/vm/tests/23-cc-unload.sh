@@ -10,13 +10,19 @@ cc_load
 lf_link_up 24 40 100 || die "link setup"
 iperf_server
 for cc in lf_aurora lf_dummy lf_mocc; do
-	run_iperf $cc 4 u.json &
+	c0=$(ccstat $cc conns)
+	run_iperf $cc 6 u.json &
 	ip=$!
-	sleep 2
+	# wait until the transfer's connection uses $cc (a loaded VM starts slowly)
+	i=0
+	while [ "$(ccstat $cc conns)" = "$c0" ] && [ $i -lt 50 ]; do i=$((i + 1)); sleep 0.1; done
+	[ "$(ccstat $cc conns)" != "$c0" ] || fail "$cc: no connection started"
+	sleep 0.5
 	rmmod lf_cc 2>/dev/null && fail "$cc: rmmod lf_cc succeeded under load" ||
 		ok "$cc: rmmod lf_cc refused while a connection uses it"
 	[ -d /sys/module/lf_cc ] && ok "$cc: lf_cc still loaded" || die "$cc: lf_cc gone"
 	wait $ip || fail "$cc: iperf3 failed after the refused rmmod"
+	sleep 1		# the iperf3 server resets between tests
 done
 rmmod "$(basename "$CC_SNAP_AURORA" .ko)" 2>/dev/null && fail "rmmod of the active snapshot succeeded" ||
 	ok "rmmod of the active snapshot refused"
