@@ -46,7 +46,7 @@ echo
 echo "== boot Debian's kernel in QEMU (TCG) and run examples/aurora/demo-vm.sh =="
 vmlog=$out/demo-vm.log
 set +e
-test/vm/run-vm.sh --build "$B" --env "$denv" --timeout 300 examples/aurora/demo-vm.sh |
+test/vm/run-vm.sh --build "$B" --env "$denv" --timeout 600 examples/aurora/demo-vm.sh |
 	tee "$vmlog.raw" | grep -v '^LF-BEGIN\|^LF-RC=\|^LF-SERIES\|^LF-EVENT' | tee "$vmlog"
 rc=${PIPESTATUS[0]}
 set -e
@@ -60,7 +60,7 @@ if [ "$rc" = 0 ]; then
 	echo "      lfctl eval over netlink), with exactly lfc's outputs, for both snapshot versions."
 	if grep -q 'ok  workload shift' "$vmlog"; then
 		sed -n 's/.*ok  workload shift: /      lf-runtime closed the loop: workload shift: /p' "$vmlog"
-		if python3 scripts/plot-adaptation.py "$vmlog.raw" "$out/adaptation.png"; then
+		if /usr/bin/python3 scripts/plot-adaptation.py "$vmlog.raw" "$out/adaptation.png"; then
 			echo "      the kernel's error over time, with drift, push, canary and rollback"
 			echo "      events: $out/adaptation.png"
 		fi

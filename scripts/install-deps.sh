@@ -13,7 +13,9 @@ PKGS=(
   libtorch-dev libnl-3-dev libnl-genl-3-dev libtoml11-dev
   # kernel and VM tests
   linux-headers-amd64 linux-image-amd64 qemu-system-x86 busybox-static cpio kmod xz-utils
-  iproute2 iperf3
+  iproute2 iperf3 ethtool
+  # network evaluation (bench/eval): plots
+  python3-matplotlib
   # test models, unit tests, benchmarks
   python3 python3-torch python3-onnx python3-numpy python3-matplotlib libgtest-dev libgmock-dev libbenchmark-dev valgrind
 )

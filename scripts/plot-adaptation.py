@@ -35,7 +35,7 @@ def main():
     if not series:
         sys.exit("plot-adaptation: no LF-SERIES lines in " + sys.argv[1])
     t0 = series[0][0]
-    fig, ax = plt.subplots(figsize=(10, 4.5))
+    fig, ax = plt.subplots(figsize=(10, 5))
     ax.semilogy([s[0] - t0 for s in series], [s[1] for s in series], "o-", color="black",
                 ms=3, lw=1.2, label="active snapshot: mean |error| on fresh inputs (ppm)")
     style = {
@@ -64,7 +64,8 @@ def main():
     ax.set_ylabel("mean |error| (ppm, log)")
     ax.set_title("LiteFlow: the kernel's snapshot tracks a changing workload (lf-runtime)")
     ax.grid(True, which="both", alpha=0.3)
-    ax.legend(fontsize=8, loc="upper right")
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=4,
+              frameon=False)
     fig.tight_layout()
     fig.savefig(sys.argv[2], dpi=110)
     print(sys.argv[2])

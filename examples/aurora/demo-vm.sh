@@ -91,7 +91,7 @@ step_adapt() {
 	rt_events
 	rmmod lf_collect_test
 	push=$(rt_update_lines | grep '"path":"push"' | tail -n 1 |
-		sed 's/.*"push_ms":\([0-9.]*\).*/\1 ms/')
+		sed 's/.*"push_ms":\([0-9.]*\).*/\1/' | awk '{ printf "%.2f ms", $1 }')
 	note "  ok  workload shift: the kernel's error on fresh inputs $RT_BASE -> $RT_E1 ppm (< 1/$RT_FACTOR) from $RT_T1 s after the change, $RT_CHECKS checks in a row; untuned $RT_E_INIT -> $RT_E0 ppm in phase 0"
 	note "  ok  $(rt_updates) snapshot updates (last weight push $push), $(rt_count '"event":"drift"') drift(s), $(grep '"event":"canary"' "$RT_DECISIONS" | grep -c '"verdict":"pass"') canary pass(es), 1 rollback by hand"
 }

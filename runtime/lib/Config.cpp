@@ -145,7 +145,7 @@ void parseModel(const std::string &name, const toml::value &t, ModelConfig &m) {
       "onnx", "objective", "optimizer", "lr", "batch_size", "drift_ratio",
       "drift_threshold", "stability_window", "stability_epsilon",
       "fidelity_threshold", "fidelity_ratio", "holdout_fraction", "min_holdout",
-      "accept_margin", "canary_samples", "rollback_margin",
+      "accept_margin", "canary_samples", "canary_timeout_s", "rollback_margin",
       "max_updates_per_min", "freeze_after", "hold_after_external_s", "live_window", "replay_steps",
       "fault", "input_ranges", "bits",
       "headroom", "kdir", "core_symvers", "update", "ring_size",
@@ -181,6 +181,7 @@ void parseModel(const std::string &name, const toml::value &t, ModelConfig &m) {
   if (t.contains("min_holdout")) m.minHoldout = getInt(t, "min_holdout", ctx, 1, 1 << 20);
   if (t.contains("accept_margin")) m.acceptMargin = getNum(t, "accept_margin", ctx);
   if (t.contains("canary_samples")) m.canarySamples = getInt(t, "canary_samples", ctx, 0, 1 << 24);
+  if (t.contains("canary_timeout_s")) m.canaryTimeoutS = getInt(t, "canary_timeout_s", ctx, 1, 1 << 30);
   if (t.contains("rollback_margin")) m.rollbackMargin = getNum(t, "rollback_margin", ctx);
   if (t.contains("max_updates_per_min")) m.maxUpdatesPerMin = getInt(t, "max_updates_per_min", ctx, 0, 6000);
   if (t.contains("freeze_after")) m.freezeAfter = getInt(t, "freeze_after", ctx, 0, 1000);

@@ -10,6 +10,7 @@
 
 #include "lfrt/Daemon.h"
 
+#include "lfrt/Clock.h"
 #include "lfrt/Deployer.h"
 #include "lfrt/NetlinkClient.h"
 #include "lfrt/Session.h"
@@ -17,7 +18,6 @@
 #include "lfrt/StateStore.h"
 
 #include <atomic>
-#include <chrono>
 #include <condition_variable>
 #include <csignal>
 #include <cstdio>
@@ -38,16 +38,6 @@ namespace {
 volatile sig_atomic_t gStop = 0;
 void onSignal(int) { gStop = 1; }
 
-double nowS() {
-  return std::chrono::duration<double>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-double wallS() {
-  return std::chrono::duration<double>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 void logErr(const std::string &s) { std::fprintf(stderr, "lf-runtime: %s\n", s.c_str()); }
 

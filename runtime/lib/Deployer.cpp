@@ -2,10 +2,10 @@
 
 #include "lfrt/Deployer.h"
 
+#include "lfrt/Clock.h"
 #include "lfrt/StateDir.h"
 
 #include <cerrno>
-#include <chrono>
 #include <cstring>
 #include <fcntl.h>
 #include <sstream>
@@ -24,11 +24,6 @@ namespace json = llvm::json;
 
 namespace {
 
-double nowS() {
-  return std::chrono::duration<double>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
 double ms(double a, double b) { return (b - a) * 1000; }
 
 /// Runs a command (argv), output to `log`; returns the exit status.

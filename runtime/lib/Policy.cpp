@@ -206,6 +206,14 @@ void LiveErrors::add(const SnapshotId &id, double v, uint64_t seq) {
   if (!std::isfinite(v))
     return;
   stats_[id].add(v, seq, window_);
+  // Keep the instances that served most recently (a daemon pushes for days).
+  while (stats_.size() > kMaxInstances) {
+    auto oldest = stats_.begin();
+    for (auto it = stats_.begin(); it != stats_.end(); ++it)
+      if (it->second.lastSeq < oldest->second.lastSeq)
+        oldest = it;
+    stats_.erase(oldest);
+  }
 }
 
 void LiveErrors::clearRecent() {

@@ -2,6 +2,7 @@
 
 #include "lfrt/Session.h"
 
+#include "lfrt/Clock.h"
 #include "lfrt/OnnxWrite.h"
 #include "lfrt/StateDir.h"
 #include "lfrt/Trainer.h"
@@ -9,7 +10,6 @@
 #include "lf_float.h"
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 
@@ -18,12 +18,6 @@ namespace lfrt {
 namespace json = llvm::json;
 
 namespace {
-
-double nowS() {
-  return std::chrono::duration<double>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
 
 void logInfo(const std::string &s) {
   std::fprintf(stderr, "lf-runtime: %s\n", s.c_str());
@@ -443,9 +437,22 @@ void Session::judgeCanary() {
   bool rl = cfg_.objective == ObjectiveKind::Reinforce;
   double value = st ? st->recentMean() : NAN;
   CanaryVerdict v = lfrt::judgeCanary(value, n, canary_.baseline, std::max(1u, cfg_.canarySamples),
-                                cfg_.rollbackMargin, rl);
-  if (v == CanaryVerdict::Pending)
+                                      cfg_.rollbackMargin, rl);
+  if (v == CanaryVerdict::Pending) {
+    if (nowS() - canary_.startT < cfg_.canaryTimeoutS)
+      return;
+    // Few new flows reached the new snapshot (long-lived flows stay pinned
+    // to the old one): no verdict, and no more waiting.
+    log(json::Object{{"event", "canary"},
+                     {"snapshot", toString(canary_.next)},
+                     {"previous", toString(canary_.prev)},
+                     {"verdict", "inconclusive"},
+                     {"samples", (int64_t)n},
+                     {"needed", (int64_t)cfg_.canarySamples},
+                     {"timeout_s", (int64_t)cfg_.canaryTimeoutS}});
+    canary_.running = false;
     return;
+  }
   json::Object o{{"event", "canary"},
                  {"snapshot", toString(canary_.next)},
                  {"previous", toString(canary_.prev)},
@@ -523,6 +530,10 @@ void Session::decide() {
                  {"drift_seq", (int64_t)driftSeq_},
                  {"trained", range(driftSeq_, trainedTo_)},
                  {"steps", (int64_t)tr_->steps()}};
+  if (const LiveStat *ls = live_.find(activeKnownId_))
+    o["live"] = json::Object{{"snapshot", toString(activeKnownId_)},
+                             {"recent", num(ls->recentMean())},
+                             {"samples", (int64_t)ls->recent.size()}};
   if (d != Decision::Update) {
     o["decision"] = toString(d);
     lastDecision_ = toString(d);
@@ -634,6 +645,7 @@ void Session::decide() {
   canary_.next = dep.id;
   canary_.prevParams = std::move(prevParams);
   canary_.fromSeq = nextSeq_;
+  canary_.startT = now;
   uint64_t minLive = std::min<uint64_t>(c.canarySamples, 64);
   if (pst && pst->recent.size() >= std::max<uint64_t>(1, minLive)) {
     canary_.baseline = pst->recentMean();

@@ -144,25 +144,4 @@ bool loadCheckpoint(const std::string &path, const std::vector<NetParam> &shapeO
   return true;
 }
 
-std::string jsonStr(const std::string &s) {
-  std::string r = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') { r += '\\'; r += c; }
-    else if ((unsigned char)c < 0x20) {
-      char b[8];
-      snprintf(b, sizeof b, "\\u%04x", c);
-      r += b;
-    } else r += c;
-  }
-  return r + "\"";
-}
-
-std::string jsonNum(double v) {
-  if (!std::isfinite(v))
-    return "null";
-  char b[64];
-  snprintf(b, sizeof b, "%.9g", v);
-  return b;
-}
-
 } // namespace lfrt

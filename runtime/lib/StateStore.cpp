@@ -2,23 +2,17 @@
 
 #include "lfrt/StateStore.h"
 
+#include "lfrt/Clock.h"
 #include "lfrt/StateDir.h"
 
 #include "llvm/Support/raw_ostream.h"
 
-#include <chrono>
 #include <cmath>
 #include <sstream>
 
 namespace lfrt {
 
 namespace json = llvm::json;
-
-static double wallS() {
-  return std::chrono::duration<double>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 json::Value num(double v) {
   if (!std::isfinite(v))

@@ -600,6 +600,10 @@ TEST(Policy, CanaryAndBudget) {
   EXPECT_DOUBLE_EQ(st->recentMean(), 4.0) << "window of 3: 3, 4, 5";
   live.clearRecent();
   EXPECT_TRUE(std::isnan(live.find({1, 0})->recentMean()));
+  for (uint32_t g = 1; g <= LiveErrors::kMaxInstances; ++g)
+    live.add({2, g}, 1.0, 100 + g);
+  EXPECT_EQ(live.all().size(), LiveErrors::kMaxInstances);
+  EXPECT_FALSE(live.find({1, 0})) << "the instance that served longest ago goes";
 }
 
 TEST(Policy, FidelityOfTheTwinSeesTheShift) {

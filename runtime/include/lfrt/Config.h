@@ -40,6 +40,7 @@ struct ModelConfig {
   // Canary and rollback.
   unsigned canarySamples = 512;     ///< live samples of a new snapshot judged
   double rollbackMargin = 0.2;      ///< worse than the previous by this: roll back
+  unsigned canaryTimeoutS = 120;    ///< no verdict by then (few new flows): ends
   unsigned maxUpdatesPerMin = 6;
   unsigned freezeAfter = 3;         ///< rollbacks in a row that freeze the model
   unsigned holdAfterExternalS = 300; ///< no updates after a switch by hand

@@ -127,6 +127,7 @@ bool parseSnapshotId(const std::string &s, SnapshotId &id);
 
 class LiveErrors {
 public:
+  static constexpr size_t kMaxInstances = 16;  ///< the most recently serving
   explicit LiveErrors(size_t window = 512) : window_(window ? window : 1) {}
   /// `v` is a loss (lower is better) or a reward (higher is better).
   void add(const SnapshotId &id, double v, uint64_t seq);

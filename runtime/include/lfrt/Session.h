@@ -105,6 +105,7 @@ private:
     double baseline = NAN;
     std::string baselineSource;
     uint64_t fromSeq = 0;
+    double startT = 0;
   } canary_;
   uint64_t rollbacks_ = 0, canaryPasses_ = 0;
 

@@ -32,9 +32,6 @@ bool saveCheckpoint(const std::string &path, const std::vector<NetParam> &p,
 bool loadCheckpoint(const std::string &path, const std::vector<NetParam> &shapeOf,
                     std::vector<NetParam> &out, std::string &err);
 
-/// Minimal JSON string escaping.
-std::string jsonStr(const std::string &s);
-std::string jsonNum(double v);
 
 } // namespace lfrt
 

@@ -33,11 +33,15 @@ RT_DEADLINE1=${RT_DEADLINE1:-120}
 RT_CHECKS=${RT_CHECKS:-3}
 RT_EVERY=${RT_EVERY:-5}
 RT_FACTOR=${RT_FACTOR:-10}
-RT_DECISIONS=$RT_STATE/rtdemo/decisions.jsonl
 RT_X=/tmp/rt_x.csv
 RT_DPID=
 RT_PHASE=0
 
+RT_DECISIONS=$RT_STATE/rtdemo/decisions.jsonl
+rt_state() { # DIR: a state dir of its own
+	RT_STATE=$1
+	RT_DECISIONS=$RT_STATE/rtdemo/decisions.jsonl
+}
 rt_log() { echo "$RT_TAG: $*"; }
 rt_fail() {
 	echo "$RT_TAG: FAIL: $*"
@@ -105,12 +109,18 @@ rt_load() {
 	insmod "$LF_RT_VM/rtdemo_v1/lf_snap_rtdemo_v1.ko" || rt_fail "insmod rtdemo v1"
 	insmod "$LF_RT_VM/rtdemo_v2/lf_snap_rtdemo_v2.ko" || rt_fail "insmod rtdemo v2"
 	"$LFCTL" config batch-size 256 flush-ms 50 >/dev/null
-	# the snapshot's boundary formats (lf-runtime keeps them: pinned)
+	rt_load_collector
+}
+
+# The collector alone (phase 0), on the snapshots' boundary formats (lf-runtime
+# keeps them: pinned); the fixed eval inputs.
+rt_load_collector() {
 	j=$LF_RT_VM/rtdemo_v1/rtdemo_v1.json
 	inf=$(sed -n '/"in_frac": \[/{n;p;q}' "$j" | tr -d ' ,')
 	outf=$(sed -n '/"out_frac": \[/{n;p;q}' "$j" | tr -d ' ,')
 	insmod "$LF_RT_COLLECTOR" model=rtdemo in_frac="$inf" out_frac="$outf" rate=20 ||
 		rt_fail "insmod lf_collect_test"
+	RT_PHASE=0
 	rt_inputs
 }
 
@@ -150,11 +160,12 @@ rt_start() { # [daemon flags]
 
 rt_stop() { kill -TERM "$RT_DPID" 2>/dev/null; wait "$RT_DPID" 2>/dev/null || true; }
 
-# Phase 0 from the untuned snapshot, then the change and phase 1.
+# Phase 0 from what the kernel serves (untuned at first), then the change and
+# phase 1.
 rt_adapt() {
 	RT_E_INIT=$(rt_eval 0)
 	rt_series "$RT_E_INIT"
-	rt_log "phase 0 (y = 0.5 x0 + 0.25 x1), untuned $(rt_active): mean |err| = $RT_E_INIT ppm"
+	rt_log "phase 0 (y = 0.5 x0 + 0.25 x1), $(rt_active) serves: mean |err| = $RT_E_INIT ppm"
 	rt_converge $((RT_E_INIT / RT_FACTOR)) "$RT_DEADLINE0" ||
 		rt_fail "phase 0: the kernel's error did not stay below $((RT_E_INIT / RT_FACTOR)) ppm within $RT_DEADLINE0 s (last $RT_LAST)"
 	RT_E0=$RT_LAST

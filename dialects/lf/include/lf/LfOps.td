@@ -163,7 +163,11 @@ def Lf_FullyConnectedOp : Lf_Op<"fc"> {
     in the accumulator format of each channel (input frac + weight_frac[n]).
     Products are summed in an `acc_bits`-bit accumulator, then rounded
     (to nearest) and saturated into the result format. `acc_bits` 64 is the
-    high-precision default.
+    high-precision default. `acc_bits` 32 (16-bit input and weights): inputs
+    are saturated to 16 bits, each pair of products x[2i] w[2i] +
+    x[2i+1] w[2i+1] is shifted right (floor) by r = ceil(log2(ceil(K/2))) + 1
+    bits and the pair terms are summed in 32 bits; the bias and the
+    accumulator format are then input frac + weight_frac[n] - r.
   }];
   let arguments = (ins Lf_Tensor:$input, ElementsAttr:$weight,
       ElementsAttr:$bias, OptionalAttr<DenseI32ArrayAttr>:$weight_frac,

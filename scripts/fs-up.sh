@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# fs-up.sh - brings LiteFlow flow scheduling up on this host (or takes it down):
+# lf_core, the bundled FFNN snapshot (model ffnn, v1 active and v2 standby for
+# weight pushes), lf_fs.ko in the chosen mode, and, for mode user, the
+# userspace responder; with --adapt, lf-runtime tuning the FFNN online from
+# lf_fs's labels (MSE on log2 size).
+#
+# Usage: scripts/fs-up.sh [--build DIR] [--mode nn|user|pias|off]
+#                         [--thresholds B1,B2,B3] [--adapt] [--state-dir DIR]
+#        scripts/fs-up.sh --down [--build DIR]
+# Needs root.  The bottleneck's qdisc is yours: lf_fs marks class c as DSCP
+# CS(c + 1) and skb->priority c (see README.md, "Flow scheduling";
+# bench/eval/lib/fs-link.sh builds a 4-band prio bottleneck).
+set -euo pipefail
+src=$(cd "$(dirname "$0")/.." && pwd)
+build=$src/build mode=nn thr=20000,200000,2000000 adapt=0 down=0
+state=/var/lib/lf-runtime-fs
+die() { echo "fs-up: $*" >&2; exit 1; }
+while [ $# -gt 0 ]; do
+	case $1 in
+	--build) build=${2:?}; shift 2 ;;
+	--mode) mode=${2:?}; shift 2 ;;
+	--thresholds) thr=${2:?}; shift 2 ;;
+	--adapt) adapt=1; shift ;;
+	--state-dir) state=${2:?}; shift 2 ;;
+	--down) down=1; shift ;;
+	*) die "unknown argument '$1' (usage: fs-up.sh [--build DIR] [--mode nn|user|pias|off] [--thresholds B1,B2,B3] [--adapt] [--state-dir DIR] | --down)" ;;
+	esac
+done
+case $mode in nn|user|pias|off) ;; *) die "--mode '$mode': want nn, user, pias or off" ;; esac
+[ "$(id -u)" = 0 ] || die "needs root (loads kernel modules)"
+run=/run/lf-fs
+mkdir -p "$run"
+
+stop_pid() { # FILE
+	if [ -f "$1" ]; then kill "$(cat "$1")" 2>/dev/null || true; rm -f "$1"; fi
+}
+if [ $down = 1 ]; then
+	stop_pid "$run/runtime.pid"
+	stop_pid "$run/responder.pid"
+	for m in lf_fs lf_snap_ffnn_fs_v2 lf_snap_ffnn_fs; do
+		if grep -q "^$m " /proc/modules; then rmmod "$m" || die "rmmod $m failed"; fi
+	done
+	# lf_core stays if other LiteFlow modules use it
+	if grep -q "^lf_core 0 " /proc/modules; then rmmod lf_core || true; fi
+	echo "fs-up: down"
+	exit 0
+fi
+
+env=$build/test/vm/fs/fs.env
+core=$build/kmod/core/lf_core.ko
+ko=$build/kmod/apps/fs/lf_fs.ko
+[ -f "$env" ] || die "$env missing: build first (BUILD_DIR=$build scripts/build.sh)"
+[ -f "$core" ] && [ -f "$ko" ] || die "$core or $ko missing: build first (kernel headers installed?)"
+# shellcheck disable=SC1090
+. "$env"
+grep -q "^lf_core " /proc/modules || insmod "$core" || die "insmod $core failed (dmesg)"
+grep -q "^lf_snap_ffnn_fs " /proc/modules || insmod "$FS_SNAP_FFNN" || die "insmod $FS_SNAP_FFNN failed"
+grep -q "^lf_snap_ffnn_fs_v2 " /proc/modules || insmod "$FS_SNAP_FFNN_V2" ||
+	die "insmod $FS_SNAP_FFNN_V2 failed"
+if grep -q "^lf_fs " /proc/modules; then
+	echo "$mode" > /sys/module/lf_fs/parameters/mode
+	echo "$thr" > /sys/module/lf_fs/parameters/thresholds || die "thresholds '$thr' refused (dmesg)"
+else
+	insmod "$ko" mode="$mode" thresholds="$thr" || die "insmod lf_fs mode=$mode thresholds=$thr failed (dmesg)"
+fi
+if [ "$mode" = user ]; then
+	stop_pid "$run/responder.pid"
+	"$FS_RESPONDER" 2>> "$run/responder.log" &
+	echo $! > "$run/responder.pid"
+fi
+if [ $adapt = 1 ]; then
+	rt=$build/bin/lf-runtime
+	[ -x "$rt" ] || die "$rt missing: build the runtime"
+	stop_pid "$run/runtime.pid"
+	"$rt" daemon --model ffnn="$src/examples/fs/ffnn.onnx" --objective mse \
+		--input-range "$(tr -d ' \n' < "$src/examples/fs/ranges_ffnn.txt")" \
+		--state-dir "$state" 2>> "$run/runtime.log" &
+	echo $! > "$run/runtime.pid"
+fi
+echo "fs-up: lf_fs mode $mode, thresholds $thr; stats: cat /sys/module/lf_fs/parameters/stats"

@@ -1,0 +1,94 @@
+# Test 31 (label fs): lf_fs's userspace deployment and its flow-table bounds.
+# - mode user with lf_fs_responder: one netlink request per flow (upcalls =
+#   flows = the generator's flows), every request answered (answers + stale =
+#   upcalls, stale: the flow ended first), the round trip measured, and the
+#   labels of all flows queued;
+# - mode user with nobody listening: no requests, counted (upcall_fail), flows
+#   still run (default class);
+# - max_flows 5: at most 5 flows are ever tracked, every SYN is either tracked
+#   or counted as "full", every tracked flow is queried once;
+# - idle_ms 300: a connection that goes quiet ends by the idle timeout, with
+#   the label of the bytes it sent (lg(100) in the model's output format),
+#   and leaves the table.
+. "$LF_SRC/test/vm/tests/lib.sh"
+. "$LF_SRC/test/vm/tests/fs-lib.sh"
+
+RATE=30 RTT=4 Q=100 N=60
+fs_load mode=user thresholds=20000,200000,2000000
+ofrac=$(dmesg | sed -n 's/.*lf_fs: bound to model ffnn .*out_frac \(-*[0-9]*\)).*/\1/p' | tail -n 1)
+lf_fs_link_up $RATE $RTT $Q || die "link setup"
+fs_server 5001 4
+gen() { # OUT [args]
+	_o=$1; shift
+	lf_in_snd "$FS_GEN" client --dst "$LF_LINK_DST" --port 5001 --services 4 \
+		--cdf "$FS_CDF/websearch.cdf" --scale 0.1 --rate-mbit $RATE --drain 60 \
+		--out "$_o" "$@" 2> "$_o.err" || { cat "$_o.err"; die "lf_fsgen"; }
+	wc -l < "$_o"
+}
+"$LFCTL" monitor > mon.txt 2> mon.err &
+mon=$!
+"$FS_RESPONDER" 2> resp.err &
+resp=$!
+sleep 0.5
+n=$(gen user.txt --load 0.5 --flows $N --seed 5)
+sleep 0.5
+kill $resp; wait $resp
+cat resp.err
+check_eq "flows (user)" "$n" $N
+check_eq "upcalls" "$(fsstat upcalls)" $N
+a=$(fsstat answers) s=$(fsstat stale)
+check_eq "answers + stale" $((a + s)) $N
+[ "$a" -ge $((N / 2)) ] && ok "$a answers applied ($s stale)" || fail "only $a answers ($s stale)"
+us=$(fsstat upcall_us)
+[ "$us" -gt 0 ] && ok "round trip measured: mean $((us / a)) us" || fail "no round-trip time"
+check_eq "responder" "$(tail -n 1 resp.err)" "lf_fs_responder: answered $N errors 0"
+check_eq "lf_core queries (user: none in the kernel)" "$(lfstat ffnn queries)" 0
+check_eq "labels (user)" "$(fsstat labels)" $N
+
+# nobody listening
+f0=$(fsstat upcall_fail)
+n=$(gen nolisten.txt --load 0.3 --flows 20 --seed 6)
+check_eq "flows without a responder" "$n" 20
+check_eq "upcall_fail without a responder" $(($(fsstat upcall_fail) - f0)) 20
+check_eq "upcalls without a responder" "$(fsstat upcalls)" $N
+
+# table bound
+fsparam mode nn
+fsparam max_flows 5
+t0=$(fsstat flows) full0=$(fsstat full) q0=$(fsstat queries)
+( while :; do fsstat tracked; sleep 0.05; done ) > tracked.txt &
+poll=$!
+n=$(gen bound.txt --load 0.9 --flows 80 --seed 7)
+kill $poll; wait $poll 2>/dev/null
+tr=$(($(fsstat flows) - t0)) fu=$(($(fsstat full) - full0)) qq=$(($(fsstat queries) - q0))
+mx=$(sort -n tracked.txt | tail -n 1)
+echo "bound: tracked $tr, full $fu, queries $qq, most tracked at once $mx"
+check_eq "flows (bound)" "$n" 80
+check_eq "tracked + full" $((tr + fu)) 80
+[ "$fu" -gt 0 ] && ok "$fu SYNs beyond max_flows counted" || fail "no SYN hit the bound"
+[ "$mx" -le 5 ] && ok "at most $mx flows tracked at once" || fail "$mx flows tracked (max 5)"
+check_eq "queries = tracked flows" "$qq" "$tr"
+
+# idle timeout
+fsparam max_flows 65536
+fsparam idle_ms 300
+sleep 0.5
+i0=$(fsstat end_idle) l0=$(fsstat labels)
+lf_in_snd python3 -c "
+import socket, time
+s = socket.create_connection(('$LF_LINK_DST', 5001))
+s.sendall(b'x' * 100)
+time.sleep(1.5)
+" || fail "idle connection"
+sleep 0.3
+check_eq "flows ended idle" $(($(fsstat end_idle) - i0)) 1
+check_eq "labels after idle" $(($(fsstat labels) - l0)) 1
+kill $mon; wait $mon 2>/dev/null
+want=$(awk -v f="$ofrac" 'BEGIN { q = 6 * 256 + int((100 - 64) * 256 / 64); print (f >= 8) ? q * 2 ^ (f - 8) : int(q / 2 ^ (8 - f)) }')
+check_eq "idle flow's label (lg 100 bytes)" "$(awk '/^    flow/ { l = $NF } END { print l }' mon.txt)" "$want"
+check_eq "tracked after idle" "$(fsstat tracked)" 0
+
+fs_server_stop
+lf_link_down
+rmmod lf_fs || fail "rmmod lf_fs"
+finish
