@@ -27,6 +27,13 @@ COMMON="-std=c++17 -O1 -g -fsanitize=fuzzer-no-link,address -fno-omit-frame-poin
 set -- \
   "OnnxModel:$SRC/compiler/lib/Import/OnnxModel.cpp:-fexceptions -DONNX_NAMESPACE=onnx -DONNX_ML=1" \
   "OnnxImport:$SRC/compiler/lib/Import/OnnxImport.cpp:-fno-exceptions" \
+  "ImportMatMul:$SRC/compiler/lib/Import/ImportMatMul.cpp:-fno-exceptions" \
+  "ImportElementwise:$SRC/compiler/lib/Import/ImportElementwise.cpp:-fno-exceptions" \
+  "ImportActivations:$SRC/compiler/lib/Import/ImportActivations.cpp:-fno-exceptions" \
+  "ImportReductions:$SRC/compiler/lib/Import/ImportReductions.cpp:-fno-exceptions" \
+  "ImportShapeOps:$SRC/compiler/lib/Import/ImportShapeOps.cpp:-fno-exceptions" \
+  "ImportNorms:$SRC/compiler/lib/Import/ImportNorms.cpp:-fno-exceptions" \
+  "ImportConvPool:$SRC/compiler/lib/Import/ImportConvPool.cpp:-fno-exceptions" \
   "Interpreter:$SRC/compiler/lib/Import/Interpreter.cpp:-fno-exceptions" \
   "LfDialect:$SRC/dialects/lf/lib/LfDialect.cpp:-fno-exceptions" \
   "ShapeUtils:$SRC/dialects/lf/lib/ShapeUtils.cpp:-fno-exceptions" \

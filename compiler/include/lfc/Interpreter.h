@@ -20,7 +20,8 @@ namespace mlir::lf {
 /// concatenated in argument order. Returns all results flattened and
 /// concatenated in result order. Supported ops: lf.constant, fc, matmul,
 /// binary (numpy broadcasting), clamp, activation, softmax, reduce, concat,
-/// reshape, and func.return. Emits an error on `f` (and fails) for anything
+/// reshape, gather, conv1d (directly, not as its Toeplitz fc) and
+/// func.return. Emits an error on `f` (and fails) for anything
 /// else, fixed-point types, or a wrong number of inputs.
 FailureOr<std::vector<double>> evaluateFloat(func::FuncOp f,
                                              ArrayRef<double> inputs);

@@ -198,6 +198,34 @@ LogicalResult Interp::run(Operation &op) {
   }
   if (auto rs = dyn_cast<ReshapeOp>(op))
     return set(rs.getResult(), get(rs.getInput()));
+  if (auto cv = dyn_cast<Conv1dOp>(op)) {
+    // Direct convolution (the reference for -lf-decompose's Toeplitz fc).
+    auto in = shapeOf(cv.getInput());
+    auto out = shapeOf(cv.getResult());
+    auto wt = cast<ShapedType>(cv.getWeight().getType());
+    auto w = cast<DenseElementsAttr>(cv.getWeight()).getValues<float>();
+    auto bias = cast<DenseElementsAttr>(cv.getBias()).getValues<float>();
+    int64_t n = in[0], c = in[1], l = in[2], oc = out[1], lout = out[2];
+    int64_t cg = wt.getDimSize(1), k = wt.getDimSize(2);
+    int64_t perGroup = oc / cv.getGroup();
+    const Buf &x = get(cv.getInput());
+    Buf y(n * oc * lout);
+    for (int64_t b = 0; b < n; ++b)
+      for (int64_t o = 0; o < oc; ++o)
+        for (int64_t t = 0; t < lout; ++t) {
+          double acc = bias[o];
+          for (int64_t j = 0; j < cg; ++j)
+            for (int64_t q = 0; q < k; ++q) {
+              int64_t pos = t * cv.getStride() + q * cv.getDilation() -
+                            cv.getPadBegin();
+              if (pos >= 0 && pos < l)
+                acc += double(w[(o * cg + j) * k + q]) *
+                       x[(b * c + (o / perGroup) * cg + j) * l + pos];
+            }
+          y[(b * oc + o) * lout + t] = acc;
+        }
+    return set(cv.getResult(), std::move(y));
+  }
   if (auto g = dyn_cast<GatherOp>(op)) {
     const Buf &x = get(g.getInput());
     Buf y;
