@@ -7,7 +7,8 @@
 # - mode user with nobody listening: no requests, counted (upcall_fail), flows
 #   still run (default class);
 # - max_flows 5: at most 5 flows are ever tracked, every SYN is either tracked
-#   or counted as "full", every tracked flow is queried once;
+#   or counted as "full" (a retransmitted SYN may be both), every tracked flow
+#   is queried once;
 # - idle_ms 300: a connection that goes quiet ends by the idle timeout, with
 #   the label of the bytes it sent (lg(100) in the model's output format),
 #   and leaves the table.
@@ -66,7 +67,10 @@ tr=$(($(fsstat flows) - t0)) fu=$(($(fsstat full) - full0)) qq=$(($(fsstat queri
 mx=$(sort -n tracked.txt | tail -n 1)
 echo "bound: tracked $tr, full $fu, queries $qq, most tracked at once $mx"
 check_eq "flows (bound)" "$n" 80
-check_eq "tracked + full" $((tr + fu)) 80
+# every SYN is tracked or counted; a SYN retransmitted after a "full" may find
+# room, so a flow can be counted in both
+[ "$tr" -le 80 ] && [ $((tr + fu)) -ge 80 ] && ok "tracked $tr + full $fu >= 80 flows" ||
+	fail "tracked $tr + full $fu vs 80 flows"
 [ "$fu" -gt 0 ] && ok "$fu SYNs beyond max_flows counted" || fail "no SYN hit the bound"
 [ "$mx" -le 5 ] && ok "at most $mx flows tracked at once" || fail "$mx flows tracked (max 5)"
 check_eq "queries = tracked flows" "$qq" "$tr"
