@@ -3,7 +3,7 @@
 # per source port and address; bad TCP checksums, so the receiver drops them)
 # through lf_fs's LOCAL_OUT hook, with the default bounds (max_flows 65536):
 # - exactly 65536 flows are tracked, the other 34464 counted as "full";
-# - the slab of flow entries holds no more than 65536 objects (memory bound);
+# - the slab of flow entries holds about 65536 objects, not 100,000 (memory bound);
 # - with idle_ms 1000 every entry ages out (end_idle 65536, tracked 0) and
 #   the table takes new flows again.
 # The time per 10,000 SYNs with an empty and a full table is printed (a
@@ -28,8 +28,8 @@ for i in range(base, base + n):
     if (i - base + 1) % 10000 == 0:
         print("%d %.3f" % (i - base + 1, time.monotonic() - t0), flush=True)
 EOF
+fsparam idle_ms 600000		# no ageing while they arrive (the sender needs ~40 s under TCG)
 lf_in_snd python3 syn.py 100000 0 > t.txt || die "raw SYN sender"
-fsparam idle_ms 600000		# keep them while we look
 tracked=$(fsstat tracked) full=$(fsstat full) flows=$(fsstat flows)
 awk 'NR == 1 { a = $2 } { l = $2; p = prev; prev = $2 } END {
 	printf "time per 10k SYNs: first %.2f s (empty table), last %.2f s (full)\n", a, l - p }' t.txt
@@ -38,7 +38,8 @@ check_eq "flows tracked" "$flows" 65536
 check_eq "tracked now" "$tracked" 65536
 check_eq "SYNs beyond the bound" "$full" 34464
 objs=$(awk '$1 == "lf_fs_flow" { print $2 }' /proc/slabinfo)
-[ -n "$objs" ] && [ "$objs" -le 65536 ] && ok "lf_fs_flow slab: $objs active objects <= 65536" ||
+# slab granularity: a few partly used slabs beyond the entries themselves
+[ -n "$objs" ] && [ "$objs" -le 66000 ] && ok "lf_fs_flow slab: $objs active objects <= 66000" ||
 	{ [ -z "$objs" ] && ok "lf_fs_flow slab merged with another cache (no own line)" ||
 		fail "lf_fs_flow slab: $objs active objects"; }
 fsparam idle_ms 1000
