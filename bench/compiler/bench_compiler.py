@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Compiler and snapshot benchmark on the Aurora model (30 -> 32 -> 16 -> 1, tanh).
+"""Compiler and snapshot benchmark: Aurora (30-32-16-1 tanh), MOCC (40-64-32-1 tanh), FFNN (8-5-5-1 ReLU).
 
 Prints figures and ratios; never fails on a timing.  It fails only when
 something breaks, or when the SIMD and scalar builds of a snapshot disagree
@@ -8,11 +8,16 @@ on an integer (bit-exactness is correctness, not speed).
   1. exports aurora.onnx with test/models/gen_models.py (PyTorch outputs of
      --samples inputs as the accuracy reference),
   2. times `lfc aurora.onnx compile` (median of --runs processes, wall clock),
-  3. builds the snapshot's C (--bits 32 and 16) with snap_driver.c three
-     ways: scalar (-DLF_NO_SIMD), run-time dispatch (what the twin builds:
-     AVX2 via __builtin_cpu_supports), -mavx2 (what the kernel's NAME_avx2.o
-     is); counts instructions per query with callgrind ((I(Q) - I(0)) / Q),
-     times ns per query, and checks that the three give identical outputs,
+  3. per model, builds the snapshot's C (--bits 32 and 16) with
+     snap_driver.c four ways: scalar (-DLF_NO_SIMD), kscalar (the snapshot
+     built with the kernel's -mgeneral-regs-only: no SSE, no
+     auto-vectorisation, what lf_core runs when the FPU is not usable),
+     run-time dispatch (what the twin builds: AVX2 via
+     __builtin_cpu_supports), -mavx2 (what the kernel's NAME_avx2.o is);
+     counts instructions per query with callgrind ((I(Q) - I(0)) / Q),
+     times ns per query, and checks that all give identical outputs; the
+     SIMD build also through lf_NAME_infer_batch() at N = 8 and 32
+     (simd-b8, simd-b32: per query),
   4. times LibTorch's batch-1 forward of the same MLP (lf-bench-torch, C++
      API, 1 thread; python3-torch if the C++ binary is not given),
   5. accuracy: max |snapshot - PyTorch| over the samples, against the range
@@ -62,13 +67,13 @@ def read_rows(path):
     return rows
 
 
-def export(work, samples):
+def export(work, samples, model):
     models = os.path.join(work, "models")
-    onnx = os.path.join(models, "aurora.onnx")
-    run([PY, GEN_MODELS, models, "--only", "aurora", "--samples",
+    onnx = os.path.join(models, model + ".onnx")
+    run([PY, GEN_MODELS, models, "--only", model, "--samples",
          str(samples)])
-    return (onnx, os.path.join(models, "aurora.inputs.csv"),
-            os.path.join(models, "aurora.outputs.csv"))
+    return (onnx, os.path.join(models, model + ".inputs.csv"),
+            os.path.join(models, model + ".outputs.csv"))
 
 
 def time_compile(lfc, onnx, inputs, work, runs):
@@ -85,7 +90,12 @@ def time_compile(lfc, onnx, inputs, work, runs):
             statistics.median(internal) if internal else float("nan"))
 
 
+# Batched queries (lf_NAME_infer_batch) of the SIMD build, N per call.
+BATCHES = (8, 32)
+
 VARIANTS = [("scalar", ["-DLF_NO_SIMD"]),
+            # the snapshot object as the kernel's scalar NAME.o: no SSE
+            ("kscalar", ["-DLF_NO_SIMD", "-mgeneral-regs-only"]),
             ("simd", []),          # run-time dispatch, as the twin
             ("avx2", ["-mavx2"])]  # as the kernel's NAME_avx2.o
 
@@ -93,6 +103,7 @@ VARIANTS = [("scalar", ["-DLF_NO_SIMD"]),
 def build_drivers(cc, pkg, name, width):
     up = name.upper()
     defs = ['-DLF_SNAP_HEADER="%s.h"' % name, "-DLF_INFER=lf_%s_infer" % name,
+            "-DLF_INFER_BATCH=lf_%s_infer_batch" % name,
             "-DLF_PARAMS=lf_%s_params" % name,
             "-DLF_IN_FRAC=lf_%s_in_frac" % name,
             "-DLF_OUT_FRAC=lf_%s_out_frac" % name,
@@ -102,18 +113,27 @@ def build_drivers(cc, pkg, name, width):
     for var, flags in VARIANTS:
         exe = os.path.join(pkg, "drv_" + var)
         # Same base flags as the twin (Twin.cpp): -std=gnu11 -O2.
-        run([cc, "-std=gnu11", "-O2", "-Wall", "-Werror", "-I", pkg, "-I",
-             CDIR] + flags + defs +
-            [os.path.join(HERE, "snap_driver.c"),
-             os.path.join(pkg, name + ".c"), "-o", exe, "-lm"])
+        base = [cc, "-std=gnu11", "-O2", "-Wall", "-Werror", "-I", pkg, "-I",
+                CDIR]
+        if "-mgeneral-regs-only" in flags:
+            # The driver uses floating point: only the snapshot gets them.
+            obj = os.path.join(pkg, name + "_" + var + ".o")
+            run(base + flags + ["-c", os.path.join(pkg, name + ".c"), "-o",
+                                obj])
+            run(base + ["-DLF_NO_SIMD"] + defs +
+                [os.path.join(HERE, "snap_driver.c"), obj, "-o", exe, "-lm"])
+        else:
+            run(base + flags + defs +
+                [os.path.join(HERE, "snap_driver.c"),
+                 os.path.join(pkg, name + ".c"), "-o", exe, "-lm"])
         exes[var] = exe
     return exes
 
 
-def callgrind_insns(exe, inputs, q):
+def callgrind_insns(exe, inputs, q, batch=1):
     def collected(n):
         r = run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
-                 exe, "count", str(n), inputs])
+                 exe, "count", str(n), inputs, str(batch)])
         m = re.search(r"Collected\s*:\s*([0-9]+)", r.stderr)
         if not m:
             sys.exit("bench: no callgrind total in:\n" + r.stderr)
@@ -122,7 +142,7 @@ def callgrind_insns(exe, inputs, q):
 
 
 def torch_time(torch_bench, onnx, work, n):
-    weights = os.path.join(work, "aurora.weights.txt")
+    weights = os.path.join(work, os.path.basename(onnx) + ".weights.txt")
     run([PY, os.path.join(HERE, "onnx_weights.py"), onnx, weights])
     if torch_bench:
         us = float(run([torch_bench, weights, "time", str(n)]).stdout)
@@ -173,11 +193,12 @@ def main():
     ap.add_argument("--work", required=True)
     ap.add_argument("--torch-bench", default="")
     ap.add_argument("--cc", default="cc")
+    ap.add_argument("--models", default="aurora,mocc,ffnn")
     ap.add_argument("--runs", type=int, default=11)
     ap.add_argument("--samples", type=int, default=1000)
     ap.add_argument("--queries", type=int, default=2000,
                     help="queries per callgrind run")
-    ap.add_argument("--time-queries", type=int, default=200000)
+    ap.add_argument("--time-queries", type=int, default=100000)
     ap.add_argument("--torch-iters", type=int, default=20000)
     args = ap.parse_args()
 
@@ -185,72 +206,95 @@ def main():
         shutil.rmtree(args.work)
     os.makedirs(args.work)
     have_vg = shutil.which("valgrind") is not None
-    onnx, inputs, outputs = export(args.work, args.samples)
-    ref = read_rows(outputs)
-
-    compile_ms, compile_internal_ms = time_compile(args.lfc, onnx, inputs,
-                                                   args.work, args.runs)
-    res = {"compile_ms": compile_ms, "compile_internal_ms": compile_internal_ms}
-    for bits in (32, 16):
-        pkg = os.path.join(args.work, "aurora%d" % bits)
-        run([args.lfc, onnx, "compile", "-o", pkg, "--bits", str(bits),
-             "--calibrate", inputs])
-        info = json.load(open(os.path.join(pkg, "aurora.json")))
-        width = info["inputs"][0]["width"]
-        exes = build_drivers(args.cc, pkg, "aurora", width)
-        outs = {}
-        for var, _ in VARIANTS:
-            r = {}
-            r["err"], r["range"], outs[var] = accuracy(exes[var], inputs, ref)
-            r["insns"] = (callgrind_insns(exes[var], inputs, args.queries)
-                          if have_vg else float("nan"))
-            r["ns"] = float(run([exes[var], "time", str(args.time_queries),
-                                 inputs]).stdout)
-            res["%d/%s" % (bits, var)] = r
-        if not (outs["scalar"] == outs["simd"] == outs["avx2"]):
-            sys.exit("bench: %d-bit SIMD and scalar snapshot outputs differ"
-                     % bits)
-        res["%d/macs" % bits] = info["macs"]
-    torch_us, torch_what = torch_time(args.torch_bench, onnx, args.work,
-                                      args.torch_iters)
-    res["torch_us"] = torch_us
+    models = args.models.split(",")
+    res = {}
+    for mi, model in enumerate(models):
+        onnx, inputs, outputs = export(args.work, args.samples, model)
+        ref = read_rows(outputs)
+        if mi == 0:
+            res["compile_ms"], res["compile_internal_ms"] = time_compile(
+                args.lfc, onnx, inputs, args.work, args.runs)
+            res["compile_model"] = model
+        for bits in (32, 16):
+            pkg = os.path.join(args.work, "%s%d" % (model, bits))
+            run([args.lfc, onnx, "compile", "-o", pkg, "--bits", str(bits),
+                 "--calibrate", inputs])
+            info = json.load(open(os.path.join(pkg, model + ".json")))
+            width = info["inputs"][0]["width"]
+            exes = build_drivers(args.cc, pkg, model, width)
+            outs = {}
+            for var, _ in VARIANTS:
+                r = {}
+                r["err"], r["range"], outs[var] = accuracy(exes[var], inputs,
+                                                           ref)
+                r["insns"] = (callgrind_insns(exes[var], inputs, args.queries)
+                              if have_vg else float("nan"))
+                r["ns"] = float(run([exes[var], "time",
+                                     str(args.time_queries), inputs]).stdout)
+                res["%s/%d/%s" % (model, bits, var)] = r
+            for nb in BATCHES:
+                r = dict(res["%s/%d/simd" % (model, bits)])
+                r["insns"] = (callgrind_insns(exes["simd"], inputs,
+                                              args.queries, nb)
+                              if have_vg else float("nan"))
+                r["ns"] = float(run([exes["simd"], "time",
+                                     str(args.time_queries), inputs,
+                                     str(nb)]).stdout)
+                res["%s/%d/simd-b%d" % (model, bits, nb)] = r
+            if len(set(outs.values())) != 1:
+                sys.exit("bench: %s %d-bit snapshot builds disagree (%s)"
+                         % (model, bits, ", ".join(
+                             v for v, _ in VARIANTS
+                             if outs[v] != outs["scalar"])))
+            res["%s/%d/macs" % (model, bits)] = info["macs"]
+        res[model + "/torch_us"], torch_what = torch_time(
+            args.torch_bench, onnx, args.work, args.torch_iters)
 
     def ok(b):
         return "ok" if b else "MISS"
 
     print()
-    print("Aurora 30-32-16-1 tanh: lfc + snapshot benchmark "
-          "(medians; %d samples; %s)" % (args.samples, os.uname().nodename))
-    print("  lfc aurora.onnx compile (process wall, median of %d): %8.1f ms"
+    print("lfc + snapshot benchmark (medians; %d samples; %s)"
+          % (args.samples, os.uname().nodename))
+    print("  lfc %s.onnx compile (process wall, median of %d): %8.1f ms"
           "  [target <= %.0f: %s]  (lfc's own timer: %.1f ms)"
-          % (args.runs, compile_ms, TARGET_COMPILE_MS,
-             ok(compile_ms <= TARGET_COMPILE_MS), compile_internal_ms))
-    print("  LibTorch batch-1 forward: %.2f us  (%s)" % (torch_us, torch_what))
-    print()
+          % (res["compile_model"], args.runs, res["compile_ms"],
+             TARGET_COMPILE_MS, ok(res["compile_ms"] <= TARGET_COMPILE_MS),
+             res["compile_internal_ms"]))
+    print("  LibTorch: %s" % torch_what)
     hdr = ("bits", "build", "insns/query", "ns/query", "vs LibTorch",
            "max|err|", "err/range")
-    print("  %-4s %-7s %12s %9s %12s %10s %10s" % hdr)
-    for bits in (32, 16):
-        for var, _ in VARIANTS:
-            r = res["%d/%s" % (bits, var)]
-            print("  %-4d %-7s %12.0f %9.1f %11.1fx %10.2e %10.2e"
-                  % (bits, var, r["insns"], r["ns"], torch_us * 1e3 / r["ns"],
-                     r["err"], r["err"] / r["range"]))
+    for model in models:
+        torch_us = res[model + "/torch_us"]
+        print()
+        print("  %s: LibTorch batch-1 forward %.2f us; %d MACs"
+              % (model, torch_us, res["%s/32/macs" % model]))
+        print("  %-4s %-7s %12s %9s %12s %10s %10s" % hdr)
+        for bits in (32, 16):
+            for var in [v for v, _ in VARIANTS] + ["simd-b%d" % b
+                                                   for b in BATCHES]:
+                r = res["%s/%d/%s" % (model, bits, var)]
+                print("  %-4d %-7s %12.0f %9.1f %11.1fx %10.2e %10.2e"
+                      % (bits, var, r["insns"], r["ns"],
+                         torch_us * 1e3 / r["ns"], r["err"],
+                         r["err"] / r["range"]))
     print()
-    s32 = res["32/simd"]
-    print("  targets (32-bit, SIMD build as the twin runs it):")
+    s32 = res["%s/32/simd" % models[0]]
+    torch_us = res[models[0] + "/torch_us"]
+    print("  targets (%s, 32-bit, SIMD build as the twin runs it):"
+          % models[0])
     print("    instructions/query %.0f <= %.0f: %s" % (
         s32["insns"], TARGET_INSNS, ok(s32["insns"] <= TARGET_INSNS)))
     print("    speed-up vs LibTorch %.1fx >= %.0fx: %s" % (
         torch_us * 1e3 / s32["ns"], TARGET_RATIO,
         ok(torch_us * 1e3 / s32["ns"] >= TARGET_RATIO)))
     for bits in (32, 16):
-        r = res["%d/simd" % bits]
+        r = res["%s/%d/simd" % (models[0], bits)]
         print("    accuracy %d-bit: max|err| / output range %.2e <= %.0e: %s"
               % (bits, r["err"] / r["range"], TARGET_ACC,
                  ok(r["err"] / r["range"] <= TARGET_ACC)))
-    print("  scalar, dispatch-SIMD and -mavx2 builds: identical outputs on "
-          "all samples (32 and 16 bits)")
+    print("  scalar, kernel-scalar, dispatch-SIMD and -mavx2 builds: identical "
+          "outputs on all samples (every model, 32 and 16 bits)")
     with open(os.path.join(args.work, "results.json"), "w") as f:
         json.dump(res, f, indent=2)
     return 0

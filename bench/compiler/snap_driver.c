@@ -7,9 +7,10 @@
  *      -DLF_OUT_FRAC=lf_NAME_out_frac -DLF_N_IN=LF_NAME_N_IN
  *      -DLF_N_OUT=LF_NAME_N_OUT -DLF_IN_WIDTH=32 snap_driver.c NAME.c
  *
- *   snap_driver count Q IN.csv   run Q queries (callgrind: the difference
- *                                between Q and 0 queries is Q queries)
- *   snap_driver time Q IN.csv    print the median ns per query
+ *   snap_driver count Q IN.csv [B]  run Q queries (callgrind: the difference
+ *                                between Q and 0 queries is Q queries), in
+ *                                batches of B through lf_NAME_infer_batch()
+ *   snap_driver time Q IN.csv [B]   print the median ns per query
  *   snap_driver eval IN.csv      print the dequantized outputs, one row each
  *
  * IN.csv: one sample a row, '#' lines skipped.
@@ -70,13 +71,29 @@ static double now_ns(void)
 	return ts.tv_sec * 1e9 + ts.tv_nsec;
 }
 
+/* Queries one at a time (batch 1) or through lf_NAME_infer_batch(). */
+static int batch = 1;
+static lf_s32 bin[64][LF_N_IN], bout[64][LF_N_OUT];
+
 static lf_s64 run(long q)
 {
 	lf_s32 out[LF_N_OUT];
 	lf_s64 sum = 0;
 	long i;
-	int r = 0;
+	int r = 0, j;
 
+	if (batch > 1) {
+		for (i = 0; i + batch <= q; i += batch) {
+			for (j = 0; j < batch; j++) {
+				memcpy(bin[j], rows[r], sizeof(bin[j]));
+				if (++r == n_rows)
+					r = 0;
+			}
+			LF_INFER_BATCH(&LF_PARAMS, bin[0], bout[0], batch);
+			sum += bout[0][0];
+		}
+		return sum;
+	}
 	for (i = 0; i < q; i++) {
 		LF_INFER(&LF_PARAMS, rows[r], out);
 		sum += out[0];
@@ -109,14 +126,16 @@ int main(int argc, char **argv)
 		}
 		return 0;
 	}
-	if (argc == 4 && !strcmp(argv[1], "count")) {
+	if (argc == 5)
+		batch = atoi(argv[4]) < 1 ? 1 : (atoi(argv[4]) > 64 ? 64 : atoi(argv[4]));
+	if ((argc == 4 || argc == 5) && !strcmp(argv[1], "count")) {
 		long q = atol(argv[2]);
 
 		load(argv[3]);
 		printf("%lld\n", (long long)run(q));
 		return 0;
 	}
-	if (argc == 4 && !strcmp(argv[1], "time")) {
+	if ((argc == 4 || argc == 5) && !strcmp(argv[1], "time")) {
 		long q = atol(argv[2]);
 		double t[9];
 		int k;
@@ -133,7 +152,8 @@ int main(int argc, char **argv)
 		printf("%.2f\n", t[4]);
 		return 0;
 	}
-	fprintf(stderr, "usage: %s count Q IN.csv | time Q IN.csv | eval IN.csv\n",
+	fprintf(stderr,
+		"usage: %s count Q IN.csv [BATCH] | time Q IN.csv [BATCH] | eval IN.csv\n",
 		argv[0]);
 	return 2;
 }

@@ -35,6 +35,9 @@ struct module;
  *         @stack_bytes of stack
  * @stack_bytes: stack used by @infer, as reported by lfc
  * @owner: THIS_MODULE of the snapshot module
+ * @validate: optional: 0 if a params blob of @params_size bytes keeps the
+ *            bounds @infer relies on (shift counts, accumulator widths);
+ *            lf_core refuses a weight push it rejects (-EDOM)
  */
 struct lf_snapshot_desc {
 	const char *model;
@@ -49,6 +52,7 @@ struct lf_snapshot_desc {
 	int (*infer)(const void *params, const s32 *in, s32 *out);
 	u32 stack_bytes;
 	struct module *owner;
+	int (*validate)(const void *params);
 };
 
 struct lf_model;
@@ -184,6 +188,34 @@ void lf_flow_forget(struct lf_model *model, u64 flow_key);
 int lf_activate_standby(struct lf_model *model);
 
 /**
+ * lf_activate_version() - make a registered snapshot active, by version
+ * @model: the model
+ * @version: the snapshot's version
+ *
+ * The previously active snapshot becomes standby (the previous standby
+ * idle).  Flows already in the flow cache stay on their snapshot.  Process
+ * context only.
+ *
+ * Return: 0, or -ENOENT if the model has no snapshot @version.
+ */
+int lf_activate_version(struct lf_model *model, u32 version);
+
+/**
+ * lf_deactivate() - retire a model's active snapshot
+ * @model: the model
+ *
+ * The model has no active snapshot afterwards: queries of new flows return
+ * -ENOENT (flows already pinned keep their snapshot until they age out or it
+ * is unregistered), and the snapshot's module is no longer pinned, so every
+ * snapshot module and then lf_core can be unloaded.  The retired snapshot
+ * becomes standby if the model has none, idle otherwise.  Activate again
+ * with lf_activate_standby() or lf_activate_version().  Process context only.
+ *
+ * Return: 0, or -ENOENT if the model has no active snapshot.
+ */
+int lf_deactivate(struct lf_model *model);
+
+/**
  * lf_push_params() - replace the weights of the standby snapshot
  * @model: the model
  * @params: new weights blob
@@ -195,7 +227,8 @@ int lf_activate_standby(struct lf_model *model);
  * to it leaves.  Process context only.
  *
  * Return: the new generation (> 0), -ENOENT without a standby snapshot,
- * -EINVAL for a size or hash mismatch, -ENOMEM.
+ * -EINVAL for a size or hash mismatch, -EDOM when the snapshot's validate()
+ * refuses the blob, -ENOMEM.
  */
 int lf_push_params(struct lf_model *model, const void *params, u32 size,
 		   u64 arch_hash);

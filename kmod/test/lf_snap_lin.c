@@ -7,6 +7,7 @@
  *   2: lf_snap_lin_v2       version 2, weights V2
  *   3: lf_snap_lin_badarch  version 3, a different arch hash (must be refused)
  *   4: lf_snap_lin_dup      version 1 again (must be refused)
+ *   5: lf_snap_lin_v3       version 3, weights V1
  */
 #include <linux/module.h>
 #include "lf_core.h"
@@ -24,10 +25,14 @@ static const struct lf_lin_params lin_params = LIN_PARAMS_V2;
 #define LIN_VERSION 3
 #define LIN_HASH (LIN_ARCH_HASH ^ 1)
 static const struct lf_lin_params lin_params = LIN_PARAMS_V2;
-#else
+#elif LIN_VARIANT == 4
 #define LIN_VERSION 1
 #define LIN_HASH LIN_ARCH_HASH
 static const struct lf_lin_params lin_params = LIN_PARAMS_V2;
+#else
+#define LIN_VERSION 3
+#define LIN_HASH LIN_ARCH_HASH
+static const struct lf_lin_params lin_params = LIN_PARAMS_V1;
 #endif
 
 static const s8 lin_in_frac[LIN_IN] = { LIN_FRAC, LIN_FRAC, LIN_FRAC, LIN_FRAC };

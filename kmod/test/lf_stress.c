@@ -15,8 +15,18 @@
  * @switch_delay_ms delays the first switch; @collect_every sends every Nth
  * query as a training sample (label: the flow index) via lf_collect_sample().
  *
+ * @softirq_flows > 0: a timer per online CPU (softirq context) also queries
+ * that many flows of its own every jiffy, with the same check.
+ * @unreg_every > 0: the module registers a snapshot of its own (version
+ * 100, b[0] = 4242) and the switcher unregisters and re-registers it every
+ * @unreg_every switches, also while it is active.  A flow pinned to it moves
+ * when it is unregistered: that change is legal (counted in r_repins) if the
+ * flow was on its weights (b[0] 4242) or on pushed ones (b[0] >= 1000, which
+ * may have gone to it) and an unregistration ran since the previous query.
+ *
  * Results (read-only parameters, also printed): r_done, r_queries,
- * r_failures, r_violations, r_repins, r_switches, r_pushes.
+ * r_failures, r_violations, r_repins, r_switches, r_pushes, r_unregs,
+ * r_softirq_queries.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -51,6 +61,11 @@ static unsigned int collect_every;
 module_param(collect_every, uint, 0444);
 MODULE_PARM_DESC(collect_every, "send every Nth query as a training sample (0: none)");
 
+static unsigned int softirq_flows;
+module_param(softirq_flows, uint, 0444);
+static unsigned int unreg_every;
+module_param(unreg_every, uint, 0444);
+
 static unsigned int r_done;
 module_param(r_done, uint, 0444);
 static unsigned long long r_queries, r_failures, r_violations, r_repins;
@@ -61,12 +76,63 @@ module_param(r_violations, ullong, 0444);
 module_param(r_repins, ullong, 0444);
 module_param(r_switches, ullong, 0444);
 module_param(r_pushes, ullong, 0444);
+static unsigned long long r_unregs, r_softirq_queries;
+module_param(r_unregs, ullong, 0444);
+module_param(r_softirq_queries, ullong, 0444);
+
+#define OWN_FP 4242
+static const struct lf_lin_params own_params = {
+	.w = { { 1, 2, 3, 4 }, { 5, 6, 7, 8 }, { 9, 10, 11, 12 } },
+	.b = { OWN_FP, 0, 0 },
+	.shift = 8,
+};
+static const s8 own_frac[LIN_IN] = { LIN_FRAC, LIN_FRAC, LIN_FRAC, LIN_FRAC };
+
+static int own_infer(const void *params, const s32 *in, s32 *out)
+{
+	return lf_lin_compute(params, in, out);
+}
+
+static struct lf_snapshot_desc own_desc = {
+	.version = 100,
+	.arch_hash = LIN_ARCH_HASH,
+	.n_in = LIN_IN,
+	.n_out = LIN_OUT,
+	.in_frac = own_frac,
+	.out_frac = own_frac,
+	.params_size = sizeof(own_params),
+	.params = &own_params,
+	.infer = own_infer,
+	.stack_bytes = 32,
+	.owner = THIS_MODULE,
+};
+static bool own_registered;
+/* odd while the own snapshot is being unregistered, +2 per unregistration */
+static atomic_t own_epoch = ATOMIC_INIT(0);
+
+static void own_unregister(void)
+{
+	atomic_inc(&own_epoch);
+	lf_unregister_snapshot(&own_desc);
+	atomic_inc(&own_epoch);
+	r_unregs++;
+}
 
 struct flow_state {
 	s32 fp;
 	bool seen;
+	int epoch;		/* own_epoch before the previous query */
 	unsigned long last;	/* jiffies read before the previous query */
 };
+
+struct tstate {
+	struct timer_list timer;
+	unsigned int id;
+	struct flow_state *st;
+	u64 queries, failures, violations, repins;
+	bool stop;
+};
+static struct tstate *tss;
 
 struct qthread {
 	struct task_struct *task;
@@ -94,8 +160,20 @@ static void stress_finish(void)
 		r_violations += qts[i].violations;
 		r_repins += qts[i].repins;
 	}
-	pr_info("queries=%llu failures=%llu violations=%llu repins=%llu switches=%llu pushes=%llu\n",
-		r_queries, r_failures, r_violations, r_repins, r_switches, r_pushes);
+	if (tss) {
+		for (i = 0; i < n_qts; i++) {
+			WRITE_ONCE(tss[i].stop, true);
+			del_timer_sync(&tss[i].timer);
+			r_softirq_queries += tss[i].queries;
+			r_queries += tss[i].queries;
+			r_failures += tss[i].failures;
+			r_violations += tss[i].violations;
+			r_repins += tss[i].repins;
+		}
+	}
+	pr_info("queries=%llu failures=%llu violations=%llu repins=%llu switches=%llu pushes=%llu unregs=%llu softirq_queries=%llu\n",
+		r_queries, r_failures, r_violations, r_repins, r_switches, r_pushes,
+		r_unregs, r_softirq_queries);
 	smp_store_release(&r_done, 1);
 }
 
@@ -109,6 +187,59 @@ static void wait_for_stop(void)
 	}
 }
 
+/*
+ * Could @fp come from the own snapshot?  Its compiled weights, or pushed ones
+ * (b[0] >= 1000: a push may have gone to it while it was standby).
+ */
+static bool own_fp(s32 fp)
+{
+	return unreg_every && (fp == OWN_FP || fp >= 1000);
+}
+
+/* one query of flow @key with state @s; returns false if it failed */
+static bool query_check(u64 key, struct flow_state *s, u64 *violations, u64 *repins,
+			s32 *out)
+{
+	unsigned long age = msecs_to_jiffies(ageing_ms);
+	s32 in[LIN_IN] = {};
+	unsigned long before = jiffies, after;
+	int epoch = atomic_read(&own_epoch);
+
+	if (lf_query_model(lf_m, key, in, out))
+		return false;
+	after = jiffies;
+	if (s->seen && out[0] != s->fp) {
+		if (check && time_before(after, s->last + age) &&
+		    !(own_fp(s->fp) && (epoch != s->epoch || (epoch & 1))))
+			(*violations)++;
+		else
+			(*repins)++;
+	}
+	s->fp = out[0];
+	s->seen = true;
+	s->last = before;
+	s->epoch = epoch;
+	return true;
+}
+
+static void timer_fn(struct timer_list *t)
+{
+	struct tstate *ts = from_timer(ts, t, timer);
+	s32 out[LIN_OUT];
+	unsigned int i;
+
+	for (i = 0; i < softirq_flows; i++) {
+		u64 key = (1ULL << 62) | ((u64)(ts->id + 1) << 32) | i;
+
+		if (query_check(key, &ts->st[i], &ts->violations, &ts->repins, out))
+			ts->queries++;
+		else
+			ts->failures++;
+	}
+	if (!READ_ONCE(ts->stop) && time_before(jiffies, end_time))
+		mod_timer(&ts->timer, jiffies + 1);
+}
+
 static int query_fn(void *arg)
 {
 	struct qthread *q = arg;
@@ -118,34 +249,21 @@ static int query_fn(void *arg)
 
 	while (!kthread_should_stop() && time_before(jiffies, end_time)) {
 		for (i = 0; i < flows; i++) {
-			struct flow_state *s = &q->st[i];
 			u64 key = ((u64)(q->id + 1) << 32) | i;
-			unsigned long before, after;
 
 			/* cold flows (1 in 4): busy for 2 ageing periods, idle for 4 */
 			if (!(i & 3) && ((jiffies / max(2 * age, 1UL)) + i / 4) % 3)
 				continue;
-			before = jiffies;
-			if (lf_query_model(lf_m, key, in, out)) {
+			if (!query_check(key, &q->st[i], &q->violations, &q->repins, out)) {
 				q->failures++;
 				continue;
 			}
-			after = jiffies;
 			q->queries++;
 			if (collect_every && !(q->queries % collect_every)) {
 				s32 label = (s32)i;
 
 				lf_collect_sample(lf_m, key, in, out, &label, 1);
 			}
-			if (s->seen && out[0] != s->fp) {
-				if (check && time_before(after, s->last + age))
-					q->violations++;
-				else
-					q->repins++;
-			}
-			s->fp = out[0];
-			s->seen = true;
-			s->last = before;
 		}
 		cond_resched();
 	}
@@ -173,11 +291,39 @@ static int switch_fn(void *arg)
 			if (ret > 0)
 				r_pushes++;
 		}
+		if (unreg_every && (i % unreg_every) == unreg_every - 1 && own_registered) {
+			own_unregister();
+			if (lf_register_snapshot(&own_desc))
+				own_registered = false;
+		}
 		usleep_range(interval_us, interval_us + 100);
+	}
+	if (own_registered) {	/* unpin this module: it can be removed */
+		own_unregister();
+		own_registered = false;
 	}
 	stress_finish();
 	wait_for_stop();
 	return 0;
+}
+
+/* softirq state and the own snapshot (the active one is unpinned first) */
+static void stress_free_own(void)
+{
+	unsigned int i;
+
+	if (tss) {
+		for (i = 0; i < n_qts; i++) {
+			del_timer_sync(&tss[i].timer);
+			kfree(tss[i].st);
+		}
+		kfree(tss);
+		tss = NULL;
+	}
+	if (own_registered) {
+		lf_unregister_snapshot(&own_desc);
+		own_registered = false;
+	}
 }
 
 static int __init stress_init(void)
@@ -191,9 +337,29 @@ static int __init stress_init(void)
 		return -ENOENT;
 	}
 	n_qts = num_online_cpus();
+	if (unreg_every) {
+		own_desc.model = model;
+		ret = lf_register_snapshot(&own_desc);
+		if (ret)
+			goto err_put;
+		own_registered = true;
+		ret = -ENOMEM;
+	}
 	qts = kcalloc(n_qts, sizeof(*qts), GFP_KERNEL);
 	if (!qts)
 		goto err_put;
+	if (softirq_flows) {
+		tss = kcalloc(n_qts, sizeof(*tss), GFP_KERNEL);
+		if (!tss)
+			goto err_put;
+		for (i = 0; i < n_qts; i++) {
+			tss[i].id = i;
+			tss[i].st = kcalloc(softirq_flows, sizeof(*tss[i].st), GFP_KERNEL);
+			if (!tss[i].st)
+				goto err_put;
+			timer_setup(&tss[i].timer, timer_fn, 0);
+		}
+	}
 	for (i = 0; i < n_qts; i++) {
 		qts[i].id = i;
 		qts[i].st = kvcalloc(flows, sizeof(*qts[i].st), GFP_KERNEL);
@@ -223,6 +389,16 @@ static int __init stress_init(void)
 	}
 	for (i = 0; i < n_qts; i++)
 		wake_up_process(qts[i].task);
+	if (tss) {
+		i = 0;
+		for_each_online_cpu(cpu) {
+			if (i == n_qts)
+				break;
+			tss[i].timer.expires = jiffies + 1;
+			add_timer_on(&tss[i].timer, cpu);
+			i++;
+		}
+	}
 	wake_up_process(switcher);
 	return 0;
 
@@ -236,6 +412,7 @@ err_free:
 		kvfree(qts[i].st);
 	kfree(qts);
 err_put:
+	stress_free_own();
 	lf_model_put(lf_m);
 	return ret;
 }
@@ -250,6 +427,7 @@ static void __exit stress_exit(void)
 		kvfree(qts[i].st);
 	}
 	kfree(qts);
+	stress_free_own();
 	lf_model_put(lf_m);
 }
 

@@ -247,6 +247,9 @@ public:
         op.axis = cat.getAxis();
       } else if (isa<ReshapeOp>(o)) {
         op.kind = OpKind::Reshape;
+      } else if (auto g = dyn_cast<GatherOp>(o)) {
+        op.kind = OpKind::Gather;
+        op.indices.assign(g.getIndices().begin(), g.getIndices().end());
       } else if (auto sm = dyn_cast<SoftmaxOp>(o)) {
         op.kind = OpKind::Softmax;
         op.axis = sm.getAxis();

@@ -180,6 +180,34 @@ bool writeOnnx(const NetSpec &spec, const std::string &path, std::string &err) {
         break;
       }
       case OpKind::Softmax: attrI(node("Softmax"), "axis", op.axis); break;
+      case OpKind::Gather: {
+        // Flatten, Gather on axis 0 with the index map, reshape.
+        std::string flat = names[i] + "_flat", fs = flat + "_shape",
+                    idx = names[i] + "_indices", sh = names[i] + "_shape",
+                    g0 = names[i] + "_g";
+        addI64Init(g, fs, {-1});
+        addI64Init(g, idx, op.indices);
+        addI64Init(g, sh, op.shape);
+        auto *r = g->add_node();
+        r->set_op_type("Reshape");
+        r->set_name("Reshape_" + flat);
+        r->add_input(in(0));
+        r->add_input(fs);
+        r->add_output(flat);
+        auto *n = g->add_node();
+        n->set_op_type("Gather");
+        n->set_name("Gather_" + std::to_string(i));
+        n->add_input(flat);
+        n->add_input(idx);
+        n->add_output(g0);
+        auto *r2 = g->add_node();
+        r2->set_op_type("Reshape");
+        r2->set_name("Reshape_" + names[i]);
+        r2->add_input(g0);
+        r2->add_input(sh);
+        r2->add_output(names[i]);
+        break;
+      }
       }
     }
     for (size_t k = 0; k < spec.outputs.size(); ++k) {

@@ -129,6 +129,14 @@ torch::Tensor TorchNetImpl::forward(torch::Tensor x) {
     case OpKind::Softmax:
       v[i] = torch::softmax(v[o[0]], op.axis + 1);
       break;
+    case OpKind::Gather: {
+      torch::Tensor t = v[o[0]];
+      torch::Tensor idx = torch::tensor(op.indices, torch::kLong);
+      v[i] = t.reshape({t.size(0), -1})
+                 .index_select(1, idx)
+                 .reshape(withBatch(t.size(0), op.shape));
+      break;
+    }
     }
   }
   std::vector<torch::Tensor> outs;

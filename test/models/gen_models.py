@@ -26,6 +26,30 @@ class View(nn.Module):
         return x.view(x.size(0), -1)
 
 
+class HistoryNet(nn.Module):
+    """A history window [N, T=6, F=4] (per-step features, as CC and flow
+    models keep them): permute, slice, chunk, max/min, mean/amin, pow, last
+    step (a run-time gather), expand, then an MLP head."""
+
+    def __init__(self):
+        super().__init__()
+        self.head = nn.Sequential(nn.Linear(14, 16), nn.Tanh(),
+                                  nn.Linear(16, 2))
+
+    def forward(self, x):
+        h = x.permute(0, 2, 1)                 # [N, 4, 6]   Transpose
+        h = h[:, :, 1:5]                       # [N, 4, 4]   Slice
+        a, b = torch.chunk(h, 2, dim=1)        # [N, 2, 4]   Split
+        m = torch.maximum(a, b) + 0.5 * torch.minimum(a, b)
+        d = (a - b).pow(2).mean(dim=2)         # [N, 2]      Pow, ReduceMean
+        lo = torch.amin(m, dim=2)              # [N, 2]      ReduceMin
+        last = x[:, -1, :]                     # [N, 4]      Gather
+        rel = x - x[:, :1, :].expand(-1, 6, -1)  # Expand
+        f = torch.cat([m.mean(dim=2), d, lo, last,
+                       rel.abs().amax(dim=1)], dim=1)  # [N, 14]
+        return self.head(f.clamp(-3.0, 3.0))
+
+
 def mlp(sizes, act, out_act=None):
     layers = []
     for i in range(len(sizes) - 1):
@@ -78,13 +102,15 @@ def build(name):
                           nn.Hardswish(), nn.Linear(16, 4),
                           nn.LogSoftmax(dim=1))
         return m, (12,), False, opset
+    if base == "history":   # data movement over a history window
+        return HistoryNet(), (6, 4), False, opset
     raise ValueError(name)
 
 
 MODELS = ["aurora", "mocc", "ffnn", "lb_mlp", "bn_mlp", "dyn_batch", "conv1d",
           "aurora_op11", "aurora_op13", "lb_mlp_op11", "lb_mlp_op13",
           "bn_mlp_op11", "bn_mlp_op13", "dyn_batch_op11", "gelu_mlp",
-          "gelu_mlp_op17"]
+          "gelu_mlp_op17", "history", "history_op11", "history_op13"]
 
 
 def export(name, outdir, samples):

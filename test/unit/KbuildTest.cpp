@@ -26,7 +26,7 @@ using namespace mlir::lf;
 namespace {
 
 const char *kNet = R"mlir(
-func.func @kb_net(%x: tensor<1x4xf32>, %y: tensor<1x2xf32>) -> (tensor<1x2xf32>, tensor<1x5xf32>) attributes {lf.input_names = ["obs", "aux"], lf.output_names = ["act", "all"]} {
+func.func @kb_net(%x: tensor<1x4xf32>, %y: tensor<1x2xf32>, %v: tensor<1x3xf32>) -> (tensor<1x2xf32>, tensor<1x5xf32>, tensor<1x2xf32>) attributes {lf.input_names = ["obs", "aux", "q16"], lf.output_names = ["act", "all", "q16"]} {
   %q = lf.quantize %x : tensor<1x4xf32> -> tensor<1x4x!lf.fixed<32, 8>>
   %qy = lf.quantize %y : tensor<1x2xf32> -> tensor<1x2x!lf.fixed<32, 8>>
   %h = lf.fc %q, weight = dense<[[64, -32, 16, 8], [1, 2, 3, 4], [-128, 127, 0, 5]]> : tensor<3x4xi8>, bias = dense<[256, -512, -9223372036854775808]> : tensor<3xi64> {weight_frac = array<i32: 6, 6, 7>} : tensor<1x4x!lf.fixed<32, 8>> -> tensor<1x3x!lf.fixed<32, 10>>
@@ -42,7 +42,12 @@ func.func @kb_net(%x: tensor<1x4xf32>, %y: tensor<1x2xf32>) -> (tensor<1x2xf32>,
   %c = lf.concat %w, %r axis = 1 : tensor<1x2x!lf.fixed<32, 8>>, tensor<1x3x!lf.fixed<32, 12>> -> tensor<1x5x!lf.fixed<32, 10>>
   %d0 = lf.dequantize %p : tensor<1x2x!lf.fixed<32, 14>> -> tensor<1x2xf32>
   %d1 = lf.dequantize %c : tensor<1x5x!lf.fixed<32, 10>> -> tensor<1x5xf32>
-  return %d0, %d1 : tensor<1x2xf32>, tensor<1x5xf32>
+  %qz = lf.quantize %v : tensor<1x3xf32> -> tensor<1x3x!lf.fixed<16, 10>>
+  %h16 = lf.fc %qz, weight = dense<[[1, 2, 3], [4, 5, 6], [7, 8, 9], [-1, -2, -3], [32767, -32767, 0], [0, 0, 1], [5, 5, 5], [9, 8, 7], [-9, 8, -7]]> : tensor<9x3xi16>, bias = dense<[0, 1, 2, 3, 4, 5, 6, 7, 8]> : tensor<9xi64> {acc_bits = 32 : i32, weight_frac = array<i32: 8, 8, 8, 8, 8, 8, 8, 8, 8>} : tensor<1x3x!lf.fixed<16, 10>> -> tensor<1x9x!lf.fixed<16, 10>>
+  %t16 = lf.lut linear odd %h16 {table = array<i64: 0, 500, 800, 950, 1000>, start = 0, shift = 9 : i32} : tensor<1x9x!lf.fixed<16, 10>> -> tensor<1x9x!lf.fixed<16, 10>>
+  %o16 = lf.fc %t16, weight = dense<[[1, 2, 3, 4, 5, 6, 7, 8, 9], [-1, -2, -3, -4, -5, -6, -7, -8, -9]]> : tensor<2x9xi16>, bias = dense<[10, -10]> : tensor<2xi64> {acc_bits = 32 : i32, weight_frac = array<i32: 12, 12>} : tensor<1x9x!lf.fixed<16, 10>> -> tensor<1x2x!lf.fixed<16, 8>>
+  %d2 = lf.dequantize %o16 : tensor<1x2x!lf.fixed<16, 8>> -> tensor<1x2xf32>
+  return %d0, %d1, %d2 : tensor<1x2xf32>, tensor<1x5xf32>, tensor<1x2xf32>
 }
 )mlir";
 
@@ -102,15 +107,15 @@ TEST(Kbuild, SnapshotPackageBuildsWithoutWarnings) {
   ASSERT_TRUE(obj);
   EXPECT_EQ(obj->getString("name"), "kb_net");
   EXPECT_EQ(obj->getInteger("version"), 7);
-  EXPECT_EQ(obj->getInteger("n_in"), 6);
-  EXPECT_EQ(obj->getInteger("n_out"), 7);
+  EXPECT_EQ(obj->getInteger("n_in"), 9);
+  EXPECT_EQ(obj->getInteger("n_out"), 9);
   EXPECT_EQ(obj->getInteger("params_bytes"), (int64_t)info.paramsBytes);
   EXPECT_TRUE(obj->getString("arch_hash")->starts_with("0x"));
   EXPECT_TRUE(obj->getArray("input_ranges"));
   ASSERT_TRUE(obj->getArray("inputs"));
   EXPECT_EQ(*obj->getArray("inputs")->front().getAsObject()->getString("name"),
             "obs");
-  EXPECT_EQ(obj->getArray("tables")->size(), 2u);
+  EXPECT_EQ(obj->getArray("tables")->size(), 3u);
 
   llvm::SmallString<256> log(dir);
   llvm::sys::path::append(log, "build.log");

@@ -8,6 +8,13 @@
  *                            Expects model "lin" with an active and a
  *                            standby snapshot.
  *   lf_nltest fuzz SECS [SEED]   random messages for SECS seconds
+ *   lf_nltest chunks MODEL FILE MODE   a chunked push of FILE (32 KiB chunks)
+ *                            that goes wrong: MODE partial (half the chunks,
+ *                            no commit), gap (chunk 0, then chunk 2: EINVAL,
+ *                            then COMMIT: ENOENT), early (chunk 0, then
+ *                            COMMIT: EINVAL), other (another socket's chunk
+ *                            in between: EINVAL).  Exits non-zero on an
+ *                            unexpected answer.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -20,21 +27,16 @@
 #include <sys/socket.h>
 #include <linux/netlink.h>
 #include <linux/genetlink.h>
-#include <netlink/genl/ctrl.h>
 #include <netlink/genl/genl.h>
 #include <netlink/netlink.h>
 
-#include "uapi/liteflow.h"
+#include "lfnl/lfnl.h"
 
-static struct nl_sock *sk;
-static int family;
+static struct lfnl *h;
 
 static struct nl_msg *new_msg(uint8_t cmd, int flags)
 {
-	struct nl_msg *msg = nlmsg_alloc_size(80 * 1024);
-
-	genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, family, 0, flags, cmd, LF_GENL_VERSION);
-	return msg;
+	return lfnl_msg(h, cmd, flags, 80 * 1024);
 }
 
 /* raw attribute: any type, any length */
@@ -55,78 +57,33 @@ struct reply {
 	uint32_t cache_size, ageing;
 };
 
-static int err_cb(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
-{
-	(void)nla;
-	((struct reply *)arg)->err = e->error;
-	return NL_STOP;
-}
-
-static int ack_cb(struct nl_msg *msg, void *arg)
-{
-	(void)msg;
-	((struct reply *)arg)->err = 0;
-	return NL_STOP;
-}
-
-static int valid_cb(struct nl_msg *msg, void *arg)
-{
-	struct reply *r = arg;
-	struct nlattr *tb[LF_ATTR_MAX + 1], *a;
-	int rem;
-
-	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, LF_ATTR_MAX, NULL))
-		return NL_OK;
-	if (tb[LF_ATTR_ACTIVE_VERSION])
-		r->active = nla_get_u32(tb[LF_ATTR_ACTIVE_VERSION]);
-	if (tb[LF_ATTR_STANDBY_VERSION])
-		r->standby = nla_get_u32(tb[LF_ATTR_STANDBY_VERSION]);
-	if (tb[LF_ATTR_CACHE_SIZE])
-		r->cache_size = nla_get_u32(tb[LF_ATTR_CACHE_SIZE]);
-	if (tb[LF_ATTR_AGEING_MS])
-		r->ageing = nla_get_u32(tb[LF_ATTR_AGEING_MS]);
-	if (tb[LF_ATTR_STATS])
-		nla_for_each_nested(a, tb[LF_ATTR_STATS], rem) {
-			if (nla_type(a) == LF_ATTR_STAT_SWITCHES)
-				r->switches = nla_get_u64(a);
-			if (nla_type(a) == LF_ATTR_STAT_PUSHES)
-				r->pushes = nla_get_u64(a);
-		}
-	return NL_OK;
-}
-
 static struct reply request(struct nl_msg *msg)
 {
-	struct reply r = { .err = 1 };
-	struct nl_cb *cb = nl_cb_alloc(NL_CB_DEFAULT);
+	struct reply r = { .err = lfnl_request(h, msg, NULL, NULL) };
 
-	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, valid_cb, &r);
-	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, ack_cb, &r);
-	nl_cb_err(cb, NL_CB_CUSTOM, err_cb, &r);
-	nlmsg_hdr(msg)->nlmsg_flags |= NLM_F_ACK;
-	if (nl_send_auto(sk, msg) < 0) {
-		fprintf(stderr, "send failed\n");
-		exit(1);
-	}
-	nlmsg_free(msg);
-	while (r.err > 0)
-		if (nl_recvmsgs(sk, cb) < 0 && r.err > 0)
-			break;
-	nl_cb_put(cb);
 	return r;
 }
 
+/* the state a malformed message must not change: model lin and the config */
 static struct reply state(void)
 {
-	struct nl_msg *msg = new_msg(LF_CMD_GET_MODEL, 0);
-	struct reply m, c;
+	struct reply r = { 0 };
+	struct lfnl_model *m;
+	struct lfnl_config c;
+	size_t n;
 
-	nla_put_string(msg, LF_ATTR_MODEL_NAME, "lin");
-	m = request(msg);
-	c = request(new_msg(LF_CMD_GET_CONFIG, 0));
-	m.cache_size = c.cache_size;
-	m.ageing = c.ageing;
-	return m;
+	if (!lfnl_get_models(h, "lin", &m, &n) && n == 1) {
+		r.active = m->active;
+		r.standby = m->standby;
+		r.switches = m->stat[LF_ATTR_STAT_SWITCHES];
+		r.pushes = m->stat[LF_ATTR_STAT_PUSHES];
+		lfnl_free_models(m, n);
+	}
+	if (!lfnl_get_config(h, &c)) {
+		r.cache_size = c.cache_size;
+		r.ageing = c.ageing_ms;
+	}
+	return r;
 }
 
 static int failures;
@@ -254,6 +211,40 @@ static int cmd_bad(void)
 	msg = new_msg(77, 0);
 	expect("unknown command", msg, EOPNOTSUPP);
 
+	msg = new_msg(LF_CMD_DEACTIVATE, 0);
+	nla_put_string(msg, LF_ATTR_MODEL_NAME, "lin");
+	nla_put_u32(msg, LF_ATTR_SAMPLE_COUNT, 1);
+	expect("deactivate + reply-only attribute", msg, EINVAL);
+
+	msg = new_msg(LF_CMD_DEACTIVATE, 0);
+	put_raw(msg, LF_ATTR_MODEL_ID, &two, sizeof(two));
+	expect("deactivate, 2-byte u32 model id", msg, EINVAL);
+
+	msg = new_msg(LF_CMD_PUSH_CHUNK, 0);
+	nla_put_string(msg, LF_ATTR_MODEL_NAME, "lin");
+	nla_put_u32(msg, LF_ATTR_OFFSET, 0);
+	nla_put_u32(msg, LF_ATTR_TOTAL, 0);
+	put_raw(msg, LF_ATTR_PARAMS, big, 64);
+	expect("push chunk, TOTAL 0", msg, ERANGE);
+
+	msg = new_msg(LF_CMD_PUSH_CHUNK, 0);
+	nla_put_string(msg, LF_ATTR_MODEL_NAME, "lin");
+	nla_put_u32(msg, LF_ATTR_OFFSET, 64);
+	nla_put_u32(msg, LF_ATTR_TOTAL, 128);
+	put_raw(msg, LF_ATTR_PARAMS, big, 64);
+	expect("push chunk, no push started", msg, EINVAL);
+
+	msg = new_msg(LF_CMD_PUSH_COMMIT, 0);
+	nla_put_string(msg, LF_ATTR_MODEL_NAME, "lin");
+	nla_put_u64(msg, LF_ATTR_ARCH_HASH, 0x4c494e0004000003ULL);
+	expect("push commit, nothing staged", msg, ENOENT);
+
+	/* genlmsghdr.reserved must be zero (strict header validation) */
+	msg = new_msg(LF_CMD_ACTIVATE, 0);
+	((struct genlmsghdr *)nlmsg_data(nlmsg_hdr(msg)))->reserved = 1;
+	nla_put_string(msg, LF_ATTR_MODEL_NAME, "lin");
+	expect("activate, non-zero genlmsghdr.reserved", msg, EINVAL);
+
 	msg = new_msg(LF_CMD_ACTIVATE, 0);
 	nla_put_string(msg, LF_ATTR_MODEL_NAME, "nosuchmodel");
 	expect("activate unknown model", msg, ENOENT);
@@ -276,12 +267,18 @@ static int cmd_fuzz(int secs)
 	static char buf[70000];
 	time_t end = time(NULL) + secs;
 	unsigned long sent = 0, errs = 0;
+	struct nl_sock *sk = lfnl_sock(h);
 	int fd = nl_socket_get_fd(sk);
 
 	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
 	while (time(NULL) < end) {
 		int i, n = rnd(7);
 		uint8_t cmd = rnd(5) ? 1 + rnd(LF_CMD_MAX + 1) : rnd(256);
+
+		/* a valid DEACTIVATE legitimately fails the stress module's
+		 * queries; its malformed forms are in cmd_bad() */
+		if (cmd == LF_CMD_DEACTIVATE)
+			continue;
 		struct nl_msg *msg = new_msg(cmd, rnd(4) == 0 ? NLM_F_DUMP : 0);
 
 		for (i = 0; i < n; i++) {
@@ -341,31 +338,95 @@ static int cmd_fuzz(int secs)
 	return 0;
 }
 
+static struct nl_msg *chunk_msg(const char *model, uint32_t off, uint32_t total,
+				 const char *buf, uint32_t n)
+{
+	struct nl_msg *msg = new_msg(LF_CMD_PUSH_CHUNK, 0);
+
+	nla_put_string(msg, LF_ATTR_MODEL_NAME, model);
+	nla_put_u32(msg, LF_ATTR_OFFSET, off);
+	nla_put_u32(msg, LF_ATTR_TOTAL, total);
+	nla_put(msg, LF_ATTR_PARAMS, n, buf + off);
+	return msg;
+}
+
+static int want(const char *what, struct reply r, int err)
+{
+	if (r.err == -err) {
+		printf("ok   %s: %s\n", what, strerror(err));
+		return 0;
+	}
+	printf("FAIL %s: got %d, want -%d\n", what, r.err, err);
+	return 1;
+}
+
+static int cmd_chunks(const char *model, const char *path, const char *mode)
+{
+	enum { CH = 32768 };
+	static char buf[1 << 20];
+	FILE *f = fopen(path, "rb");
+	uint32_t size, off;
+	struct nl_msg *msg;
+	int bad = 0;
+
+	if (!f)
+		return 2;
+	size = fread(buf, 1, sizeof(buf), f);
+	fclose(f);
+	if (size < 3 * CH)
+		return 2;
+	if (!strcmp(mode, "partial")) {
+		for (off = 0; off < size / 2; off += CH)
+			bad |= want("chunk", request(chunk_msg(model, off, size, buf, CH)), 0);
+		return bad;
+	}
+	bad |= want("chunk 0", request(chunk_msg(model, 0, size, buf, CH)), 0);
+	if (!strcmp(mode, "gap")) {
+		bad |= want("chunk 2 after chunk 0",
+			    request(chunk_msg(model, 2 * CH, size, buf, CH)), EINVAL);
+	} else if (!strcmp(mode, "early")) {
+		/* nothing to do: commit now */
+	} else if (!strcmp(mode, "other")) {
+		struct lfnl *mine = h;
+
+		h = lfnl_open();
+		if (!h || lfnl_family(h) < 0)
+			return 2;
+		bad |= want("chunk 1 from another socket",
+			    request(chunk_msg(model, CH, size, buf, CH)), EINVAL);
+		lfnl_close(h);
+		h = mine;
+		bad |= want("chunk 1 from the first socket",
+			    request(chunk_msg(model, CH, size, buf, CH)), 0);
+	} else {
+		return 2;
+	}
+	msg = new_msg(LF_CMD_PUSH_COMMIT, 0);
+	nla_put_string(msg, LF_ATTR_MODEL_NAME, model);
+	nla_put_u64(msg, LF_ATTR_ARCH_HASH, 0x4c494e0004000003ULL);
+	bad |= want("commit", request(msg), !strcmp(mode, "gap") ? ENOENT : EINVAL);
+	return bad;
+}
+
 int main(int argc, char **argv)
 {
-	int one = 1;
-
 	if (argc < 2)
 		goto usage;
-	sk = nl_socket_alloc();
-	if (!sk || genl_connect(sk)) {
-		fprintf(stderr, "lf_nltest: no netlink\n");
-		return 1;
-	}
-	setsockopt(nl_socket_get_fd(sk), SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
-	family = genl_ctrl_resolve(sk, LF_GENL_NAME);
-	if (family < 0) {
-		fprintf(stderr, "lf_nltest: family %s not found\n", LF_GENL_NAME);
+	h = lfnl_open();
+	if (!h || lfnl_family(h) < 0) {
+		fprintf(stderr, "lf_nltest: %s\n", h ? lfnl_error(h) : "out of memory");
 		return 1;
 	}
 	if (!strcmp(argv[1], "bad"))
 		return cmd_bad();
+	if (!strcmp(argv[1], "chunks") && argc == 5)
+		return cmd_chunks(argv[2], argv[3], argv[4]);
 	if (!strcmp(argv[1], "fuzz") && argc >= 3) {
 		if (argc >= 4)
 			rng ^= strtoull(argv[3], NULL, 0) * 0x9E3779B97F4A7C15ULL;
 		return cmd_fuzz(atoi(argv[2]));
 	}
 usage:
-	fprintf(stderr, "usage: lf_nltest bad | fuzz SECS [SEED]\n");
+	fprintf(stderr, "usage: lf_nltest bad | fuzz SECS [SEED] | chunks MODEL FILE MODE\n");
 	return 2;
 }

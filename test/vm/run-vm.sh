@@ -106,9 +106,14 @@ mount -t tmpfs run /mnt/root/run
 echo 20 > /proc/sys/kernel/hung_task_timeout_secs 2>/dev/null
 t0=$(cut -d' ' -f1 /proc/uptime)
 echo "LF-BEGIN uptime=$t0"
-chroot /mnt/root /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/tmp \
+# The host root becomes the root of a new mount namespace (as switch_root
+# does) rather than a chroot: the kernel refuses user namespaces to chrooted
+# processes, and tests create them.
+export build src envf script
+unshare -m sh -c 'mount --make-rprivate / && cd /mnt/root && mount -o move . / &&
+	exec chroot . /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/tmp \
 	LF_BUILD="$build" LF_SRC="$src" LF_ENV="$envf" LF_VM=1 \
-	/bin/sh -c 'if [ -n "$LF_ENV" ]; then set -a; . "$LF_ENV"; set +a; fi; cd /tmp && exec /bin/sh "$0"' "$script" </dev/null
+	/bin/sh -c "if [ -n \"\$LF_ENV\" ]; then set -a; . \"\$LF_ENV\"; set +a; fi; cd /tmp && exec /bin/sh \"\$0\"" "$script"' </dev/null
 rc=$?
 echo "LF-RC=$rc uptime=$(cut -d' ' -f1 /proc/uptime)"
 echo "LF-TAINT=$(cat /proc/sys/kernel/tainted)"
@@ -151,7 +156,7 @@ timeout --foreground "$timeout_s" qemu-system-x86_64 \
 	-machine pc,accel=tcg -cpu max -smp "$smp" -m 1G -nic none \
 	-no-reboot -display none -monitor none -serial stdio \
 	-kernel "$vmlinux" -initrd "$initrd" \
-	-append "console=ttyS0 quiet panic=-1 lf.script=$script lf.build=$build lf.src=$src${envf:+ lf.env=$envf}" \
+	-append "console=ttyS0 quiet panic=-1 slab_nomerge lf.script=$script lf.build=$build lf.src=$src${envf:+ lf.env=$envf}" \
 	-fsdev local,id=root,path=/,security_model=none,readonly=on,multidevs=remap \
 	-device virtio-9p-pci,fsdev=root,mount_tag=hostroot \
 	</dev/null > "$log" 2>&1
@@ -178,7 +183,7 @@ if [ "$bad" -ne 0 ]; then
 	echo "run-vm: FAIL: kernel tainted ($taint, unexpected bits $bad)" >&2
 	fail=1
 fi
-pat='Oops|BUG:|WARNING:|Call Trace|general protection fault|Kernel panic|blocked for more than|soft lockup|hard LOCKUP|rcu_sched self-detected|rcu: INFO|detected stall|UBSAN|KASAN|refcount_t:|list_add corruption|list_del corruption'
+pat='Oops|BUG:|Objects remaining|WARNING:|Call Trace|general protection fault|Kernel panic|blocked for more than|soft lockup|hard LOCKUP|rcu_sched self-detected|rcu: INFO|detected stall|UBSAN|KASAN|refcount_t:|list_add corruption|list_del corruption'
 if sed -n '/^LF-DMESG-BEGIN/,/^LF-DMESG-END/p' "$log" | grep -aE "$pat" >&2; then
 	echo "run-vm: FAIL: kernel log shows the lines above (full log: $log)" >&2
 	fail=1

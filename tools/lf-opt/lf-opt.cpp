@@ -12,6 +12,7 @@
 #include "mlir/Transforms/Passes.h"
 
 #ifdef LF_HAVE_PASSES
+#include "lfc/PassPipeline.h"
 #include "lfc/Passes.h"
 #endif
 
@@ -23,6 +24,7 @@ int main(int argc, char **argv) {
   mlir::registerSymbolDCEPass();
 #ifdef LF_HAVE_PASSES
   mlir::lf::registerLfPasses();
+  mlir::lf::registerLfcPipeline();
 #endif
   return mlir::asMainReturnCode(
       mlir::MlirOptMain(argc, argv, "LiteFlow optimizer driver\n", registry));

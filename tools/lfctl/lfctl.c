@@ -5,6 +5,7 @@
  *   lfctl [--json] list
  *   lfctl [--json] stats [MODEL]
  *   lfctl activate MODEL [--version V]
+ *   lfctl deactivate MODEL
  *   lfctl [--json] eval MODEL --input FILE.csv [--raw] [--version V | --standby]
  *   lfctl push MODEL --params FILE [--version V]
  *   lfctl [--json] config [cache-size N] [ageing-ms M] [batch-size B] [flush-ms F]
@@ -21,22 +22,14 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include <linux/netlink.h>
-#include <netlink/genl/ctrl.h>
 #include <netlink/genl/genl.h>
 #include <netlink/netlink.h>
 
 #include "lf_float.h"
-#include "uapi/liteflow.h"
-
-#ifndef SOL_NETLINK
-#define SOL_NETLINK 270
-#endif
+#include "lfnl/lfnl.h"
 
 static bool json;
-static const char *cmd_name = "lfctl";
-static struct nl_sock *sk;
-static int family;
+static struct lfnl *h;
 
 /* ------------------------------------------------------------------ */
 
@@ -52,262 +45,72 @@ static void __attribute__((noreturn, format(printf, 1, 2))) die(const char *fmt,
 	exit(1);
 }
 
-static void usage(void)
+/* the usage on stdout and exit 0 (--help), or on stderr and exit 2 */
+static void __attribute__((noreturn)) usage_exit(FILE *f, int code)
 {
 	fputs("usage: lfctl [--json] COMMAND ...\n"
 	      "  list                               models and their snapshots\n"
 	      "  stats [MODEL]                      per-model counters\n"
 	      "  activate MODEL [--version V]       make the standby (or V) active\n"
+	      "  deactivate MODEL                   retire the active snapshot (unpins its module)\n"
 	      "  eval MODEL --input X.csv [--raw] [--version V | --standby]\n"
 	      "  push MODEL --params FILE [--version V]   replace the standby's weights\n"
 	      "  config [cache-size N] [ageing-ms M] [batch-size B] [flush-ms F]\n"
 	      "  flush [MODEL]                      drop flow cache entries\n"
-	      "  monitor [--count N]                print sample batches\n", stderr);
-	exit(2);
+	      "  monitor [--count N]                print sample batches\n", f);
+	exit(code);
 }
 
-/* kernel error of the last request: errno and extack message */
-struct req_state {
-	int err;
-	char msg[256];
-	int (*parse)(struct nl_msg *msg, void *arg);
-	void *arg;
-};
-
-static int err_cb(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
+static void __attribute__((noreturn)) usage(void)
 {
-	struct req_state *st = arg;
-	struct nlmsghdr *nlh = (struct nlmsghdr *)((char *)e - NLMSG_HDRLEN);
-	int len = nlh->nlmsg_len - NLMSG_HDRLEN - (int)sizeof(*e);
-	struct nlattr *a;
-	int rem;
-
-	(void)nla;
-	st->err = e->error;
-	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS) || len <= 0)
-		return NL_STOP;
-	if (!(nlh->nlmsg_flags & NLM_F_CAPPED)) {
-		int skip = NLMSG_ALIGN(e->msg.nlmsg_len) - NLMSG_HDRLEN;
-
-		len -= skip;
-		a = (struct nlattr *)((char *)(e + 1) + skip);
-	} else {
-		a = (struct nlattr *)(e + 1);
-	}
-	nla_for_each_attr(a, a, len, rem) {
-		if (nla_type(a) == NLMSGERR_ATTR_MSG)
-			snprintf(st->msg, sizeof(st->msg), "%s", (char *)nla_data(a));
-	}
-	return NL_STOP;
-}
-
-static int ack_cb(struct nl_msg *msg, void *arg)
-{
-	(void)msg;
-	((struct req_state *)arg)->err = 0;
-	return NL_STOP;
-}
-
-static int finish_cb(struct nl_msg *msg, void *arg)
-{
-	(void)msg;
-	((struct req_state *)arg)->err = 0;
-	return NL_STOP;
-}
-
-static int valid_cb(struct nl_msg *msg, void *arg)
-{
-	struct req_state *st = arg;
-
-	return st->parse ? st->parse(msg, st->arg) : NL_OK;
+	usage_exit(stderr, 2);
 }
 
 static void lf_connect(void)
 {
-	int one = 1;
-
-	sk = nl_socket_alloc();
-	if (!sk)
+	h = lfnl_open();
+	if (!h)
 		die("out of memory");
-	if (genl_connect(sk))
-		die("cannot open a generic netlink socket");
-	setsockopt(nl_socket_get_fd(sk), SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
-	setsockopt(nl_socket_get_fd(sk), SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
-	nl_socket_set_buffer_size(sk, 1 << 20, 1 << 20);
-	family = genl_ctrl_resolve(sk, LF_GENL_NAME);
-	if (family < 0)
-		die("generic netlink family '%s' not found: is lf_core loaded?", LF_GENL_NAME);
-}
-
-static struct nl_msg *lf_msg(uint8_t cmd, int flags)
-{
-	struct nl_msg *msg = nlmsg_alloc_size(128 * 1024);
-
-	if (!msg || !genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, family, 0, flags, cmd,
-				 LF_GENL_VERSION))
-		die("out of memory");
-	return msg;
-}
-
-static void put_model(struct nl_msg *msg, const char *model)
-{
-	if (strlen(model) >= 32)
-		die("model '%s' not found", model);
-	if (nla_put_string(msg, LF_ATTR_MODEL_NAME, model))
-		die("message too large");
+	if (lfnl_family(h) < 0)
+		die("%s", lfnl_error(h));
 }
 
 /*
- * Send @msg (consumed), call @parse for each reply message; returns 0 or
- * dies with a one-line diagnosis.  @what names the operation, @model the
- * model for ENOENT messages.
+ * Dies with a one-line diagnosis of a failed library call @ret: @what names
+ * the operation, @model the model for ENOENT messages.
  */
-static void lf_request(struct nl_msg *msg, int (*parse)(struct nl_msg *, void *),
-		       void *arg, const char *what, const char *model)
+static void check(int ret, const char *what, const char *model)
 {
-	struct req_state st = { .err = 1, .parse = parse, .arg = arg };
-	struct nl_cb *cb = nl_cb_alloc(NL_CB_DEFAULT);
-	int ret;
+	const char *ext = lfnl_extack(h);
 
-	if (!cb)
-		die("out of memory");
-	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, valid_cb, &st);
-	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, ack_cb, &st);
-	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, finish_cb, &st);
-	nl_cb_err(cb, NL_CB_CUSTOM, err_cb, &st);
-	nlmsg_hdr(msg)->nlmsg_flags |= NLM_F_ACK;
-	ret = nl_send_auto(sk, msg);
-	nlmsg_free(msg);
-	if (ret < 0)
-		die("%s: send failed: %s", what, nl_geterror(ret));
-	while (st.err > 0) {
-		ret = nl_recvmsgs(sk, cb);
-		if (ret < 0 && st.err > 0)
-			die("%s: %s", what, nl_geterror(ret));
-	}
-	nl_cb_put(cb);
-	if (!st.err)
+	if (!ret)
 		return;
-	switch (-st.err) {
-	case EPERM:
-		die("%s: permission denied: CAP_NET_ADMIN required", what);
-	case ENOENT:
-		if (model && (!st.msg[0] || !strcmp(st.msg, "no such model")))
-			die("%s: model '%s' not found", what, model);
-		break;
-	}
-	die("%s: %s%s%s%s", what, strerror(-st.err), st.msg[0] ? " (" : "", st.msg,
-	    st.msg[0] ? ")" : "");
+	if (ret == -ENOENT && model && (!ext[0] || !strcmp(ext, "no such model")))
+		die("%s: model '%s' not found", what, model);
+	die("%s: %s", what, lfnl_error(h));
 }
 
 /* ------------------------------------------------------------------ */
 /* model replies                                                       */
 
-#define MAX_SNAPS 64
-struct snap_info {
-	uint32_t version, gen, params_size, stack_bytes, flows;
-	uint8_t state;
-	char module[64];
-};
-
-struct model_info {
-	char name[32];
-	uint32_t id, n_in, n_out;
-	uint64_t arch_hash;
-	bool has_active, has_standby;
-	uint32_t active, standby;
-	int8_t in_frac[1024], out_frac[1024];
-	int n_in_frac, n_out_frac;
-	int n_snaps;
-	struct snap_info snaps[MAX_SNAPS];
-	uint64_t stat[LF_ATTR_MAX + 1];
-	bool has_stat[LF_ATTR_MAX + 1];
-};
-
 struct model_list {
-	int n;
-	struct model_info *m;
+	size_t n;
+	struct lfnl_model *m;
 };
-
-static uint32_t get_u32(struct nlattr *a)
-{
-	return a ? nla_get_u32(a) : 0;
-}
-
-static int parse_model(struct nl_msg *msg, void *arg)
-{
-	struct model_list *l = arg;
-	struct nlattr *tb[LF_ATTR_MAX + 1], *a, *s;
-	struct model_info *m;
-	int rem, rem2;
-
-	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, LF_ATTR_MAX, NULL) || !tb[LF_ATTR_MODEL_NAME])
-		return NL_SKIP;
-	l->m = realloc(l->m, (l->n + 1) * sizeof(*l->m));
-	if (!l->m)
-		die("out of memory");
-	m = &l->m[l->n++];
-	memset(m, 0, sizeof(*m));
-	snprintf(m->name, sizeof(m->name), "%s", nla_get_string(tb[LF_ATTR_MODEL_NAME]));
-	m->id = get_u32(tb[LF_ATTR_MODEL_ID]);
-	m->n_in = get_u32(tb[LF_ATTR_N_IN]);
-	m->n_out = get_u32(tb[LF_ATTR_N_OUT]);
-	m->arch_hash = tb[LF_ATTR_ARCH_HASH] ? nla_get_u64(tb[LF_ATTR_ARCH_HASH]) : 0;
-	m->has_active = tb[LF_ATTR_ACTIVE_VERSION];
-	m->active = get_u32(tb[LF_ATTR_ACTIVE_VERSION]);
-	m->has_standby = tb[LF_ATTR_STANDBY_VERSION];
-	m->standby = get_u32(tb[LF_ATTR_STANDBY_VERSION]);
-	if (tb[LF_ATTR_IN_FRAC] && nla_len(tb[LF_ATTR_IN_FRAC]) <= 1024) {
-		m->n_in_frac = nla_len(tb[LF_ATTR_IN_FRAC]);
-		memcpy(m->in_frac, nla_data(tb[LF_ATTR_IN_FRAC]), m->n_in_frac);
-	}
-	if (tb[LF_ATTR_OUT_FRAC] && nla_len(tb[LF_ATTR_OUT_FRAC]) <= 1024) {
-		m->n_out_frac = nla_len(tb[LF_ATTR_OUT_FRAC]);
-		memcpy(m->out_frac, nla_data(tb[LF_ATTR_OUT_FRAC]), m->n_out_frac);
-	}
-	if (tb[LF_ATTR_SNAPSHOTS]) {
-		nla_for_each_nested(s, tb[LF_ATTR_SNAPSHOTS], rem) {
-			struct nlattr *sb[LF_ATTR_MAX + 1];
-			struct snap_info *si;
-
-			if (m->n_snaps == MAX_SNAPS ||
-			    nla_parse_nested(sb, LF_ATTR_MAX, s, NULL))
-				continue;
-			si = &m->snaps[m->n_snaps++];
-			si->version = get_u32(sb[LF_ATTR_VERSION]);
-			si->gen = get_u32(sb[LF_ATTR_GEN]);
-			si->state = sb[LF_ATTR_STATE] ? nla_get_u8(sb[LF_ATTR_STATE]) : LF_SLOT_IDLE;
-			si->params_size = get_u32(sb[LF_ATTR_PARAMS_SIZE]);
-			si->stack_bytes = get_u32(sb[LF_ATTR_STACK_BYTES]);
-			si->flows = get_u32(sb[LF_ATTR_FLOWS]);
-			snprintf(si->module, sizeof(si->module), "%s",
-				 sb[LF_ATTR_MODULE] ? nla_get_string(sb[LF_ATTR_MODULE]) : "-");
-		}
-	}
-	if (tb[LF_ATTR_STATS]) {
-		nla_for_each_nested(a, tb[LF_ATTR_STATS], rem2) {
-			int t = nla_type(a);
-
-			if (t > 0 && t <= LF_ATTR_MAX && nla_len(a) == 8) {
-				m->stat[t] = nla_get_u64(a);
-				m->has_stat[t] = true;
-			}
-		}
-	}
-	return NL_OK;
-}
 
 static struct model_list get_models(const char *model, const char *what)
 {
-	struct model_list l = { 0 };
-	struct nl_msg *msg = lf_msg(LF_CMD_GET_MODEL, model ? 0 : NLM_F_DUMP);
+	struct model_list l = { 0, NULL };
 
-	if (model)
-		put_model(msg, model);
-	lf_request(msg, parse_model, &l, what, model);
+	check(lfnl_get_models(h, model, &l.m, &l.n), what, model);
 	if (model && l.n != 1)
 		die("%s: model '%s' not found", what, model);
 	return l;
+}
+
+static void free_models(struct model_list *l)
+{
+	lfnl_free_models(l->m, l->n);
 }
 
 static const char *state_name(uint8_t s)
@@ -333,7 +136,7 @@ static void print_ver(const char *key, bool has, uint32_t v, bool comma)
 static int cmd_list(int argc, char **argv __attribute__((unused)))
 {
 	struct model_list l;
-	int i, j;
+	size_t i, j;
 
 	if (argc)
 		usage();
@@ -341,7 +144,7 @@ static int cmd_list(int argc, char **argv __attribute__((unused)))
 	if (json)
 		printf("[");
 	for (i = 0; i < l.n; i++) {
-		struct model_info *m = &l.m[i];
+		struct lfnl_model *m = &l.m[i];
 
 		if (json) {
 			printf("%s{\"name\":\"%s\",\"id\":%u,\"arch_hash\":\"0x%016" PRIx64
@@ -351,7 +154,7 @@ static int cmd_list(int argc, char **argv __attribute__((unused)))
 			print_ver("standby", m->has_standby, m->standby, true);
 			printf("\"snapshots\":[");
 			for (j = 0; j < m->n_snaps; j++) {
-				struct snap_info *s = &m->snaps[j];
+				struct lfnl_snapshot *s = &m->snaps[j];
 
 				printf("%s{\"version\":%u,\"gen\":%u,\"state\":\"%s\","
 				       "\"params_size\":%u,\"stack_bytes\":%u,\"module\":\"%s\","
@@ -368,7 +171,7 @@ static int cmd_list(int argc, char **argv __attribute__((unused)))
 		print_ver("standby", m->has_standby, m->standby, false);
 		printf("\n");
 		for (j = 0; j < m->n_snaps; j++) {
-			struct snap_info *s = &m->snaps[j];
+			struct lfnl_snapshot *s = &m->snaps[j];
 
 			printf("    snapshot %u gen %u %s params %u stack %u module %s flows %u\n",
 			       s->version, s->gen, state_name(s->state), s->params_size,
@@ -377,7 +180,7 @@ static int cmd_list(int argc, char **argv __attribute__((unused)))
 	}
 	if (json)
 		printf("]\n");
-	free(l.m);
+	free_models(&l);
 	return 0;
 }
 
@@ -390,14 +193,30 @@ static const struct {
 	{ LF_ATTR_STAT_ERRORS, "errors" },	{ LF_ATTR_STAT_SWITCHES, "switches" },
 	{ LF_ATTR_STAT_PUSHES, "pushes" },	{ LF_ATTR_STAT_INFER_NS, "infer_ns" },
 	{ LF_ATTR_STAT_SAMPLES, "samples" },	{ LF_ATTR_STAT_BATCHES, "batches" },
-	{ LF_ATTR_STAT_DROPS, "drops" },
+	{ LF_ATTR_STAT_DROPS, "drops" },	{ LF_ATTR_STAT_EVICTIONS, "evictions" },
 };
+
+/*
+ * Counters of datapath modules that use the models (lf_cc.ko: connections,
+ * monitor intervals, fallbacks, distrusted snapshots, ...), one line each,
+ * after the models' own counters when `lfctl stats` names no model.
+ */
+static void print_datapath_stats(void)
+{
+	FILE *f = fopen("/sys/module/lf_cc/parameters/stats", "r");
+	char line[1024];
+
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f))
+		printf("datapath %s", line);
+	fclose(f);
+}
 
 static int cmd_stats(int argc, char **argv)
 {
 	struct model_list l;
-	size_t k;
-	int i;
+	size_t i, k;
 
 	if (argc > 1)
 		usage();
@@ -405,17 +224,19 @@ static int cmd_stats(int argc, char **argv)
 	if (json)
 		printf("[");
 	for (i = 0; i < l.n; i++) {
-		struct model_info *m = &l.m[i];
+		struct lfnl_model *m = &l.m[i];
 
 		if (json) {
 			printf("%s{\"name\":\"%s\",\"id\":%u,", i ? "," : "", m->name, m->id);
 			print_ver("active", m->has_active, m->active, true);
 			print_ver("standby", m->has_standby, m->standby, true);
 			for (k = 0; k < sizeof(stat_names) / sizeof(stat_names[0]); k++)
-				printf("\"%s\":%" PRIu64 "%s", stat_names[k].name,
-				       m->stat[stat_names[k].attr],
-				       k + 1 < sizeof(stat_names) / sizeof(stat_names[0]) ? "," : "");
-			printf("}");
+				printf("\"%s\":%" PRIu64 ",", stat_names[k].name,
+				       m->stat[stat_names[k].attr]);
+			printf("\"latency_log2_ns\":[");
+			for (k = 0; k < LF_LAT_BUCKETS; k++)
+				printf("%s%" PRIu64, k ? "," : "", m->lat_hist[k]);
+			printf("]}");
 			continue;
 		}
 		printf("model %s id %u", m->name, m->id);
@@ -424,11 +245,18 @@ static int cmd_stats(int argc, char **argv)
 		for (k = 0; k < sizeof(stat_names) / sizeof(stat_names[0]); k++)
 			printf("%s%s %" PRIu64, k % 4 ? " " : "\n    ", stat_names[k].name,
 			       m->stat[stat_names[k].attr]);
+		/* timed queries by latency: "B:N", N queries in [2^B, 2^(B+1)) ns */
+		printf("\n    latency-log2-ns");
+		for (k = 0; k < LF_LAT_BUCKETS; k++)
+			if (m->lat_hist[k])
+				printf(" %zu:%" PRIu64, k, m->lat_hist[k]);
 		printf("\n");
 	}
 	if (json)
 		printf("]\n");
-	free(l.m);
+	else if (!argc)
+		print_datapath_stats();
+	free_models(&l);
 	return 0;
 }
 
@@ -444,48 +272,30 @@ static uint32_t parse_u32(const char *s, const char *what)
 	return (uint32_t)v;
 }
 
+static int cmd_deactivate(int argc, char **argv)
+{
+	char what[80];
+
+	if (argc != 1)
+		usage();
+	snprintf(what, sizeof(what), "deactivate %s", argv[0]);
+	check(lfnl_deactivate(h, argv[0]), what, argv[0]);
+	return 0;
+}
+
 static int cmd_activate(int argc, char **argv)
 {
-	struct nl_msg *msg;
-	const char *model;
 	char what[80];
 
 	if (argc != 1 && !(argc == 3 && !strcmp(argv[1], "--version")))
 		usage();
-	model = argv[0];
-	msg = lf_msg(LF_CMD_ACTIVATE, 0);
-	put_model(msg, model);
-	if (argc == 3)
-		nla_put_u32(msg, LF_ATTR_VERSION, parse_u32(argv[2], "version"));
-	snprintf(what, sizeof(what), "activate %s", model);
-	lf_request(msg, NULL, NULL, what, model);
+	snprintf(what, sizeof(what), "activate %s", argv[0]);
+	check(lfnl_activate(h, argv[0], argc == 3 ? (int64_t)parse_u32(argv[2], "version") : -1),
+	      what, argv[0]);
 	return 0;
 }
 
 /* eval */
-
-struct eval_out {
-	int32_t *out;
-	size_t n;
-	uint32_t version, gen;
-};
-
-static int parse_eval(struct nl_msg *msg, void *arg)
-{
-	struct eval_out *eo = arg;
-	struct nlattr *tb[LF_ATTR_MAX + 1];
-
-	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, LF_ATTR_MAX, NULL) || !tb[LF_ATTR_OUTPUTS])
-		return NL_SKIP;
-	eo->n = nla_len(tb[LF_ATTR_OUTPUTS]) / 4;
-	eo->out = malloc(eo->n * 4 + 4);
-	if (!eo->out)
-		die("out of memory");
-	memcpy(eo->out, nla_data(tb[LF_ATTR_OUTPUTS]), eo->n * 4);
-	eo->version = get_u32(tb[LF_ATTR_VERSION]);
-	eo->gen = get_u32(tb[LF_ATTR_GEN]);
-	return NL_OK;
-}
 
 /* Reads the CSV: rows of n_in numbers; returns the row count. */
 static size_t read_csv(const char *path, uint32_t n_in, const int8_t *frac, bool raw,
@@ -564,9 +374,9 @@ static int cmd_eval(int argc, char **argv)
 	bool raw = false, standby = false, has_ver = false;
 	uint32_t version = 0;
 	struct model_list l;
-	struct model_info *m;
-	int32_t *in;
-	size_t rows, r, done = 0, chunk;
+	struct lfnl_model *m;
+	int32_t *in, *out;
+	size_t rows, r;
 	char what[80];
 	int i;
 
@@ -590,75 +400,46 @@ static int cmd_eval(int argc, char **argv)
 	snprintf(what, sizeof(what), "eval %s", model);
 	l = get_models(model, what);
 	m = &l.m[0];
-	if (!m->n_in || (!raw && ((uint32_t)m->n_in_frac != m->n_in ||
-				  (uint32_t)m->n_out_frac != m->n_out)))
+	if (!m->n_in || (!raw && (m->n_in_frac != m->n_in || m->n_out_frac != m->n_out)))
 		die("%s: model has no snapshot", what);
 	rows = read_csv(input, m->n_in, m->in_frac, raw, &in);
-	chunk = 32768 / (4 * (m->n_in > m->n_out ? m->n_in : m->n_out));
-	if (!chunk)
-		chunk = 1;
+	out = malloc(rows * m->n_out * sizeof(*out));
+	if (!out)
+		die("out of memory");
+	check(lfnl_eval(h, model, in, rows, m->n_in, m->n_out, has_ver ? (int64_t)version : -1,
+			standby, out), what, model);
 	if (json)
 		printf("{\"model\":\"%s\",\"outputs\":[", m->name);
-	while (done < rows) {
-		size_t k = rows - done < chunk ? rows - done : chunk;
-		struct eval_out eo = { 0 };
-		struct nl_msg *msg = lf_msg(LF_CMD_EVAL, 0);
+	for (r = 0; r < rows; r++) {
+		uint32_t j;
 
-		put_model(msg, model);
-		if (has_ver)
-			nla_put_u32(msg, LF_ATTR_VERSION, version);
-		if (standby)
-			nla_put_u8(msg, LF_ATTR_SLOT, LF_SLOT_STANDBY);
-		if (nla_put(msg, LF_ATTR_INPUTS, k * m->n_in * 4, in + done * m->n_in))
-			die("%s: message too large", what);
-		lf_request(msg, parse_eval, &eo, what, model);
-		if (eo.n != k * m->n_out)
-			die("%s: short reply (%zu of %zu values)", what, eo.n, k * m->n_out);
-		for (r = 0; r < k; r++) {
-			uint32_t j;
+		if (json)
+			printf("%s[", r ? "," : "");
+		for (j = 0; j < m->n_out; j++) {
+			int32_t v = out[r * m->n_out + j];
+			const char *sep = j ? "," : "";
 
-			if (json)
-				printf("%s[", done + r ? "," : "");
-			for (j = 0; j < m->n_out; j++) {
-				int32_t v = eo.out[r * m->n_out + j];
-				const char *sep = j ? "," : "";
-
-				if (raw)
-					printf("%s%d", sep, v);
-				else
-					printf("%s%.9g", sep, lf_dequantize_int(v, m->out_frac[j]));
-			}
-			printf(json ? "]" : "\n");
+			if (raw)
+				printf("%s%d", sep, v);
+			else
+				printf("%s%.9g", sep, lf_dequantize_int(v, m->out_frac[j]));
 		}
-		free(eo.out);
-		done += k;
+		printf(json ? "]" : "\n");
 	}
 	if (json)
 		printf("]}\n");
+	free(out);
 	free(in);
-	free(l.m);
+	free_models(&l);
 	return 0;
-}
-
-static int parse_push(struct nl_msg *msg, void *arg)
-{
-	struct nlattr *tb[LF_ATTR_MAX + 1];
-	uint32_t *vg = arg;
-
-	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, LF_ATTR_MAX, NULL))
-		return NL_SKIP;
-	vg[0] = get_u32(tb[LF_ATTR_VERSION]);
-	vg[1] = get_u32(tb[LF_ATTR_GEN]);
-	return NL_OK;
 }
 
 static int cmd_push(int argc, char **argv)
 {
 	const char *model, *path = NULL;
 	bool has_ver = false;
-	uint32_t version = 0, vg[2] = { 0, 0 };
+	uint32_t version = 0, v = 0, gen = 0;
 	struct model_list l;
-	struct nl_msg *msg;
 	char what[80], *buf;
 	struct stat stb;
 	FILE *f;
@@ -681,57 +462,24 @@ static int cmd_push(int argc, char **argv)
 	f = fopen(path, "rb");
 	if (!f || fstat(fileno(f), &stb))
 		die("%s: cannot read '%s': %s", what, path, strerror(errno));
-	if (stb.st_size <= 0 || stb.st_size > 65000)
-		die("%s: '%s': params must be 1..65000 bytes (has %lld)", what, path,
-		    (long long)stb.st_size);
+	if (stb.st_size <= 0 || stb.st_size > LF_PUSH_MAX)
+		die("%s: '%s': params must be 1..%u bytes (has %lld)", what, path,
+		    LF_PUSH_MAX, (long long)stb.st_size);
 	buf = malloc(stb.st_size);
 	if (!buf || fread(buf, 1, stb.st_size, f) != (size_t)stb.st_size)
 		die("%s: cannot read '%s'", what, path);
 	fclose(f);
 	l = get_models(model, what);
-	msg = lf_msg(LF_CMD_PUSH, 0);
-	put_model(msg, model);
-	if (has_ver)
-		nla_put_u32(msg, LF_ATTR_VERSION, version);
-	if (nla_put_u64(msg, LF_ATTR_ARCH_HASH, l.m[0].arch_hash) ||
-	    nla_put(msg, LF_ATTR_PARAMS, stb.st_size, buf))
-		die("%s: message too large", what);
-	lf_request(msg, parse_push, vg, what, model);
+	/* larger than one attribute: staged in chunks and committed */
+	check(lfnl_push(h, model, buf, stb.st_size, l.m[0].arch_hash,
+			has_ver ? (int64_t)version : -1, &v, &gen), what, model);
 	if (json)
-		printf("{\"model\":\"%s\",\"version\":%u,\"gen\":%u}\n", model, vg[0], vg[1]);
+		printf("{\"model\":\"%s\",\"version\":%u,\"gen\":%u}\n", model, v, gen);
 	else
-		printf("pushed %s standby version %u gen %u\n", model, vg[0], vg[1]);
+		printf("pushed %s standby version %u gen %u\n", model, v, gen);
 	free(buf);
-	free(l.m);
+	free_models(&l);
 	return 0;
-}
-
-static int parse_config(struct nl_msg *msg, void *arg)
-{
-	struct nlattr *tb[LF_ATTR_MAX + 1];
-
-	(void)arg;
-	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, LF_ATTR_MAX, NULL))
-		return NL_SKIP;
-	if (json)
-		printf("{\"cache_size\":%u,\"ageing_ms\":%u,\"batch_size\":%u,\"flush_ms\":%u,"
-		       "\"cache_entries\":%u,\"cache_buckets\":%u,\"inst_alive\":%" PRIu64
-		       ",\"inst_freed\":%" PRIu64 "}\n",
-		       get_u32(tb[LF_ATTR_CACHE_SIZE]), get_u32(tb[LF_ATTR_AGEING_MS]),
-		       get_u32(tb[LF_ATTR_BATCH_SIZE]), get_u32(tb[LF_ATTR_FLUSH_MS]),
-		       get_u32(tb[LF_ATTR_CACHE_ENTRIES]), get_u32(tb[LF_ATTR_CACHE_BUCKETS]),
-		       tb[LF_ATTR_INST_ALIVE] ? nla_get_u64(tb[LF_ATTR_INST_ALIVE]) : 0,
-		       tb[LF_ATTR_INST_FREED] ? nla_get_u64(tb[LF_ATTR_INST_FREED]) : 0);
-	else
-		printf("cache-size %u ageing-ms %u batch-size %u flush-ms %u\n"
-		       "    cache-entries %u cache-buckets %u snapshots-alive %" PRIu64
-		       " snapshots-freed %" PRIu64 "\n",
-		       get_u32(tb[LF_ATTR_CACHE_SIZE]), get_u32(tb[LF_ATTR_AGEING_MS]),
-		       get_u32(tb[LF_ATTR_BATCH_SIZE]), get_u32(tb[LF_ATTR_FLUSH_MS]),
-		       get_u32(tb[LF_ATTR_CACHE_ENTRIES]), get_u32(tb[LF_ATTR_CACHE_BUCKETS]),
-		       tb[LF_ATTR_INST_ALIVE] ? nla_get_u64(tb[LF_ATTR_INST_ALIVE]) : 0,
-		       tb[LF_ATTR_INST_FREED] ? nla_get_u64(tb[LF_ATTR_INST_FREED]) : 0);
-	return NL_OK;
 }
 
 static int cmd_config(int argc, char **argv)
@@ -745,17 +493,35 @@ static int cmd_config(int argc, char **argv)
 		{ "batch-size", LF_ATTR_BATCH_SIZE },
 		{ "flush-ms", LF_ATTR_FLUSH_MS },
 	};
+	struct lfnl_config c;
 	struct nl_msg *msg;
-	int i;
 	size_t k;
+	int i;
 
 	if (!argc) {
-		lf_request(lf_msg(LF_CMD_GET_CONFIG, 0), parse_config, NULL, "config", NULL);
+		check(lfnl_get_config(h, &c), "config", NULL);
+		if (json)
+			printf("{\"cache_size\":%u,\"ageing_ms\":%u,\"batch_size\":%u,"
+			       "\"flush_ms\":%u,\"cache_entries\":%u,\"cache_buckets\":%u,"
+			       "\"inst_alive\":%" PRIu64 ",\"inst_freed\":%" PRIu64
+			       ",\"evictions\":%" PRIu64 "}\n",
+			       c.cache_size, c.ageing_ms, c.batch_size, c.flush_ms,
+			       c.cache_entries, c.cache_buckets, c.inst_alive, c.inst_freed,
+			       c.evictions);
+		else
+			printf("cache-size %u ageing-ms %u batch-size %u flush-ms %u\n"
+			       "    cache-entries %u cache-buckets %u snapshots-alive %" PRIu64
+			       " snapshots-freed %" PRIu64 " evictions %" PRIu64 "\n",
+			       c.cache_size, c.ageing_ms, c.batch_size, c.flush_ms,
+			       c.cache_entries, c.cache_buckets, c.inst_alive, c.inst_freed,
+			       c.evictions);
 		return 0;
 	}
 	if (argc % 2)
 		usage();
-	msg = lf_msg(LF_CMD_SET_CONFIG, 0);
+	msg = lfnl_msg(h, LF_CMD_SET_CONFIG, 0, 0);
+	if (!msg)
+		die("out of memory");
 	for (i = 0; i < argc; i += 2) {
 		for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
 			if (!strcmp(argv[i], keys[k].name))
@@ -764,20 +530,15 @@ static int cmd_config(int argc, char **argv)
 			die("config: unknown key '%s'", argv[i]);
 		nla_put_u32(msg, keys[k].attr, parse_u32(argv[i + 1], keys[k].name));
 	}
-	lf_request(msg, NULL, NULL, "config", NULL);
+	check(lfnl_request(h, msg, NULL, NULL), "config", NULL);
 	return 0;
 }
 
 static int cmd_flush(int argc, char **argv)
 {
-	struct nl_msg *msg;
-
 	if (argc > 1)
 		usage();
-	msg = lf_msg(LF_CMD_FLUSH_CACHE, 0);
-	if (argc)
-		put_model(msg, argv[0]);
-	lf_request(msg, NULL, NULL, "flush", argc ? argv[0] : NULL);
+	check(lfnl_flush(h, argc ? argv[0] : NULL), "flush", argc ? argv[0] : NULL);
 	return 0;
 }
 
@@ -785,43 +546,27 @@ static int cmd_flush(int argc, char **argv)
 
 static long monitor_left = -1;
 
-static int parse_samples(struct nl_msg *msg, void *arg)
+static int print_batch(struct nl_msg *msg, void *arg)
 {
-	struct nlattr *tb[LF_ATTR_MAX + 1];
-	const char *p, *end;
-	uint32_t count, i;
+	struct lfnl_batch b;
+	struct lf_sample s;
+	const int32_t *v;
+	size_t off = 0;
+	uint32_t i;
 
 	(void)arg;
-	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, LF_ATTR_MAX, NULL) ||
-	    genlmsg_hdr(nlmsg_hdr(msg))->cmd != LF_CMD_SAMPLES || !tb[LF_ATTR_SAMPLES])
+	if (lfnl_parse_batch(msg, &b))
 		return NL_SKIP;
-	count = get_u32(tb[LF_ATTR_SAMPLE_COUNT]);
-	p = nla_data(tb[LF_ATTR_SAMPLES]);
-	end = p + nla_len(tb[LF_ATTR_SAMPLES]);
 	if (json)
 		printf("{\"model\":\"%s\",\"id\":%u,\"seq\":%" PRIu64 ",\"drops\":%" PRIu64
-		       ",\"count\":%u,\"samples\":[",
-		       tb[LF_ATTR_MODEL_NAME] ? nla_get_string(tb[LF_ATTR_MODEL_NAME]) : "?",
-		       get_u32(tb[LF_ATTR_MODEL_ID]),
-		       tb[LF_ATTR_SEQ] ? nla_get_u64(tb[LF_ATTR_SEQ]) : 0,
-		       tb[LF_ATTR_DROPS] ? nla_get_u64(tb[LF_ATTR_DROPS]) : 0, count);
+		       ",\"count\":%u,\"samples\":[", b.model, b.model_id, b.seq, b.drops,
+		       b.count);
 	else
 		printf("batch model %s seq %" PRIu64 " drops %" PRIu64 " samples %u\n",
-		       tb[LF_ATTR_MODEL_NAME] ? nla_get_string(tb[LF_ATTR_MODEL_NAME]) : "?",
-		       tb[LF_ATTR_SEQ] ? nla_get_u64(tb[LF_ATTR_SEQ]) : 0,
-		       tb[LF_ATTR_DROPS] ? nla_get_u64(tb[LF_ATTR_DROPS]) : 0, count);
-	for (i = 0; i < count && p + sizeof(struct lf_sample) <= end; i++) {
-		struct lf_sample s;
-		const int32_t *v;
-		size_t size;
-		int j, n;
+		       b.model, b.seq, b.drops, b.count);
+	for (i = 0; i < b.count && lfnl_sample_next(b.blob, b.len, &off, &s, &v) == 1; i++) {
+		int j, n = s.n_in + s.n_out + s.n_label;
 
-		memcpy(&s, p, sizeof(s));
-		size = LF_SAMPLE_SIZE(s.n_in, s.n_out, s.n_label);
-		if (p + size > end)
-			break;
-		v = (const int32_t *)(p + sizeof(s));
-		n = s.n_in + s.n_out + s.n_label;
 		if (json) {
 			printf("%s{\"flow\":%" PRIu64 ",\"ts_ns\":%" PRIu64 ",\"version\":%u,"
 			       "\"gen\":%u,\"n_in\":%u,\"n_out\":%u,\"n_label\":%u,\"values\":[",
@@ -838,7 +583,6 @@ static int parse_samples(struct nl_msg *msg, void *arg)
 				       j == s.n_in + s.n_out ? " label " : " ", v[j]);
 			printf("\n");
 		}
-		p += size;
 	}
 	if (json)
 		printf("]}\n");
@@ -850,22 +594,16 @@ static int parse_samples(struct nl_msg *msg, void *arg)
 
 static int cmd_monitor(int argc, char **argv)
 {
-	int grp, ret;
+	struct nl_sock *sk = lfnl_sock(h);
+	int ret;
 
 	if (argc == 2 && !strcmp(argv[0], "--count"))
 		monitor_left = parse_u32(argv[1], "count");
 	else if (argc)
 		usage();
-	grp = genl_ctrl_resolve_grp(sk, LF_GENL_NAME, LF_GENL_MCGRP_SAMPLES);
-	if (grp < 0)
-		die("monitor: multicast group '%s' not found", LF_GENL_MCGRP_SAMPLES);
+	check(lfnl_join_samples(h), "monitor", NULL);
 	nl_socket_disable_seq_check(sk);
-	nl_socket_modify_cb(sk, NL_CB_VALID, NL_CB_CUSTOM, parse_samples, NULL);
-	ret = nl_socket_add_membership(sk, grp);
-	if (ret == -NLE_PERM)
-		die("monitor: permission denied: CAP_NET_ADMIN required");
-	if (ret < 0)
-		die("monitor: cannot join group: %s", nl_geterror(ret));
+	nl_socket_modify_cb(sk, NL_CB_VALID, NL_CB_CUSTOM, print_batch, NULL);
 	if (!json)
 		fprintf(stderr, "lfctl: monitoring '%s' sample batches\n", LF_GENL_NAME);
 	while (monitor_left != 0) {
@@ -884,7 +622,7 @@ int main(int argc, char **argv)
 	} cmds[] = {
 		{ "list", cmd_list },	{ "stats", cmd_stats },	  { "activate", cmd_activate },
 		{ "eval", cmd_eval },	{ "push", cmd_push },	  { "config", cmd_config },
-		{ "flush", cmd_flush }, { "monitor", cmd_monitor },
+		{ "flush", cmd_flush }, { "monitor", cmd_monitor }, { "deactivate", cmd_deactivate },
 	};
 	size_t k;
 	int i = 1;
@@ -893,7 +631,7 @@ int main(int argc, char **argv)
 		if (!strcmp(argv[i], "--json") || !strcmp(argv[i], "-j"))
 			json = true;
 		else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
-			usage();
+			usage_exit(stdout, 0);
 		else
 			die("unknown option '%s'", argv[i]);
 		i++;
@@ -902,7 +640,6 @@ int main(int argc, char **argv)
 		usage();
 	for (k = 0; k < sizeof(cmds) / sizeof(cmds[0]); k++) {
 		if (!strcmp(argv[i], cmds[k].name)) {
-			cmd_name = cmds[k].name;
 			lf_connect();
 			return cmds[k].fn(argc - i - 1, argv + i + 1);
 		}

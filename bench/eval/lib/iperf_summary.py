@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """Summarises one iperf3 -J run (client side) for the cc tests and bench/eval.
 
-Usage: iperf_summary.py IPERF.json [--skip S] [--window A B] [--series]
+Usage: iperf_summary.py IPERF.json [--skip S] [--window A B] [--series | --json]
 Prints one line of "key value" pairs: goodput_mbps (receiver, whole run),
 goodput_tail_mbps (intervals after S seconds), rtt_median_ms, rtt_p95_ms (the
 sender's smoothed RTT at the end of each interval, all streams), retransmits,
 streams; with --window, window_mbps: the sender's mean rate over the
 intervals that end in [A, B] s.  --series prints "t rate_mbps rtt_ms" per interval and stream instead.
+--json prints the same figures as one JSON object with, per stream, its
+receiver goodput and its series [[t, rate_mbps, rtt_ms], ...] (bench/eval).
 Exit 1 with one line if the file is not an iperf3 result.
 """
 import json
@@ -52,6 +54,22 @@ def main():
                                              s.get("rtt", 0) / 1000.0))
         return 0
     rtts = [s["rtt"] / 1000.0 for iv in ivs for s in iv["streams"] if s.get("rtt")]
+    if "--json" in args:
+        streams = []
+        for i, st in enumerate(end.get("streams", [])):
+            series = [[round(iv["streams"][i]["end"], 3),
+                       round(iv["streams"][i]["bits_per_second"] / 1e6, 4),
+                       round(iv["streams"][i].get("rtt", 0) / 1000.0, 3)]
+                      for iv in ivs if i < len(iv["streams"])]
+            streams.append({"goodput_mbps": st.get("receiver", {}).get("bits_per_second", 0) / 1e6,
+                            "series": series})
+        print(json.dumps({
+            "goodput_mbps": end.get("sum_received", {}).get("bits_per_second", 0.0) / 1e6,
+            "rtt_median_ms": pct(rtts, 50) if rtts else None,
+            "rtt_p95_ms": pct(rtts, 95) if rtts else None,
+            "retransmits": end.get("sum_sent", {}).get("retransmits", 0),
+            "streams": streams}, separators=(",", ":")))
+        return 0
     tail = [iv["sum"]["bits_per_second"] for iv in ivs if iv["sum"]["start"] >= skip]
     recv = end.get("sum_received", {}).get("bits_per_second", 0.0)
     sent = end.get("sum_sent", {})

@@ -14,12 +14,13 @@
 LF_LINK_DST=10.77.2.2
 LF_LINK_QPKTS=100
 
-lf_link_tbf() { # VERB RATE QUEUE
+lf_link_tbf() { # VERB RATE_MBIT QUEUE
+	_kb=$(awk -v r="$2" 'BEGIN { printf "%d", r * 1000 + 0.5 }')
 	# burst: 10 ms worth of bytes (under TCG the qdisc watchdog fires late;
 	# a smaller bucket loses the tokens of the delay), at least 2 packets
-	_b=$(( $2 * 10000 / 8 ))
+	_b=$(( _kb * 10 / 8 ))
 	[ "$_b" -lt 3028 ] && _b=3028
-	ip netns exec lfr tc qdisc "$1" dev r1 parent 1:1 handle 10: tbf rate "${2}mbit" \
+	ip netns exec lfr tc qdisc "$1" dev r1 parent 1:1 handle 10: tbf rate "${_kb}kbit" \
 		burst "$_b" limit $(( $3 * 1514 + _b ))
 }
 

@@ -9,7 +9,10 @@ def LfDecompose : Pass<"lf-decompose", "func::FuncOp"> {
   let description = [{
     Rewrites `lf.softmax` into reduce max, sub, exp, reduce sum and div, the
     numerically stable form whose exp has a bounded domain (x - max <= 0),
-    so that -lf-lower-activations can tabulate it.
+    so that -lf-lower-activations can tabulate it, and `lf.conv1d` into an
+    `lf.fc` whose weight is the convolution's Toeplitz matrix (between
+    reshapes); a convolution whose matrix would exceed 2^24 entries is an
+    error.
   }];
   let dependentDialects = ["lf::LfDialect"];
 }

@@ -7,6 +7,7 @@
 #ifndef LFC_PIPELINE_H
 #define LFC_PIPELINE_H
 
+#include "lfc/PassPipeline.h"
 #include "lfc/Ranges.h"
 
 #include "mlir/IR/BuiltinOps.h"
@@ -17,19 +18,6 @@
 
 namespace mlir::lf {
 
-struct QuantOptions {
-  unsigned bits = 32;
-  /// One pair for every input feature, or one pair per feature.
-  std::vector<Interval> inputRanges;
-  double headroom = 1.0;
-  double lutError = 1e-5;
-  unsigned maxTableEntries = 4096;
-  /// Pinned fractional bits of each result (empty: chosen from ranges).
-  std::vector<int> resultFracs;
-  /// A pinned result whose range outgrew its format saturates (a warning)
-  /// instead of failing.
-  bool saturatePinned = false;
-};
 
 /// Imports an ONNX file (null on error, diagnostics already reported).
 OwningOpRef<ModuleOp> importModel(llvm::StringRef path, MLIRContext &ctx,

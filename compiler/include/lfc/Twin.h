@@ -33,9 +33,10 @@ public:
   /// Builds a twin from the emitted texts; `info` is what emitSnapshotC()
   /// reported for them (name, sizes, boundary formats). The error is one
   /// line naming the compiler command and its first error.
-  static llvm::Expected<std::unique_ptr<Twin>>
-  build(const SnapshotInfo &info, llvm::StringRef cText, llvm::StringRef hText,
-        const TwinOptions &o = {});
+  static llvm::Expected<std::unique_ptr<Twin>> build(const SnapshotInfo &info,
+                                                     llvm::StringRef cText,
+                                                     llvm::StringRef hText,
+                                                     const TwinOptions &o = {});
   /// Same as build(), for callers without llvm::Error: null on failure,
   /// with the one-line message in `err`.
   static std::unique_ptr<Twin> create(const SnapshotInfo &info,
@@ -56,6 +57,12 @@ public:
   /// lf_NAME_infer(params, in, out) with another params blob (weight push).
   int inferWithParams(const void *params, const int32_t *in,
                       int32_t *out) const;
+  /// lf_NAME_infer_batch(&lf_NAME_params, in, out, n): n queries (n x n_in
+  /// inputs, n x n_out outputs), the generated C's batched entry.
+  int inferBatch(const int32_t *in, int32_t *out, unsigned n) const;
+  /// lf_NAME_validate(params): 0 when a blob keeps the code's bounds (check a
+  /// blob before pushing it), else -EINVAL.
+  int validate(const void *params) const;
   /// Quantizes `in` (n_in reals) per element with lf_float.h (in_frac,
   /// storage width of the input), runs infer() and dequantizes the outputs.
   /// Returns an empty vector if `in` has the wrong size or infer fails.
@@ -71,6 +78,8 @@ private:
   void *handle = nullptr;
   const void *paramsPtr = nullptr;
   int (*fn)(const void *, const int32_t *, int32_t *) = nullptr;
+  int (*batchFn)(const void *, const int32_t *, int32_t *, unsigned) = nullptr;
+  int (*validateFn)(const void *) = nullptr;
 };
 
 } // namespace mlir::lf

@@ -32,30 +32,13 @@ func::FuncOp mlir::lf::getModelFunc(ModuleOp module) {
 
 LogicalResult mlir::lf::lowerToFloat(ModuleOp module) {
   PassManager pm(module.getContext());
-  pm.addPass(createCanonicalizerPass());
-  pm.addNestedPass<func::FuncOp>(createLfDecompose());
+  buildLfcPipeline(pm, LfcStage::Float);
   return pm.run(module);
 }
 
 LogicalResult mlir::lf::lowerToFixed(ModuleOp module, const QuantOptions &o) {
   PassManager pm(module.getContext());
-  LfQuantizeOptions q;
-  std::vector<double> flat;
-  for (const Interval &i : o.inputRanges) {
-    flat.push_back(i.lo);
-    flat.push_back(i.hi);
-  }
-  q.inputRanges = flat;
-  q.bits = o.bits;
-  q.resultFracs = o.resultFracs;
-  q.saturatePinned = o.saturatePinned;
-  q.headroom = o.headroom;
-  pm.addNestedPass<func::FuncOp>(createLfQuantize(q));
-  LfLowerActivationsOptions l;
-  l.lutError = o.lutError;
-  l.maxEntries = o.maxTableEntries;
-  pm.addNestedPass<func::FuncOp>(createLfLowerActivations(l));
-  pm.addNestedPass<func::FuncOp>(createLfErrorBounds());
+  buildLfcPipeline(pm, LfcStage::Fixed, o);
   return pm.run(module);
 }
 

@@ -16,12 +16,14 @@
 //===----------------------------------------------------------------------===//
 
 #include "lfc/EmitC.h"
+#include "lfc/Quantize.h"
 
 #include "lf/LfDialect.h"
 #include "lf_float.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Format.h"
@@ -154,6 +156,9 @@ std::string indexExpr(std::initializer_list<Term> terms, int64_t base = 0) {
   return indexExpr(ArrayRef<Term>(terms.begin(), terms.size()), base);
 }
 
+static bool w32BroadcastFits(int64_t k, int64_t n, ArrayRef<int64_t> w,
+                             ArrayRef<int64_t> b, ArrayRef<int64_t> shift);
+
 class Emitter {
 public:
   Emitter(func::FuncOp f, const EmitOptions &o, SnapshotInfo &info)
@@ -170,8 +175,12 @@ private:
   SnapshotInfo &info;
   std::string name, NAME;
   std::vector<Field> fields;
-  std::string code;           // body statements of lf_NAME_infer
-  std::set<std::string> ints; // int loop variables used
+  std::string code;                   // body statements of lf_NAME_infer
+  std::vector<std::string> checks;    // lf_NAME_validate() conditions
+  std::string checkDecls;             // locals lf_NAME_validate() needs
+  llvm::DenseSet<Operation *> fused;  // lf.lut ops emitted with their fc
+  std::vector<std::string> lut16Vars; // struct lf_lut16 locals
+  std::set<std::string> ints;         // int loop variables used
   bool needAcc = false, needLut = false, usesParams = false;
   std::vector<int64_t> pool; // buffer sizes (elements)
   std::vector<bool> poolFree;
@@ -257,12 +266,21 @@ private:
   LogicalResult checkFixed(Operation *op, Value v, FixedType &ft);
   LogicalResult emitOp(Operation *op);
   LogicalResult emitFc(FullyConnectedOp op);
+  LogicalResult emitFcAcc32(FullyConnectedOp op, FixedType fi, FixedType fo,
+                            ArrayRef<int64_t> w, ArrayRef<int64_t> b,
+                            ArrayRef<int64_t> shift, unsigned wbits);
+  LutOp fusableLut(FullyConnectedOp op);
+  LogicalResult emitFcW32b(FullyConnectedOp op, FixedType fo,
+                           ArrayRef<int64_t> w, ArrayRef<int64_t> b,
+                           ArrayRef<int64_t> shift);
+  LogicalResult addLut16(LutOp lut, std::string &var);
   LogicalResult emitMatMul(MatMulOp op);
   LogicalResult emitBinary(BinaryOp op);
   LogicalResult emitClamp(ClampOp op);
   LogicalResult emitLut(LutOp op);
   LogicalResult emitReduce(ReduceOp op);
   LogicalResult emitConcat(ConcatOp op);
+  LogicalResult emitGather(GatherOp op);
   LogicalResult emitConstant(ConstantOp op);
   void buildBlob();
 };
@@ -369,6 +387,10 @@ LogicalResult Emitter::emitFc(FullyConnectedOp op) {
   ArrayRef<int32_t> weightFrac = *op.getWeightFrac();
   for (int32_t wf : weightFrac)
     shift.push_back(int64_t(fi.getFrac()) + wf - fo.getFrac());
+  if (op.getAccBits() == 32)
+    return emitFcAcc32(op, fi, fo, w, b, shift, wbits);
+  if (wbits == 32 && w32BroadcastFits(k, n, w, b, shift))
+    return emitFcW32b(op, fo, w, b, shift);
   std::string pre = prefix("fc");
   if (failed(
           addField(op, pre + "_w", wbits / 8, true, w,
@@ -388,6 +410,243 @@ LogicalResult Emitter::emitFc(FullyConnectedOp op) {
           archTensor(op.getInput()) + "->" + archTensor(op.getResult()) +
           ":wbits" + std::to_string(wbits) + ";";
   defineId(op.getResult());
+  return success();
+}
+
+/// The terms of lf_fc_w32b() (lf_fc_w32b_valid() in lf_fixed.h): every
+/// shift in 1..62 and |b| + 2^31 sum |w| + 2^(s - 1) < 2^63 per output
+/// (sum |w| < 2^32 first, so that nothing overflows 64 bits).
+static bool w32BroadcastFits(int64_t k, int64_t n, ArrayRef<int64_t> w,
+                             ArrayRef<int64_t> b, ArrayRef<int64_t> shift) {
+  for (int64_t o = 0; o < n; ++o) {
+    if (shift[o] < 1 || shift[o] > 62 || b[o] == INT64_MIN)
+      return false;
+    uint64_t sum = 0;
+    for (int64_t i = 0; i < k; ++i)
+      sum +=
+          w[o * k + i] < 0 ? -uint64_t(w[o * k + i]) : uint64_t(w[o * k + i]);
+    uint64_t babs = b[o] < 0 ? -uint64_t(b[o]) : uint64_t(b[o]);
+    uint64_t half = uint64_t(1) << (shift[o] - 1), rest;
+    if (sum >= (uint64_t(1) << 32))
+      return false;
+    rest = (uint64_t(1) << 63) - (sum << 31);
+    if (rest <= half || babs >= rest - half)
+      return false;
+  }
+  return true;
+}
+
+/// A 32-bit lf.fc in the broadcast layout: lf_fc_w32b() with each weight
+/// sign-extended to a 64-bit lane (vpmuldq reads the low half), outputs in
+/// blocks of 4, no shifts or tails left in the code and no per-block
+/// checks (lf_NAME_validate() checks a pushed blob).
+LogicalResult Emitter::emitFcW32b(FullyConnectedOp op, FixedType fo,
+                                  ArrayRef<int64_t> w, ArrayRef<int64_t> b,
+                                  ArrayRef<int64_t> shift) {
+  auto in = cast<RankedTensorType>(op.getInput().getType());
+  int64_t m = in.getDimSize(0), k = in.getDimSize(1);
+  int64_t n = op.getOutFeatures(), n4 = (n + 3) & ~int64_t(3);
+  std::vector<int64_t> wq(n4 * k, 0), bq(n4, 0), sq(n4, 1);
+  for (int64_t o = 0; o < n; ++o) {
+    for (int64_t i = 0; i < k; ++i)
+      wq[((o >> 2) * k + i) * 4 + (o & 3)] = w[o * k + i];
+    bq[o] = b[o];
+    sq[o] = shift[o];
+  }
+  std::string pre = prefix("fc");
+  if (failed(addField(op, pre + "_w", 8, true, wq,
+                      "weights " + std::to_string(n) + "x" + std::to_string(k) +
+                          ", 64-bit lanes in blocks of 4")) ||
+      failed(addField(op, pre + "_b", 8, true, bq)) ||
+      failed(addField(op, pre + "_shift", 4, true, sq)) ||
+      failed(addBounds(op, pre, fo)))
+    return failure();
+  checks.push_back("\tif (!lf_fc_w32b_valid(" + std::to_string(k) + ", " +
+                   std::to_string(n) + ", p->" + pre + "_w, p->" + pre +
+                   "_b, p->" + pre + "_shift))");
+  std::string x = ptr[root(op.getInput())];
+  std::string y = allocate(op.getResult(), m * n);
+  line(1, "lf_fc_w32b(" + x + ", " + Twine(m) + ", " + Twine(k) + ", " +
+              Twine(n) + ", " + P(pre + "_w") + ", " + P(pre + "_b") + ", " +
+              P(pre + "_shift") + ",");
+  line(2, "   " + P(pre + "_lo") + ", " + P(pre + "_hi") + ", " + y + ");");
+  info.macs += uint64_t(m) * n * k;
+  arch += "fc:v" + std::to_string(id(op.getInput())) + ":" +
+          archTensor(op.getInput()) + "->" + archTensor(op.getResult()) +
+          ":wbits32:bcast;";
+  defineId(op.getResult());
+  return success();
+}
+
+/// The lf.lut that an acc_bits = 32 fc can apply in its registers
+/// (lf_lut16 in lf_fixed.h): the fc's only user, not a result itself, a
+/// linear table with zero slopes, shift 0..15, 16-bit knots and 16-bit
+/// formats; else null.
+LutOp Emitter::fusableLut(FullyConnectedOp op) {
+  Value r = op.getResult();
+  if (!r.hasOneUse() || outPlaced.count(r))
+    return {};
+  auto lut = dyn_cast<LutOp>(*r.getUsers().begin());
+  if (!lut)
+    return {};
+  auto fo = getFixedElementType(lut.getResult().getType());
+  if (!fo || fo.getWidth() > 16 ||
+      getFixedElementType(r.getType()).getWidth() > 16)
+    return {};
+  ArrayRef<int64_t> tab = lut.getTable();
+  int64_t sh = static_cast<int32_t>(lut.getShift());
+  int64_t start = static_cast<int64_t>(lut.getStart());
+  int64_t c = static_cast<int64_t>(lut.getSymConst());
+  const int64_t lim = int64_t(1) << 29;
+  if (lut.getInterp() != Interpolation::linear || lut.getSlopeBelow() != 0 ||
+      lut.getSlopeAbove() != 0 || sh < 0 || sh > 15 || tab.size() < 2 ||
+      (int64_t(tab.size() - 1) << sh) > lim || start < -lim || start > lim ||
+      c < -lim || c > lim)
+    return {};
+  for (int64_t v : tab)
+    if (v < -32768 || v > 32767)
+      return {};
+  return lut;
+}
+
+/// The params and the C of a fused table: `var` gets a struct lf_lut16
+/// filled from them (in lf_NAME_infer and lf_NAME_validate).
+LogicalResult Emitter::addLut16(LutOp op, std::string &var) {
+  FixedType fo = getFixedElementType(op.getResult().getType());
+  std::string pre = prefix("lut");
+  std::vector<int64_t> tab(op.getTable().begin(), op.getTable().end());
+  int64_t sh = static_cast<int32_t>(op.getShift());
+  int64_t n = tab.size();
+  tab.push_back(tab.back()); // index n - 1 reads one knot further
+  auto sym = op.getSymmetry();
+  int64_t symMask = static_cast<int64_t>(sym) != 0 ? -1 : 0;
+  int64_t c = static_cast<int64_t>(sym) == 2
+                  ? static_cast<int64_t>(op.getSymConst())
+                  : 0;
+  if (failed(addField(op, pre + "_table", 4, true, tab,
+                      "table of " + std::to_string(n) +
+                          " knots + the last again")) ||
+      failed(addScalar(op, pre + "_span", 4, (n - 1) << sh)) ||
+      failed(addScalar(op, pre + "_shift", 4, sh)) ||
+      failed(addScalar(op, pre + "_start", 4,
+                       static_cast<int64_t>(op.getStart()))) ||
+      failed(addScalar(op, pre + "_sym", 4, symMask)) ||
+      failed(addScalar(op, pre + "_c", 4, c)) ||
+      failed(addScalar(op, pre + "_lo", 4, fo.getMinInt())) ||
+      failed(addScalar(op, pre + "_hi", 4, fo.getMaxInt())))
+    return failure();
+  var = "u" + pre.substr(3);
+  std::string fill;
+  for (const char *fld :
+       {"table", "span", "shift", "start", "sym", "c", "lo", "hi"})
+    fill += "\t" + var + "." + fld + " = p->" + pre + "_" + fld + ";\n";
+  code += fill;
+  usesParams = true;
+  checkDecls += "\tstruct lf_lut16 " + var + ";\n";
+  checks.push_back("\n" + fill + "\tif (!lf_lut16_valid(&" + var + ", " +
+                   std::to_string(n) + "))");
+  lut16Vars.push_back(var);
+  TableInfo ti;
+  ti.field = pre;
+  std::string loc;
+  llvm::raw_string_ostream ls(loc);
+  op.getLoc().print(ls);
+  ti.location = loc;
+  ti.size = n;
+  if (auto e = op.getMaxError())
+    ti.maxError = e->convertToDouble();
+  FixedType fi = getFixedElementType(op.getInput().getType());
+  ti.inWidth = fi.getWidth();
+  ti.outWidth = fo.getWidth();
+  ti.inFrac = fi.getFrac();
+  ti.outFrac = fo.getFrac();
+  info.tables.push_back(ti);
+  return success();
+}
+
+/// lf.fc with a 32-bit accumulator: lf_fc_q16() (lf_fixed.h) with the
+/// weights pre-interleaved for vpmaddwd, the rounding half in the bias, the
+/// outputs padded to blocks of 8 and a following table fused where
+/// possible. The quantizer's proof is checked again here (and by
+/// lf_NAME_validate() for a pushed blob).
+LogicalResult Emitter::emitFcAcc32(FullyConnectedOp op, FixedType fi,
+                                   FixedType fo, ArrayRef<int64_t> w,
+                                   ArrayRef<int64_t> b, ArrayRef<int64_t> shift,
+                                   unsigned wbits) {
+  auto in = cast<RankedTensorType>(op.getInput().getType());
+  int64_t m = in.getDimSize(0), k = in.getDimSize(1);
+  int64_t n = op.getOutFeatures();
+  if (wbits > 16 || fi.getWidth() > 16 || fo.getWidth() > 16)
+    return op.emitError() << "acc_bits = 32 needs weights, input and result "
+                             "of at most 16 bits, got i"
+                          << wbits << " weights and " << fi.getWidth()
+                          << "-bit, " << fo.getWidth() << "-bit tensors";
+  int r = acc32PairShift(k);
+  int64_t kp2 = (k + 1) & ~int64_t(1), n8 = (n + 7) & ~int64_t(7);
+  std::vector<int64_t> wq(n8 * kp2, 0), bq(n8, 0), sq(n8, 0);
+  for (int64_t o = 0; o < n; ++o) {
+    int64_t s = shift[o] - r;
+    if (s < 0 || s > 31)
+      return op.emitError() << "acc_bits = 32: output channel " << o
+                            << " needs a shift of " << s << ", outside [0, 31]";
+    for (int64_t i = 0; i < k; ++i) {
+      int64_t v = w[o * k + i];
+      if (v == -32768)
+        return op.emitError() << "acc_bits = 32: weight -32768 (output "
+                                 "channel "
+                              << o << ") can overflow a pair of products";
+      wq[((o >> 3) * (kp2 >> 1) + (i >> 1)) * 16 + (o & 7) * 2 + (i & 1)] = v;
+    }
+    int64_t half = s > 0 ? int64_t(1) << (s - 1) : 0;
+    if (b[o] >= (int64_t(1) << 30) - half || b[o] <= -(int64_t(1) << 30))
+      return op.emitError()
+             << "acc_bits = 32: bias " << b[o] << " of output channel " << o
+             << " with its rounding half is not within 2^30";
+    bq[o] = b[o] + half;
+    sq[o] = s;
+  }
+  std::string pre = prefix("fc");
+  if (failed(addField(op, pre + "_w", 2, true, wq,
+                      "weights " + std::to_string(n) + "x" + std::to_string(k) +
+                          ", vpmaddwd blocks")) ||
+      failed(addField(op, pre + "_b", 4, true, bq, "bias + rounding half")) ||
+      failed(addField(op, pre + "_shift", 4, true, sq)) ||
+      failed(addBounds(op, pre, fo)))
+    return failure();
+  checks.push_back("lf_fc_q16_valid(" + std::to_string(k) + ", " +
+                   std::to_string(n) + ", p->" + pre + "_w, p->" + pre +
+                   "_b, p->" + pre + "_shift,\n\t\t\t     p->" + pre +
+                   "_lo, p->" + pre + "_hi))");
+  checks.back() = "\tif (!" + checks.back();
+  std::string x = ptr[root(op.getInput())];
+  std::string tbl = "NULL";
+  Value res = op.getResult();
+  LutOp lut = fusableLut(op);
+  if (lut) {
+    std::string var;
+    if (failed(addLut16(lut, var)))
+      return failure();
+    tbl = "&" + var;
+    fused.insert(lut);
+    res = lut.getResult();
+  }
+  std::string y = allocate(res, m * n);
+  line(1, "lf_fc_q16(" + x + ", " + Twine(m) + ", " + Twine(k) + ", " +
+              Twine(n) + ", " + Twine(r) + ", " + P(pre + "_w") + ", " +
+              P(pre + "_b") + ",");
+  line(2, "  " + P(pre + "_shift") + ", " + P(pre + "_lo") + ", " +
+              P(pre + "_hi") + ", " + tbl + ", " + y + ");");
+  info.macs += uint64_t(m) * n * k;
+  arch += "fc:v" + std::to_string(id(op.getInput())) + ":" +
+          archTensor(op.getInput()) + "->" + archTensor(op.getResult()) +
+          ":wbits" + std::to_string(wbits) + ":acc32;";
+  defineId(op.getResult());
+  if (lut) {
+    arch += "lut:v" + std::to_string(id(lut.getInput())) + ":" +
+            archTensor(lut.getInput()) + "->" + archTensor(lut.getResult()) +
+            ":n" + std::to_string(lut.getTable().size()) + ":fused;";
+    defineId(lut.getResult());
+  }
   return success();
 }
 
@@ -747,6 +1006,34 @@ LogicalResult Emitter::emitConcat(ConcatOp op) {
   return success();
 }
 
+/// y[i] = x[idx[i]]: a copy in the input's format (transpose, slice,
+/// gather, expand). The index map is a parameter array; its FNV-1a hash
+/// is part of the architecture (a new map needs new code, not a push).
+LogicalResult Emitter::emitGather(GatherOp op) {
+  ArrayRef<int64_t> idx = op.getIndices();
+  std::string pre = prefix("gather");
+  if (failed(addField(op, pre + "_i", 4, true,
+                      std::vector<int64_t>(idx.begin(), idx.end()))))
+    return failure();
+  uint64_t hash = 0xcbf29ce484222325ull;
+  for (int64_t i : idx) {
+    hash ^= uint64_t(i);
+    hash *= 0x100000001b3ull;
+  }
+  int64_t n = cast<RankedTensorType>(op.getType()).getNumElements();
+  std::string x = ptr[root(op.getInput())];
+  std::string y = allocate(op.getResult(), n);
+  Loop l{"i", n};
+  unsigned depth = openLoops(l, 1);
+  line(depth, y + "[" + indexExpr({{l, 1}}) + "] = " + x + "[" +
+                  P(pre + "_i") + "[" + indexExpr({{l, 1}}) + "]];");
+  arch += "gather:v" + std::to_string(id(op.getInput())) + ":" +
+          archTensor(op.getInput()) + "->" + archTensor(op.getResult()) +
+          ":h" + llvm::utohexstr(hash) + ";";
+  defineId(op.getResult());
+  return success();
+}
+
 LogicalResult Emitter::emitOp(Operation *op) {
   if (auto c = dyn_cast<ConstantOp>(op))
     return emitConstant(c);
@@ -759,11 +1046,13 @@ LogicalResult Emitter::emitOp(Operation *op) {
   if (auto o = dyn_cast<ClampOp>(op))
     return emitClamp(o);
   if (auto o = dyn_cast<LutOp>(op))
-    return emitLut(o);
+    return fused.count(o) ? success() : emitLut(o);
   if (auto o = dyn_cast<ReduceOp>(op))
     return emitReduce(o);
   if (auto o = dyn_cast<ConcatOp>(op))
     return emitConcat(o);
+  if (auto o = dyn_cast<GatherOp>(op))
+    return emitGather(o);
   if (isa<ActivationOp, SoftmaxOp>(op))
     return op->emitError() << "'" << op->getName()
                            << "' must be lowered by -lf-lower-activations "
@@ -791,7 +1080,7 @@ LogicalResult Emitter::run() {
   for (Operation &op : block)
     if (!isa<QuantizeOp, DequantizeOp, ConstantOp, FullyConnectedOp, MatMulOp,
              BinaryOp, ClampOp, LutOp, ReduceOp, ConcatOp, ReshapeOp,
-             func::ReturnOp>(op))
+             GatherOp, func::ReturnOp>(op))
       return emitOp(&op);
 
   auto names = [&](StringRef attr, size_t i, StringRef dflt) -> std::string {
@@ -1001,7 +1290,18 @@ void Emitter::printHeader(raw_ostream &h) {
   h << "extern const lf_s8 lf_" << name << "_out_frac["
     << std::max(1u, info.nOut) << "];\n\n";
   h << "int lf_" << name
-    << "_infer(const void *params, const lf_s32 *in, lf_s32 *out);\n\n";
+    << "_infer(const void *params, const lf_s32 *in, lf_s32 *out);\n";
+  h << "/* 0 when a parameter blob keeps the code's promises (accumulator "
+       "bounds,\n * shifts), else -EINVAL: check a pushed blob once. */\n";
+  h << "int lf_" << name << "_validate(const void *params);\n";
+  h << "/* n queries: in is n x N_IN, out n x N_OUT; stops at an error. */\n";
+  h << "int lf_" << name
+    << "_infer_batch(const void *params, const lf_s32 *in, lf_s32 *out,\n"
+    << "\t\tunsigned int n);\n";
+  h << "#ifdef __KERNEL__\n/* The module glue's batched query (NAME_mod.c). */\n"
+    << "int lf_" << name
+    << "_query_batch(const void *params, const s32 *in, s32 *out,\n"
+    << "\t\tunsigned int n);\n#endif\n\n";
   h << "#endif /* " << guard << " */\n";
 }
 
@@ -1056,6 +1356,16 @@ void Emitter::printSource(raw_ostream &c) {
   };
   fracs("in", info.inFrac);
   fracs("out", info.outFrac);
+  c << "int lf_" << name << "_validate(const void *params)\n{\n";
+  if (checks.empty()) {
+    c << "\t(void)params;\n\treturn 0;\n}\n\n";
+  } else {
+    c << "\tconst struct lf_" << name << "_params *p = params;\n"
+      << checkDecls << "\n";
+    for (const std::string &chk : checks)
+      c << (chk[0] == '\n' ? chk.substr(1) : chk) << "\n\t\treturn -EINVAL;\n";
+    c << "\treturn 0;\n}\n\n";
+  }
   c << "#endif /* LF_" << NAME << "_AVX2_TU */\n\n";
 
   std::string decls;
@@ -1066,6 +1376,8 @@ void Emitter::printSource(raw_ostream &c) {
       d << "\tlf_s32 b" << i << "[" << pool[i] << "];\n";
     if (needLut)
       d << "\tstruct lf_lut t;\n";
+    for (const std::string &v : lut16Vars)
+      d << "\tstruct lf_lut16 " << v << ";\n";
     if (needAcc)
       d << "\tlf_s64 acc;\n";
     if (!ints.empty()) {
@@ -1090,7 +1402,8 @@ void Emitter::printSource(raw_ostream &c) {
   // this file built with -mavx2 instead (LF_INFER_ATTR flattens it there).
   std::string simdCode = code;
   bool simd = false;
-  for (const char *fn : {"lf_fc_w32(", "lf_fc_w16(", "lf_lut_s32("}) {
+  for (const char *fn : {"lf_fc_w32(", "lf_fc_w32b(", "lf_fc_w16(",
+                         "lf_fc_q16(", "lf_lut_s32("}) {
     std::string from = fn, to = from.substr(0, from.size() - 1) + "_avx2(";
     for (size_t at = simdCode.find(from); at != std::string::npos;
          at = simdCode.find(from, at + to.size())) {
@@ -1113,7 +1426,17 @@ void Emitter::printSource(raw_ostream &c) {
     c << "#ifdef LF_AVX2_DISPATCH\n\tif (lf_avx2_usable())\n\t\treturn lf_"
       << name << "_infer_avx2rt(params, in, out);\n#endif\n";
   c << code;
-  c << "\treturn 0;\n}\n";
+  c << "\treturn 0;\n}\n\n";
+  // The batched entry: one call for n queries (the kernel glue wraps it in
+  // one kernel_fpu_begin/end per chunk, see Snapshot.cpp).
+  c << "int lf_" << name
+    << "_infer_batch(const void *params, const lf_s32 *in, lf_s32 *out,\n"
+    << "\t\tunsigned int n)\n{\n"
+    << "\tunsigned int i;\n\tint ret;\n\n"
+    << "\tfor (i = 0; i < n; i++) {\n"
+    << "\t\tret = lf_" << name << "_infer(params, in + i * " << info.nIn
+    << ", out + i * " << info.nOut << ");\n"
+    << "\t\tif (ret)\n\t\t\treturn ret;\n\t}\n\treturn 0;\n}\n";
 }
 
 } // namespace

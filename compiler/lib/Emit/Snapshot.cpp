@@ -72,10 +72,34 @@ std::string mlir::lf::snapshotModuleGlue(const SnapshotInfo &info,
      << "\tkernel_fpu_end();\n"
      << "\treturn ret;\n}\n"
      << "#define LF_" << llvm::StringRef(n).upper() << "_INFER lf_" << n
-     << "_infer_any\n"
+     << "_infer_any\n\n"
+     << "int lf_" << n
+     << "_infer_batch_avx2(const void *params, const s32 *in, s32 *out,\n"
+     << "\t\tunsigned int n);\n\n"
+     << "/*\n * n queries with one kernel_fpu_begin/end per chunk of 32 (the "
+        "FPU section\n * keeps preemption off: bounded), else the scalar "
+        "build.  lf_core's\n * batched query calls it (same integers as n "
+        "single queries).\n */\n"
+     << "int lf_" << n
+     << "_query_batch(const void *params, const s32 *in, s32 *out,\n"
+     << "\t\tunsigned int n)\n{\n"
+     << "\tunsigned int i, c;\n\tint ret = 0;\n\n"
+     << "\tif (!lf_" << n << "_avx2 || !irq_fpu_usable())\n"
+     << "\t\treturn lf_" << n << "_infer_batch(params, in, out, n);\n"
+     << "\tfor (i = 0; i < n && !ret; i += c) {\n"
+     << "\t\tc = n - i < 32 ? n - i : 32;\n"
+     << "\t\tkernel_fpu_begin();\n"
+     << "\t\tret = lf_" << n << "_infer_batch_avx2(params, in + i * LF_"
+     << llvm::StringRef(n).upper() << "_N_IN,\n\t\t\t\tout + i * LF_"
+     << llvm::StringRef(n).upper() << "_N_OUT, c);\n"
+     << "\t\tkernel_fpu_end();\n\t}\n\treturn ret;\n}\n"
      << "#else\n"
      << "#define LF_" << llvm::StringRef(n).upper() << "_INFER lf_" << n
-     << "_infer\n"
+     << "_infer\n\n"
+     << "int lf_" << n
+     << "_query_batch(const void *params, const s32 *in, s32 *out,\n"
+     << "\t\tunsigned int n)\n{\n"
+     << "\treturn lf_" << n << "_infer_batch(params, in, out, n);\n}\n"
      << "#endif\n\n"
      << "static const struct lf_snapshot_desc lf_" << n << "_desc = {\n"
      << "\t.model = \"" << cString(modelName(info, o)) << "\",\n"
@@ -91,6 +115,7 @@ std::string mlir::lf::snapshotModuleGlue(const SnapshotInfo &info,
      << "\t.stack_bytes = LF_" << llvm::StringRef(n).upper()
      << "_STACK_BYTES,\n"
      << "\t.owner = THIS_MODULE,\n"
+     << "\t.validate = lf_" << n << "_validate,\n"
      << "};\n\n"
      << "static int __init lf_" << n << "_init(void)\n{\n"
      << "#ifdef LF_HAVE_AVX2_OBJ\n"
@@ -98,6 +123,11 @@ std::string mlir::lf::snapshotModuleGlue(const SnapshotInfo &info,
      << "\t\tcpu_has_xfeatures(XFEATURE_MASK_SSE | XFEATURE_MASK_YMM, "
         "NULL);\n"
      << "#endif\n"
+     << "\t/* The compiled parameters keep the code's bounds (a pushed "
+        "blob must be\n\t * checked the same way: lf_" << n
+     << "_validate()). */\n"
+     << "\tif (lf_" << n << "_validate(&lf_" << n << "_params))\n"
+     << "\t\treturn -EINVAL;\n"
      << "\treturn lf_register_snapshot(&lf_" << n << "_desc);\n}\n\n"
      << "static void __exit lf_" << n << "_exit(void)\n{\n"
      << "\tlf_unregister_snapshot(&lf_" << n << "_desc);\n}\n\n"
@@ -144,6 +174,7 @@ static std::string snapshotAvx2Source(const SnapshotInfo &info) {
          " * kernel_fpu_begin() and kernel_fpu_end().\n */\n"
          "#define LF_" + N + "_AVX2_TU 1\n"
          "#define lf_" + n + "_infer lf_" + n + "_infer_avx2\n"
+         "#define lf_" + n + "_infer_batch lf_" + n + "_infer_batch_avx2\n"
          "#include \"" + n + ".c\"\n";
 }
 

@@ -109,9 +109,15 @@ Twin::build(const SnapshotInfo &info, llvm::StringRef cText,
   t->fn = reinterpret_cast<int (*)(const void *, const int32_t *, int32_t *)>(
       dlsym(t->handle, ("lf_" + n + "_infer").c_str()));
   t->paramsPtr = dlsym(t->handle, ("lf_" + n + "_params").c_str());
-  if (!t->fn || !t->paramsPtr)
-    return twinError("lf_" + n + "_infer or lf_" + n +
-                     "_params missing from the twin");
+  t->batchFn = reinterpret_cast<int (*)(const void *, const int32_t *,
+                                        int32_t *, unsigned)>(
+      dlsym(t->handle, ("lf_" + n + "_infer_batch").c_str()));
+  t->validateFn = reinterpret_cast<int (*)(const void *)>(
+      dlsym(t->handle, ("lf_" + n + "_validate").c_str()));
+  if (!t->fn || !t->paramsPtr || !t->batchFn || !t->validateFn)
+    return twinError("lf_" + n +
+                     "_infer, _infer_batch, _validate or _params "
+                     "missing from the twin");
   return std::move(t);
 }
 
@@ -151,6 +157,12 @@ int Twin::inferWithParams(const void *params, const int32_t *in,
                           int32_t *out) const {
   return fn(params, in, out);
 }
+
+int Twin::inferBatch(const int32_t *in, int32_t *out, unsigned n) const {
+  return batchFn(paramsPtr, in, out, n);
+}
+
+int Twin::validate(const void *params) const { return validateFn(params); }
 
 std::vector<double> Twin::runFloat(llvm::ArrayRef<double> in) const {
   if (in.size() != snap.nIn)

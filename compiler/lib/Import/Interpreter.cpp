@@ -198,6 +198,13 @@ LogicalResult Interp::run(Operation &op) {
   }
   if (auto rs = dyn_cast<ReshapeOp>(op))
     return set(rs.getResult(), get(rs.getInput()));
+  if (auto g = dyn_cast<GatherOp>(op)) {
+    const Buf &x = get(g.getInput());
+    Buf y;
+    for (int64_t i : g.getIndices())
+      y.push_back(x[i]);
+    return set(g.getResult(), std::move(y));
+  }
   return op.emitError("interpreter: unsupported op ") << op.getName();
 }
 

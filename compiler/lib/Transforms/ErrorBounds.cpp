@@ -35,7 +35,7 @@ struct LfErrorBoundsPass
   /// Largest magnitude of a value: from the recorded range, else its type.
   double magnitude(Value v) {
     Operation *def = v.getDefiningOp();
-    while (def && isa<ReshapeOp>(def)) {
+    while (def && isa<ReshapeOp, GatherOp>(def)) {
       v = def->getOperand(0);
       def = v.getDefiningOp();
     }
@@ -73,12 +73,17 @@ FailureOr<double> LfErrorBoundsPass::bound(Operation *op) {
     return e(dq.getInput());
   if (auto rs = dyn_cast<ReshapeOp>(op))
     return e(rs.getInput());
+  if (auto g = dyn_cast<GatherOp>(op))
+    return e(g.getInput()); // copies values in the same format
   if (auto fc = dyn_cast<FullyConnectedOp>(op)) {
     FixedType in = getFixedElementType(fc.getInput().getType());
     ArrayRef<int32_t> wf = *fc.getWeightFrac();
     auto w = cast<DenseElementsAttr>(fc.getWeight()).getValues<APInt>();
     int64_t k = fc.getInFeatures(), n = fc.getOutFeatures();
     double x = magnitude(fc.getInput()), ex = e(fc.getInput()), worst = 0;
+    // A 32-bit accumulator floors each pair of products by r bits (see
+    // acc32PairShift()): up to one unit of the accumulator per pair.
+    int r = fc.getAccBits() == 32 ? acc32PairShift(k) : 0;
     for (int64_t o = 0; o < n; ++o) {
       double dw = halfUlp(wf[o]), sum = 0;
       for (int64_t i = 0; i < k; ++i) {
@@ -86,7 +91,9 @@ FailureOr<double> LfErrorBoundsPass::bound(Operation *op) {
         // |x' w' - x w| <= |w'| e_x + |x| dw (+ e_x dw).
         sum += std::fabs(wi) * ex + (x + ex) * dw;
       }
-      worst = std::max(worst, sum + halfUlp(in.getFrac() + wf[o]));
+      int accFrac = in.getFrac() + wf[o] - r;
+      double floors = r ? double((k + 1) / 2) * std::ldexp(1.0, -accFrac) : 0;
+      worst = std::max(worst, sum + halfUlp(accFrac) + floors);
     }
     return worst + out;
   }

@@ -6,6 +6,8 @@
 // accumulator can overflow for ANY input: every fc input is bounded by its
 // storage type, so the bound sum_i |w_i| * 2^(W-1) + |b| < 2^63 holds even
 // for inputs outside the declared ranges (they saturate at the boundary).
+// At 16 bits the accumulator is 32-bit where possible (acc_bits = 32, see
+// acc32PairShift()).
 //
 //===----------------------------------------------------------------------===//
 
@@ -111,33 +113,79 @@ LogicalResult LfQuantizePass::quantizeFc(FullyConnectedOp fc,
 
   SmallVector<int32_t> wfrac(n);
   SmallVector<APInt> wq(n * k, APInt(bits, 0)), bq(n, APInt(64, 0));
-  for (int64_t o = 0; o < n; ++o) {
-    double maxW = 0;
-    for (int64_t i = 0; i < k; ++i)
-      maxW = std::max(maxW, std::fabs(double(w[o * k + i])));
-    // Shifts from the accumulator (in + wf) to the output stay in [-62, 62].
-    int hiFrac = std::min(kMaxFrac + 14, 62 + out.getFrac() - in.getFrac());
-    int loFrac = std::max(-32, -62 + out.getFrac() - in.getFrac());
-    if (loFrac > hiFrac)
-      return fc.emitOpError() << "cannot represent the layer: input and "
-                                 "output formats are too far apart";
-    int wf = chooseFrac(maxW, bits, loFrac, hiFrac);
-    for (;; --wf) {
-      if (wf < loFrac)
-        return fc.emitOpError()
-               << "no weight format for output channel " << o
-               << " keeps the 64-bit accumulator from overflowing";
-      double sumAbs = 0;
+  // 16 bits: a 32-bit accumulator (lf_fc_q16 in the C, vpmaddwd) when
+  // every channel's shift from the accumulator (in + wf - r, r =
+  // acc32PairShift(k), see Quantize.h) to the output lies in [0, 31], its
+  // bias stays below 2^30 and no weight is -2^15; else the layer keeps the
+  // 64-bit accumulator. Weights keep the formats of the 64-bit rule.
+  bool acc32 = bits == 16 && in.getWidth() <= 16;
+  const int r = acc32PairShift(k);
+  for (int pass = acc32 ? 0 : 1; pass < 2; ++pass) {
+    bool use32 = pass == 0;
+    bool ok = true;
+    for (int64_t o = 0; o < n && ok; ++o) {
+      double maxW = 0;
       for (int64_t i = 0; i < k; ++i)
-        sumAbs += std::fabs(double(quantizeValue(w[o * k + i], wf, bits)));
-      double bias = std::fabs(std::ldexp(double(b[o]), in.getFrac() + wf));
-      if (bias < std::ldexp(1.0, 62) && sumAbs * inBound + bias < accLimit)
+        maxW = std::max(maxW, std::fabs(double(w[o * k + i])));
+      // Shifts from the accumulator (in + wf) to the output stay in
+      // [-62, 62] ([0, 31] from in + wf - r with a 32-bit accumulator).
+      int hiFrac = std::min(kMaxFrac + 14, 62 + out.getFrac() - in.getFrac());
+      int loFrac = std::max(-32, -62 + out.getFrac() - in.getFrac());
+      if (use32) {
+        hiFrac = std::min(hiFrac, 31 + out.getFrac() - in.getFrac() + r);
+        loFrac = std::max(loFrac, out.getFrac() - in.getFrac() + r);
+      }
+      if (loFrac > hiFrac) {
+        if (use32) {
+          ok = false;
+          break;
+        }
+        return fc.emitOpError() << "cannot represent the layer: input and "
+                                   "output formats are too far apart";
+      }
+      int wf = chooseFrac(maxW, bits, loFrac, hiFrac);
+      for (;; --wf) {
+        if (wf < loFrac) {
+          if (use32)
+            break;
+          return fc.emitOpError()
+                 << "no weight format for output channel " << o
+                 << " keeps the 64-bit accumulator from overflowing";
+        }
+        double sumAbs = 0;
+        for (int64_t i = 0; i < k; ++i)
+          sumAbs += std::fabs(double(quantizeValue(w[o * k + i], wf, bits)));
+        if (use32) {
+          int s = in.getFrac() + wf - r - out.getFrac();
+          double b32 = double(quantizeValue(b[o], in.getFrac() + wf - r, 64)) +
+                       (s > 0 ? std::ldexp(1.0, s - 1) : 0.0);
+          if (std::fabs(b32) < std::ldexp(1.0, 30))
+            break;
+          continue;
+        }
+        double bias = std::fabs(std::ldexp(double(b[o]), in.getFrac() + wf));
+        if (bias < std::ldexp(1.0, 62) && sumAbs * inBound + bias < accLimit)
+          break;
+      }
+      if (wf < loFrac) {
+        ok = false;
         break;
+      }
+      wfrac[o] = wf;
+      for (int64_t i = 0; i < k; ++i) {
+        int64_t v = quantizeValue(w[o * k + i], wf, bits);
+        if (use32 && v == -32768)
+          ok = false;
+        wq[o * k + i] = APInt(bits, v, true);
+      }
+      bq[o] = APInt(
+          64, quantizeValue(b[o], in.getFrac() + wf - (use32 ? r : 0), 64),
+          true);
     }
-    wfrac[o] = wf;
-    for (int64_t i = 0; i < k; ++i)
-      wq[o * k + i] = APInt(bits, quantizeValue(w[o * k + i], wf, bits), true);
-    bq[o] = APInt(64, quantizeValue(b[o], in.getFrac() + wf, 64), true);
+    if (ok) {
+      fc.setAccBits(use32 ? 32 : 64);
+      break;
+    }
   }
   auto wType =
       RankedTensorType::get({n, k}, IntegerType::get(&getContext(), bits));
@@ -215,8 +263,9 @@ void LfQuantizePass::runOnOperation() {
         return signalPassFailure();
       }
       Value p = v;
-      while (auto rs = p.getDefiningOp<ReshapeOp>())
-        p = rs.getInput();
+      // Reshape and gather keep their input's format.
+      while (isa_and_nonnull<ReshapeOp, GatherOp>(p.getDefiningOp()))
+        p = p.getDefiningOp()->getOperand(0);
       pinned[p] = resultFracs[i];
     }
   }
@@ -247,11 +296,11 @@ void LfQuantizePass::runOnOperation() {
     if (op->getNumResults() != 1 || !isa<LfDialect>(op->getDialect()))
       return op->emitOpError() << "cannot be quantized";
     Value res = op->getResult(0);
-    if (auto rs = dyn_cast<ReshapeOp>(op)) {
-      // A reshape keeps its input's format (it moves no data).
+    if (isa<ReshapeOp, GatherOp>(op)) {
+      // A reshape or gather keeps its input's format (it copies values).
       auto t = cast<RankedTensorType>(res.getType());
       res.setType(RankedTensorType::get(
-          t.getShape(), getElementTypeOrSelf(rs.getInput().getType())));
+          t.getShape(), getElementTypeOrSelf(op->getOperand(0).getType())));
       return WalkResult::advance();
     }
     setResultRange(op, ra.hull(res));

@@ -210,6 +210,10 @@ LogicalResult RangeAnalysis::run(func::FuncOp f,
     } else if (auto rs = dyn_cast<ReshapeOp>(op)) {
       ArrayRef<Interval> x = ranges[rs.getInput()];
       out.assign(x.begin(), x.end());
+    } else if (auto g = dyn_cast<GatherOp>(op)) {
+      ArrayRef<Interval> x = ranges[g.getInput()];
+      for (auto [i, k] : llvm::enumerate(g.getIndices()))
+        out[i] = x[k];
     } else {
       return op->emitOpError()
              << "is not supported by range analysis (run -lf-decompose "

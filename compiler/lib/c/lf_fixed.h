@@ -17,18 +17,24 @@
 
 #ifdef __KERNEL__
 #include <linux/types.h>
+#include <linux/errno.h>
+#include <linux/stddef.h>
 #include <linux/math64.h>
 typedef s8 lf_s8;
 typedef s16 lf_s16;
 typedef s32 lf_s32;
 typedef s64 lf_s64;
+typedef u32 lf_u32;
 typedef u64 lf_u64;
 #else
+#include <errno.h>
+#include <stddef.h>
 #include <stdint.h>
 typedef int8_t lf_s8;
 typedef int16_t lf_s16;
 typedef int32_t lf_s32;
 typedef int64_t lf_s64;
+typedef uint32_t lf_u32;
 typedef uint64_t lf_u64;
 #endif
 
@@ -258,6 +264,7 @@ static inline void lf_lut_s32_scalar(const struct lf_lut *t, const lf_s32 *x,
 				const wtype *wo = w + o * k;                  \
 				lf_s64 acc = bias[o];                         \
 									      \
+				_Pragma("GCC unroll 16")                      \
 				for (i = 0; i < k; i++)                       \
 					acc += (lf_s64)xr[i] * wo[i];         \
 				y[r * n + o] = (lf_s32)lf_requant(acc,        \
@@ -269,6 +276,276 @@ static inline void lf_lut_s32_scalar(const struct lf_lut *t, const lf_s32 *x,
 LF_DEFINE_FC_SCALAR(lf_fc_w32_scalar, lf_s32)
 LF_DEFINE_FC_SCALAR(lf_fc_w16_scalar, lf_s16)
 LF_DEFINE_FC_SCALAR(lf_fc_w8_scalar, lf_s8)
+
+/*
+ * 16-bit layers with a 32-bit accumulator (lf.fc with acc_bits = 32, lfc
+ * --bits 16), optionally followed by a table (lf.lut fused, struct
+ * lf_lut16).
+ *
+ * @x: m x k inputs, each saturated to 16 bits first; @r: the pair shift
+ * (ceil(log2(ceil(k / 2))) + 1, a constant of the code); @w: the weights
+ * pre-interleaved for vpmaddwd: for each block of 8 outputs (n padded with
+ * zero rows to n8 = 8 * ceil(n / 8)) and each pair of inputs (k padded to
+ * an even kp2 = 2 * ceil(k / 2)), the 8 pairs {w[o][2i], w[o][2i + 1]}:
+ * w[o][i] is at LF_Q16_WIDX(kp2, o, i); @bias: n8 accumulator starts (the
+ * bias plus the rounding half 2^(shift - 1)); @shift: n8 right shifts;
+ * @lo, @hi: output bounds (taken within 32 bits); @t: NULL, or a table
+ * evaluated on each output; @y: m x n outputs.
+ *
+ * acc = bias[o] + sum over pairs ((x[2i] w[o][2i] + x[2i+1] w[o][2i+1])
+ * >> r), each pair term and the sum modulo 2^32; y = min(max(acc >>
+ * min((u32)shift, 31), lo), hi), then lf_lut16_eval() when @t.  For a blob
+ * lf_fc_q16_valid() accepts nothing wraps: a pair is below 2^31 in
+ * magnitude (no weight is -2^15), the ceil(k / 2) floored pairs stay within
+ * 2^30 and |bias| < 2^30.  Any blob gives the same integers in every
+ * variant (sums modulo 2^32 are order independent).
+ */
+#define LF_Q16_WIDX(kp2, o, i)                                              \
+	((((o) >> 3) * ((kp2) >> 1) + ((i) >> 1)) * 16 + ((o) & 7) * 2 + ((i) & 1))
+
+/**
+ * struct lf_lut16 - a linear table with zero slopes on 16-bit values, as
+ * lf_fc_q16() applies it (the same integers as lf_sat(lf_lut_eval()) of
+ * the lf.lut it comes from, for a blob lf_lut16_valid() accepts)
+ * @table: n + 1 knot values (the last repeats table[n - 1])
+ * @span: (n - 1) << shift
+ * @shift: log2 of the knot spacing, 0..15
+ * @start: input of the first knot
+ * @sym: -1 under a symmetry (f(-x) = c - f(x)), else 0
+ * @c: 0 (odd symmetry or none) or sym_const (complement symmetry)
+ * @lo, @hi: output bounds
+ */
+struct lf_lut16 {
+	const lf_s32 *table;
+	lf_s32 span;
+	lf_s32 shift;
+	lf_s32 start;
+	lf_s32 sym;
+	lf_s32 c;
+	lf_s32 lo;
+	lf_s32 hi;
+};
+
+/* Branch-free: |x| under the symmetry, the index clamped into the table. */
+static inline lf_s32 lf_lut16_eval(const struct lf_lut16 *t, lf_s32 x)
+{
+	lf_s32 neg = (x >> 31) & t->sym, s = t->shift;
+	lf_s32 dx = (lf_s32)(((lf_u32)x ^ neg) - neg) - t->start, i, f, t0, y;
+
+	dx = dx < 0 ? 0 : dx;
+	dx = dx > t->span ? t->span : dx;
+	i = dx >> s;
+	f = dx & ((1 << s) - 1);
+	t0 = t->table[i];
+	y = t0 + (((t->table[i + 1] - t0) * f + ((1 << s) >> 1)) >> s);
+	y = (lf_s32)(((lf_u32)y ^ neg) - neg) + (t->c & neg);
+	y = y < t->lo ? t->lo : y;
+	return y > t->hi ? t->hi : y;
+}
+
+static inline lf_s32 lf_sat32(lf_s64 v)
+{
+	return (lf_s32)lf_sat(v, -2147483647 - 1, 2147483647);
+}
+
+static inline lf_s32 lf_q16_out(lf_u32 acc, lf_s32 s, lf_s32 lo, lf_s32 hi)
+{
+	lf_s32 v = (lf_s32)acc >> ((lf_u32)s > 31 ? 31 : s);
+
+	v = v < lo ? lo : v;
+	return v > hi ? hi : v;
+}
+
+/* x saturated to 16 bits is packed in chunks of LF_Q16_KC inputs. */
+#define LF_Q16_KC 64
+
+/* The pair terms of one output over @kc packed inputs (weights of @wo). */
+static inline __attribute__((always_inline)) lf_u32
+lf_q16_dot(const lf_s16 *xs, const lf_s16 *wo, int kc, int r, lf_u32 acc)
+{
+	int i;
+
+#pragma GCC unroll 32
+	for (i = 0; i < kc; i += 2) {
+		lf_u32 pr = (lf_u32)(xs[i] * wo[i * 8]) +
+			    (lf_u32)(xs[i + 1] * wo[i * 8 + 1]);
+
+		acc += (lf_u32)((lf_s32)pr >> r);
+	}
+	return acc;
+}
+
+static inline void lf_fc_q16_scalar(const lf_s32 *x, int m, int k, int n,
+				    int r, const lf_s16 *w, const lf_s32 *bias,
+				    const lf_s32 *shift, lf_s64 lo, lf_s64 hi,
+				    const struct lf_lut16 *t, lf_s32 *y)
+{
+	lf_s32 lo32 = lf_sat32(lo), hi32 = lf_sat32(hi);
+	lf_s16 xs[LF_Q16_KC + 2];
+	int kp2 = (k + 1) & ~1, row, o, i, c, kc;
+
+	for (row = 0; row < m; row++) {
+		const lf_s32 *xr = x + row * k;
+		lf_s32 *yr = y + row * n;
+
+		for (c = 0; c < k; c += LF_Q16_KC) {
+			/* k itself (a constant) when one chunk holds it. */
+			kc = k <= LF_Q16_KC ? k :
+			     (k - c < LF_Q16_KC ? k - c : LF_Q16_KC);
+			for (i = 0; i < kc; i++)
+				xs[i] = (lf_s16)(xr[c + i] < -32768 ? -32768 :
+					(xr[c + i] > 32767 ? 32767 : xr[c + i]));
+			xs[kc] = 0;
+			for (o = 0; o < n; o++)
+				yr[o] = (lf_s32)lf_q16_dot(
+					xs, w + LF_Q16_WIDX(kp2, o, c), kc, r,
+					c ? (lf_u32)yr[o] : (lf_u32)bias[o]);
+		}
+		for (o = 0; o < n; o++) {
+			yr[o] = lf_q16_out((lf_u32)yr[o], shift[o], lo32, hi32);
+			if (t)
+				yr[o] = lf_lut16_eval(t, yr[o]);
+		}
+	}
+}
+
+/**
+ * lf_fc_q16_valid() - 1 when the parameters of an lf_fc_q16() layer with
+ * @k inputs and @n outputs keep its promises for every input (see above):
+ * each shift in 0..31, |bias| < 2^30, no weight -2^15 and output bounds
+ * lo <= hi within +-2^29 (what a fused table needs), else 0.  A module checks a
+ * pushed blob with it once instead of per query.
+ */
+static inline int lf_fc_q16_valid(int k, int n, const lf_s16 *w,
+				  const lf_s32 *bias, const lf_s32 *shift,
+				  lf_s64 lo, lf_s64 hi)
+{
+	int kp2 = (k + 1) & ~1, o, i;
+
+	if (lo < -(1 << 29) || hi > (1 << 29) || lo > hi)
+		return 0;
+	for (o = 0; o < n; o++) {
+		if (shift[o] < 0 || shift[o] > 31 || bias[o] <= -(1 << 30) ||
+		    bias[o] >= (1 << 30))
+			return 0;
+		for (i = 0; i < k; i++)
+			if (w[LF_Q16_WIDX(kp2, o, i)] == -32768)
+				return 0;
+	}
+	return 1;
+}
+
+/**
+ * lf_lut16_valid() - 1 when @t (@n knots) meets struct lf_lut16's terms
+ * (shift 0..15, span (n - 1) << shift within 2^29, 16-bit knots with the
+ * last one repeated, start and c within +-2^29, sym 0 or -1, lo <= hi),
+ * else 0.
+ */
+static inline int lf_lut16_valid(const struct lf_lut16 *t, int n)
+{
+	int i;
+
+	if (n < 2 || t->shift < 0 || t->shift > 15 ||
+	    ((lf_s64)(n - 1) << t->shift) != t->span || t->span > (1 << 29) ||
+	    t->start < -(1 << 29) || t->start > (1 << 29) ||
+	    (t->sym != 0 && t->sym != -1) || t->c < -(1 << 29) ||
+	    t->c > (1 << 29) || t->lo > t->hi || t->table[n] != t->table[n - 1])
+		return 0;
+	for (i = 0; i < n; i++)
+		if (t->table[i] < -32768 || t->table[i] > 32767)
+			return 0;
+	return 1;
+}
+
+/*
+ * 32-bit layers laid out for an input broadcast (lfc at 32 bits when every
+ * shift is in 1..62 and the rounding cannot overflow, lf_fc_w32b_valid()):
+ * the integers of lf_fc_w32_scalar() with
+ * @w: for each block of 4 outputs (n padded to n4 = 4 * ceil(n / 4)) and each
+ * input, the 4 weights sign-extended to 64 bits (only the low 32 bits are
+ * used): w[o][i] at LF_W32B_WIDX(k, o, i); @bias: n4 accumulator biases;
+ * @shift: n4 right shifts.  y = lf_requant(acc, shift, lo, hi) for a blob
+ * lf_fc_w32b_valid() accepts; lf_w32b_requant() is the formula of the AVX2
+ * code for any blob (so every variant gives the same integers).
+ */
+#define LF_W32B_WIDX(k, o, i) ((((o) >> 2) * (k) + (i)) * 4 + ((o) & 3))
+
+static inline lf_s32 lf_w32b_requant(lf_u64 v, lf_s32 s, lf_s64 lo, lf_s64 hi)
+{
+	lf_u64 su = (lf_u32)s, half = su - 1 < 64 ? (lf_u64)1 << (su - 1) : 0;
+	lf_u64 t = v + half, neg = (lf_s64)t < 0 ? ~(lf_u64)0 : 0;
+	lf_s64 r = (lf_s64)((su < 64 ? (t ^ neg) >> su : 0) ^ neg);
+
+	return (lf_s32)(r < lo ? lo : (r > hi ? hi : r));
+}
+
+static inline void lf_fc_w32b_scalar(const lf_s32 *x, int m, int k, int n,
+				     const lf_s64 *w, const lf_s64 *bias,
+				     const lf_s32 *shift, lf_s64 lo, lf_s64 hi,
+				     lf_s32 *y)
+{
+	int r, b, i, j;
+
+	for (r = 0; r < m; r++) {
+		const lf_s32 *xr = x + r * k;
+
+		/* A block of 4 outputs at a time: x[i] loaded once. */
+		for (b = 0; b < n; b += 4) {
+			const lf_s64 *wb = w + LF_W32B_WIDX(k, b, 0);
+			lf_u64 acc[4];
+
+#pragma GCC unroll 4
+			for (j = 0; j < 4; j++)
+				acc[j] = (lf_u64)bias[b + j];
+#pragma GCC unroll 8
+			for (i = 0; i < k; i++) {
+				lf_s64 xi = xr[i];
+
+#pragma GCC unroll 4
+				for (j = 0; j < 4; j++)
+					acc[j] += (lf_u64)(xi *
+						(lf_s32)wb[i * 4 + j]);
+			}
+			for (j = 0; j < 4 && b + j < n; j++)
+				y[r * n + b + j] = lf_w32b_requant(
+					acc[j], shift[b + j], lo, hi);
+		}
+	}
+}
+
+/**
+ * lf_fc_w32b_valid() - 1 when an lf_fc_w32b() layer's parameters keep the
+ * promises of its code: weights within 32 bits, shifts in 1..62 and
+ * |bias| + 2^31 * sum |w| + 2^(shift - 1) < 2^63 per output (no overflow of
+ * the accumulator or of its rounding), else 0.
+ */
+static inline int lf_fc_w32b_valid(int k, int n, const lf_s64 *w,
+				   const lf_s64 *bias, const lf_s32 *shift)
+{
+	int o, i;
+
+	for (o = 0; o < n; o++) {
+		lf_u64 sum = 0, b = bias[o] < 0 ? -(lf_u64)bias[o] : (lf_u64)bias[o];
+		lf_u64 half, rest;
+
+		if (shift[o] < 1 || shift[o] > 62 || bias[o] == LF_S64_MIN)
+			return 0;
+		half = (lf_u64)1 << (shift[o] - 1);
+		for (i = 0; i < k; i++) {
+			lf_s64 v = w[LF_W32B_WIDX(k, o, i)];
+
+			if (v < -2147483647 - 1 || v > 2147483647)
+				return 0;
+			sum += v < 0 ? -(lf_u64)v : (lf_u64)v;
+		}
+		if (sum >= ((lf_u64)1 << 32))
+			return 0;
+		rest = ((lf_u64)1 << 63) - (sum << 31);
+		if (rest <= half || b >= rest - half)
+			return 0;
+	}
+	return 1;
+}
 
 /*
  * SIMD variants of the fully connected layers (x86-64 AVX2).
@@ -332,6 +609,7 @@ LF_DEFINE_FC_SCALAR(lf_fc_w8_scalar, lf_s8)
 
 typedef int lf_v8si __attribute__((vector_size(32)));
 typedef unsigned int lf_v8su __attribute__((vector_size(32)));
+typedef unsigned int lf_v4su __attribute__((vector_size(16)));
 typedef char lf_v32qi __attribute__((vector_size(32)));
 typedef long long lf_v4di __attribute__((vector_size(32)));
 typedef unsigned long long lf_v4du __attribute__((vector_size(32)));
@@ -721,6 +999,255 @@ LF_AVX2_FN void lf_lut_s32_avx2(const struct lf_lut *t, const lf_s32 *x,
 		}
 	}
 }
+
+/*
+ * lf_fc_q16_avx2() - lf_fc_q16_scalar() with AVX2 (same integers): the row
+ * of x saturated to 16 bits and packed in pairs (vpackssdw), then per group
+ * of up to 4 blocks of 8 outputs, per pair of inputs, one broadcast of the
+ * pair and per block a vpmaddwd against the pre-interleaved weights, a
+ * vpsrad by r and a vpaddd; the bias (with the rounding half) starts each
+ * accumulator; vpsravd, vpmaxsd, vpminsd requantize, and a fused table
+ * follows in the same registers.
+ */
+typedef short lf_v16hi __attribute__((vector_size(32)));
+typedef short lf_v16hi_u
+	__attribute__((vector_size(32), aligned(1), may_alias));
+#define LF_AVX2_SRAV(a, s) ((lf_v8si)__builtin_ia32_psrav8si((a), (s)))
+
+/* @kc (1..LF_Q16_KC) inputs from @x, saturated to 16 bits, into @xp as pairs. */
+__attribute__((always_inline)) LF_AVX2_FN void
+lf_avx2_pack16(const lf_s32 *x, int kc, lf_s32 *xp)
+{
+	int j;
+
+	for (j = 0; j < kc; j += 16) {
+		lf_v8si a, b;
+		lf_v4di p;
+
+		if (kc - j >= 16) {
+			a = *(const lf_v8si_u *)(x + j);
+			b = *(const lf_v8si_u *)(x + j + 8);
+		} else if (kc - j > 8) {
+			a = *(const lf_v8si_u *)(x + j);
+			b = __builtin_ia32_maskloadd256(
+				(const lf_v8si *)(x + j + 8),
+				LF_AVX2_TAIL_MASK(kc - j - 8));
+		} else {
+			const lf_v8si zero = { 0, 0, 0, 0, 0, 0, 0, 0 };
+
+			a = __builtin_ia32_maskloadd256(
+				(const lf_v8si *)(x + j),
+				LF_AVX2_TAIL_MASK(kc - j));
+			b = zero;
+		}
+		/* [a0..3 b0..3 a4..7 b4..7] -> [a0..7 b0..7] */
+		p = (lf_v4di)__builtin_ia32_packssdw256(a, b);
+		p = __builtin_shufflevector(p, p, 0, 2, 1, 3);
+		*(lf_v4di_u *)(xp + j / 2) = p;
+	}
+	/* Pairs are broadcast from memory (one vpbroadcastd each). */
+	__asm__("" : "+m"(*(lf_s32(*)[LF_Q16_KC / 2])xp));
+}
+
+/* struct lf_lut16 broadcast. */
+struct lf_avx2_lut16 {
+	lf_v8si sym, start, span, fmask, half, c, lo, hi;
+};
+
+/* lf_lut16_eval() on 8 lanes. */
+__attribute__((always_inline)) LF_AVX2_FN lf_v8si
+lf_avx2_lut16(const struct lf_avx2_lut16 *k, const lf_s32 *table, int s,
+	      lf_v8si v)
+{
+	const lf_v8si zero = { 0, 0, 0, 0, 0, 0, 0, 0 };
+	const lf_v8si ones = { -1, -1, -1, -1, -1, -1, -1, -1 };
+	lf_v8si neg = (v >> 31) & k->sym, dx, idx, t0, t1, y;
+
+	dx = ((v ^ neg) - neg) - k->start;
+	dx = LF_AVX2_MIND(LF_AVX2_MAXD(dx, zero), k->span);
+	idx = dx >> s;
+	t0 = LF_AVX2_GATHER_D(zero, table, idx, ones);
+	t1 = LF_AVX2_GATHER_D(zero, table + 1, idx, ones);
+	y = t0 + ((((t1 - t0) * (dx & k->fmask)) + k->half) >> s);
+	y = ((y ^ neg) - neg) + (k->c & neg);
+	return LF_AVX2_MIND(LF_AVX2_MAXD(y, k->lo), k->hi);
+}
+
+/*
+ * @g (1..4, a constant) blocks of 8 outputs from block @b0 of one row:
+ * @xp holds the packed row when k <= LF_Q16_KC.
+ */
+__attribute__((always_inline)) LF_AVX2_FN void
+lf_avx2_q16_group(const lf_s32 *xr, int k, int n, int r, const lf_s16 *w,
+		  const lf_s32 *bias, const lf_s32 *shift, lf_v8si lov,
+		  lf_v8si hiv, const struct lf_lut16 *t,
+		  const struct lf_avx2_lut16 *tk, int b0, int g, lf_s32 *xp,
+		  lf_s32 *yr)
+{
+	int kp = (k + 1) >> 1, c, i, j;
+	lf_v8si acc[4], v;
+
+	for (j = 0; j < g; j++)
+		acc[j] = *(const lf_v8si_u *)(bias + (b0 + j) * 8);
+	for (c = 0; c < k; c += LF_Q16_KC) {
+		int kc = k - c < LF_Q16_KC ? k - c : LF_Q16_KC;
+		int pc = (kc + 1) >> 1;
+
+		if (k > LF_Q16_KC)
+			lf_avx2_pack16(xr + c, kc, xp);
+#pragma GCC unroll 32
+		for (i = 0; i < pc; i++) {
+			lf_s32 pr = xp[i];
+			lf_v8si xv = { pr, pr, pr, pr, pr, pr, pr, pr };
+
+#pragma GCC unroll 4
+			for (j = 0; j < g; j++) {
+				acc[j] += (lf_v8si)__builtin_ia32_pmaddwd256(
+						  (lf_v16hi)xv,
+						  *(const lf_v16hi_u *)(w +
+							((long)(b0 + j) * kp +
+							 c / 2 + i) * 16)) >>
+					  r;
+				/*
+				 * One running sum per block: no reassociation
+				 * into a tree of live partial sums (spills).
+				 */
+				__asm__("" : "+x"(acc[j]));
+			}
+		}
+	}
+#pragma GCC unroll 4
+	for (j = 0; j < g; j++) {
+		int o = (b0 + j) * 8;
+
+		v = LF_AVX2_SRAV(acc[j], *(const lf_v8si_u *)(shift + o));
+		v = LF_AVX2_MIND(LF_AVX2_MAXD(v, lov), hiv);
+		if (t)
+			v = lf_avx2_lut16(tk, t->table, t->shift, v);
+		if (n - o >= 8)
+			*(lf_v8si_u *)(yr + o) = v;
+		else
+			__builtin_ia32_maskstored256((lf_v8si *)(yr + o),
+						     LF_AVX2_TAIL_MASK(n - o), v);
+	}
+}
+
+LF_AVX2_FN void lf_fc_q16_avx2(const lf_s32 *x, int m, int k, int n, int r,
+			       const lf_s16 *w, const lf_s32 *bias,
+			       const lf_s32 *shift, lf_s64 lo, lf_s64 hi,
+			       const struct lf_lut16 *t, lf_s32 *y)
+{
+	lf_s32 lo32 = lf_sat32(lo), hi32 = lf_sat32(hi);
+	lf_v8si lov = { lo32, lo32, lo32, lo32, lo32, lo32, lo32, lo32 };
+	lf_v8si hiv = { hi32, hi32, hi32, hi32, hi32, hi32, hi32, hi32 };
+	lf_s32 xp[LF_Q16_KC / 2] __attribute__((aligned(32)));
+	struct lf_avx2_lut16 tk = { 0 };
+	int nb = (n + 7) >> 3, row, b;
+
+	if (t) {
+#define LF_B8(v) { v, v, v, v, v, v, v, v }
+		lf_s32 fm = (1 << t->shift) - 1, h = (1 << t->shift) >> 1;
+		lf_v8si sym = LF_B8(t->sym), st = LF_B8(t->start);
+		lf_v8si sp = LF_B8(t->span), fmv = LF_B8(fm), hv = LF_B8(h);
+		lf_v8si cv = LF_B8(t->c), tl = LF_B8(t->lo), th = LF_B8(t->hi);
+#undef LF_B8
+
+		tk.sym = sym;
+		tk.start = st;
+		tk.span = sp;
+		tk.fmask = fmv;
+		tk.half = hv;
+		tk.c = cv;
+		tk.lo = tl;
+		tk.hi = th;
+	}
+	for (row = 0; row < m; row++) {
+		const lf_s32 *xr = x + row * k;
+
+		if (k <= LF_Q16_KC)
+			lf_avx2_pack16(xr, k, xp);
+		for (b = 0; b + 4 <= nb; b += 4)
+			lf_avx2_q16_group(xr, k, n, r, w, bias, shift, lov, hiv,
+					  t, &tk, b, 4, xp, y + row * n);
+		if (nb & 3)
+			lf_avx2_q16_group(xr, k, n, r, w, bias, shift, lov, hiv,
+					  t, &tk, b, nb & 3, xp, y + row * n);
+	}
+}
+/*
+ * lf_fc_w32b_avx2() - lf_fc_w32b_scalar() with AVX2 (same integers): per
+ * group of up to 8 blocks of 4 outputs, per input one vpbroadcastd of x[i]
+ * and per block one vpmuldq against the sign-extended weights (the memory
+ * operand) and one vpaddq: no shifts, no tails; the requantization of
+ * lf_w32b_requant() on 4 lanes with variable shifts (vpsllvq, vpsrlvq).
+ */
+__attribute__((always_inline)) LF_AVX2_FN void
+lf_avx2_w32b_group(const lf_s32 *xr, int k, int n, const lf_s64 *w,
+		   const lf_s64 *bias, const lf_s32 *shift, lf_v4di lo,
+		   lf_v4di hi, int b0, int g, lf_s32 *yr)
+{
+	const lf_v4di one = { 1, 1, 1, 1 }, zero = { 0, 0, 0, 0 };
+	lf_v4di acc[8];
+	int i, j;
+
+	for (j = 0; j < g; j++)
+		acc[j] = *(const lf_v4di_u *)(bias + (b0 + j) * 4);
+#pragma GCC unroll 16
+	for (i = 0; i < k; i++) {
+		lf_s32 xi = xr[i];
+		lf_v8si xv = { xi, xi, xi, xi, xi, xi, xi, xi };
+
+#pragma GCC unroll 8
+		for (j = 0; j < g; j++) {
+			acc[j] += __builtin_ia32_pmuldq256(
+				xv, *(const lf_v8si_u *)(w +
+					((long)(b0 + j) * k + i) * 4));
+			__asm__("" : "+x"(acc[j]));
+		}
+	}
+#pragma GCC unroll 8
+	for (j = 0; j < g; j++) {
+		int o = (b0 + j) * 4;
+		lf_v4si s4 = *(const lf_v4si_u *)(shift + o);
+		lf_v4du su = __builtin_convertvector((lf_v4su)s4, lf_v4du);
+		lf_v4du half = (lf_v4du)__builtin_ia32_psllv4di(
+			(lf_v4di)one, (lf_v4di)(su - (lf_v4du)one));
+		lf_v4di t = acc[j] + (lf_v4di)half, neg = (lf_v4di)(t < zero), r;
+		lf_v4di mlo, mhi;
+		lf_v4si q;
+
+		r = (lf_v4di)__builtin_ia32_psrlv4di(t ^ neg, (lf_v4di)su) ^ neg;
+		mlo = (lf_v4di)(r < lo);
+		mhi = (lf_v4di)(r > hi);
+		r = (r & ~mhi) | (hi & mhi);
+		r = (r & ~mlo) | (lo & mlo);
+		q = __builtin_shufflevector((lf_v8si)r, (lf_v8si)r, 0, 2, 4, 6);
+		if (n - o >= 4)
+			*(lf_v4si_u *)(yr + o) = q;
+		else
+			for (i = 0; i < n - o; i++)
+				yr[o + i] = q[i];
+	}
+}
+
+LF_AVX2_FN void lf_fc_w32b_avx2(const lf_s32 *x, int m, int k, int n,
+				const lf_s64 *w, const lf_s64 *bias,
+				const lf_s32 *shift, lf_s64 lo, lf_s64 hi,
+				lf_s32 *y)
+{
+	lf_v4di lov = { lo, lo, lo, lo }, hiv = { hi, hi, hi, hi };
+	int nb = (n + 3) >> 2, row, b;
+
+	for (row = 0; row < m; row++) {
+		for (b = 0; b + 8 <= nb; b += 8)
+			lf_avx2_w32b_group(x + row * k, k, n, w, bias, shift, lov,
+					   hiv, b, 8, y + row * n);
+		if (nb & 7)
+			lf_avx2_w32b_group(x + row * k, k, n, w, bias, shift, lov,
+					   hiv, b, nb & 7, y + row * n);
+	}
+}
+
 #endif /* LF_SIMD_AVX2 */
 
 /**
@@ -757,6 +1284,43 @@ static inline void lf_fc_w16(const lf_s32 *x, int m, int k, int n,
 	}
 #endif
 	lf_fc_w16_scalar(x, m, k, n, w, bias, shift, lo, hi, y);
+}
+
+/**
+ * lf_fc_w32b() - 32-bit layer in the broadcast layout (see
+ * lf_fc_w32b_scalar()).  The AVX2 variant when built and usable.
+ */
+static inline void lf_fc_w32b(const lf_s32 *x, int m, int k, int n,
+			      const lf_s64 *w, const lf_s64 *bias,
+			      const lf_s32 *shift, lf_s64 lo, lf_s64 hi,
+			      lf_s32 *y)
+{
+#ifdef LF_SIMD_AVX2
+	if (lf_avx2_usable()) {
+		lf_fc_w32b_avx2(x, m, k, n, w, bias, shift, lo, hi, y);
+		return;
+	}
+#endif
+	lf_fc_w32b_scalar(x, m, k, n, w, bias, shift, lo, hi, y);
+}
+
+/**
+ * lf_fc_q16() - 16-bit layer with a 32-bit accumulator and an optional
+ * fused table (see lf_fc_q16_scalar()).  The AVX2 variant when built and
+ * usable.
+ */
+static inline void lf_fc_q16(const lf_s32 *x, int m, int k, int n, int r,
+			     const lf_s16 *w, const lf_s32 *bias,
+			     const lf_s32 *shift, lf_s64 lo, lf_s64 hi,
+			     const struct lf_lut16 *t, lf_s32 *y)
+{
+#ifdef LF_SIMD_AVX2
+	if (lf_avx2_usable()) {
+		lf_fc_q16_avx2(x, m, k, n, r, w, bias, shift, lo, hi, t, y);
+		return;
+	}
+#endif
+	lf_fc_q16_scalar(x, m, k, n, r, w, bias, shift, lo, hi, t, y);
 }
 
 /**

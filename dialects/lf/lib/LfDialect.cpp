@@ -330,6 +330,41 @@ LogicalResult BinaryOp::verify() {
   return success();
 }
 
+namespace {
+/// x / c -> x * (1 / c) for a float-level constant c without zeros.
+struct DivByConstantToMul : public OpRewritePattern<BinaryOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(BinaryOp op,
+                                PatternRewriter &rewriter) const override {
+    if (op.getKind() != BinaryKind::div)
+      return failure();
+    auto c = op.getRhs().getDefiningOp<ConstantOp>();
+    if (!c || !isa<FloatType>(getElementTypeOrSelf(c.getType())))
+      return failure();
+    auto dense = dyn_cast<DenseElementsAttr>(c.getValue());
+    if (!dense)
+      return failure();
+    SmallVector<float> inv;
+    for (APFloat v : dense.getValues<APFloat>()) {
+      if (v.isZero())
+        return failure(); // keeps the saturating division by zero
+      inv.push_back(float(1.0 / v.convertToDouble()));
+    }
+    auto type = cast<RankedTensorType>(c.getType());
+    Value r = rewriter.create<ConstantOp>(
+        c.getLoc(), type, DenseElementsAttr::get(type, ArrayRef<float>(inv)));
+    rewriter.replaceOpWithNewOp<BinaryOp>(op, op.getType(), BinaryKind::mul,
+                                          op.getLhs(), r);
+    return success();
+  }
+};
+} // namespace
+
+void BinaryOp::getCanonicalizationPatterns(RewritePatternSet &results,
+                                           MLIRContext *context) {
+  results.add<DivByConstantToMul>(context);
+}
+
 //===----------------------------------------------------------------------===//
 // ClampOp
 //===----------------------------------------------------------------------===//
@@ -536,4 +571,82 @@ LogicalResult SoftmaxOp::verify() {
     return emitOpError() << "axis " << getAxis() << " out of range for rank "
                          << in.getRank();
   return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Conv1dOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult Conv1dOp::verify() {
+  if (failed(verifyStatic(*this)))
+    return failure();
+  auto in = cast<RankedTensorType>(getInput().getType());
+  auto w = dyn_cast<ShapedType>(getWeight().getType());
+  auto bias = dyn_cast<ShapedType>(getBias().getType());
+  if (in.getRank() != 3)
+    return emitOpError() << "input must be [N, C, L], got " << in;
+  if (!w || w.getRank() != 3 || !w.getElementType().isF32())
+    return emitOpError() << "weight must be an f32 [OC, C/group, K] tensor";
+  int64_t c = in.getDimSize(1), l = in.getDimSize(2);
+  int64_t oc = w.getDimSize(0), cg = w.getDimSize(1), k = w.getDimSize(2);
+  int64_t g = getGroup();
+  if (c % g || oc % g || c / g != cg)
+    return emitOpError() << "group " << g << " does not match " << c
+                         << " input channels and weight " << w;
+  if (!bias || bias.getRank() != 1 || bias.getDimSize(0) != oc ||
+      !bias.getElementType().isF32())
+    return emitOpError() << "bias must be an f32 [" << oc << "] tensor";
+  int64_t span = getDilation() * (k - 1) + 1;
+  int64_t padded = l + getPadBegin() + getPadEnd();
+  if (k < 1 || padded < span)
+    return emitOpError() << "kernel span " << span
+                         << " exceeds the padded length " << padded;
+  int64_t lout = (padded - span) / getStride() + 1;
+  SmallVector<int64_t> expect{in.getDimSize(0), oc, lout};
+  if (cast<RankedTensorType>(getType()).getShape() != ArrayRef<int64_t>(expect))
+    return emitOpError() << "result must be [" << expect[0] << ", " << oc
+                         << ", " << lout << "]";
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// GatherOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult GatherOp::verify() {
+  if (failed(verifyStatic(*this)))
+    return failure();
+  if (getElementTypeOrSelf(getInput().getType()) !=
+      getElementTypeOrSelf(getType()))
+    return emitOpError() << "gather cannot change the element type";
+  int64_t n = numElements(getInput().getType());
+  ArrayRef<int64_t> idx = getIndices();
+  if ((int64_t)idx.size() != numElements(getType()))
+    return emitOpError() << "has " << idx.size() << " indices for "
+                         << numElements(getType()) << " result elements";
+  for (auto [i, x] : llvm::enumerate(idx))
+    if (x < 0 || x >= n)
+      return emitOpError() << "index " << x << " (entry " << i
+                           << ") is out of range [0, " << n << ")";
+  return success();
+}
+
+OpFoldResult GatherOp::fold(FoldAdaptor) {
+  ArrayRef<int64_t> idx = getIndices();
+  bool identity = getInput().getType() == getType();
+  for (auto [i, x] : llvm::enumerate(idx))
+    identity &= x == (int64_t)i;
+  if (identity)
+    return getInput();
+  // gather(gather(x, a), b) -> gather(x, a[b]).
+  if (auto inner = getInput().getDefiningOp<GatherOp>()) {
+    ArrayRef<int64_t> a = inner.getIndices();
+    SmallVector<int64_t> composed;
+    for (int64_t x : idx)
+      composed.push_back(a[x]);
+    getInputMutable().assign(inner.getInput());
+    setIndices(composed);
+    return getResult();
+  }
+  return {};
 }

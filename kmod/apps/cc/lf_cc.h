@@ -158,7 +158,6 @@ struct lf_cc_conn {
 	u32 epoch;			/* flow key = key + epoch (re-pin) */
 	u8 algo;
 	u8 mode;			/* enum lf_cc_mode */
-	u8 sat_dir;
 	u16 sat_cnt;			/* consecutive contradicting MIs */
 	u32 mis;			/* monitor intervals ended */
 	u64 rate;			/* sending rate, bytes/s */
@@ -187,8 +186,6 @@ struct lf_cc_conn {
 	u32 ans_done;			/* last answered seq applied */
 	struct rcu_head rcu;
 };
-
-void lf_cc_user_answer(struct lf_cc_conn *c, u32 seq, s32 out);
 
 extern struct tcp_congestion_ops lf_cc_aurora_ops, lf_cc_mocc_ops,
 	lf_cc_user_ops, lf_cc_dummy_ops;

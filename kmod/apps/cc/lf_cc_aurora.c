@@ -255,17 +255,17 @@ static void lf_cc_repin(struct sock *sk, struct lf_cc_conn *c)
 }
 
 /*
- * Saturation guard: the action sits at the clamp and contradicts the path.
- * @lr: latency ratio, @sr: sending ratio (Q16.16); @loss_pm: per mille.
+ * Saturation guard: the action sits at the clamp and contradicts the path:
+ * more rate while the queue or the losses grow, or less rate on a path with
+ * neither (the sending ratio is too noisy at a few packets per MI to help).
+ * @lr: latency ratio (Q16.16); @loss_pm: per mille.
  */
-static bool lf_cc_contradicts(struct lf_cc_conn *c, s64 a, s64 amax,
-			      s32 lr, s32 sr, u32 loss_pm)
+static bool lf_cc_contradicts(s64 a, s64 amax, s32 lr, u32 loss_pm)
 {
-	if (a >= amax)	/* more rate while the queue or the losses grow */
+	if (a >= amax)
 		return lr >= LF_CC_ONE * 3 / 2 || loss_pm >= 100;
-	if (a <= -amax)	/* less rate on an empty, loss-free path */
-		return lr < LF_CC_ONE * 11 / 10 && !loss_pm &&
-		       sr < LF_CC_ONE * 11 / 10;
+	if (a <= -amax)
+		return lr < LF_CC_ONE * 5 / 4 && loss_pm < 50;
 	return false;
 }
 
@@ -280,6 +280,34 @@ static void lf_cc_act(struct lf_cc_conn *c, s64 a)
 	else
 		c->rate = div64_u64(c->rate * 1000ULL * LF_CC_ONE,
 				    1000ULL * LF_CC_ONE + f);
+}
+
+/* clamp action @a (Q16.16), apply it to the rate, drive the socket */
+static s64 lf_cc_take_action(struct sock *sk, struct lf_cc_conn *c, s64 a)
+{
+	s64 amax = (s64)READ_ONCE(lf_cc_tun.action_max_milli) * LF_CC_ONE / 1000;
+	u64 start_rate = c->rate;
+
+	if (a > amax || a < -amax) {
+		a = clamp(a, -amax, amax);
+		lf_cc_count(c->algo, LF_CC_ST_ACT_CLAMPS);
+	}
+	lf_cc_act(c, a);
+	lf_cc_clamp_rate(c, start_rate);
+	lf_cc_apply_rate(sk, c);
+	return a;
+}
+
+/* stop trusting the model's active snapshot: fall back until it changes */
+static void lf_cc_distrust(struct sock *sk, struct lf_cc_conn *c,
+			   struct lf_cc_model *b)
+{
+	struct lf_model_info info;
+
+	lf_model_info(b->m, &info);
+	c->bad_ver = info.active_version;
+	c->bad_gen = info.active_gen;
+	lf_cc_to_fallback(sk, c);
 }
 
 /* the model's action for this MI (raw, out_frac) or an error */
@@ -307,7 +335,7 @@ static void lf_cc_end_mi(struct sock *sk, struct lf_cc_conn *c)
 	s64 amax = (s64)READ_ONCE(lf_cc_tun.action_max_milli) * LF_CC_ONE / 1000;
 	s32 in[LF_CC_IN_MAX], out[LF_CC_OUT_MAX], grad = 0, lr = LF_CC_ONE;
 	s32 sr = LF_CC_ONE, label[2];
-	u64 mean_rtt = 0, drate, start_rate = c->rate;
+	u64 mean_rtt = 0, drate;
 	struct lf_cc_model *b;
 	u32 loss_pm = 0;
 	s64 a, reward;
@@ -394,39 +422,27 @@ static void lf_cc_end_mi(struct sock *sk, struct lf_cc_conn *c)
 		goto out;
 	}
 	if (lf_cc_decide(sk, c, b, in, out)) {
-		struct lf_model_info info;
-
-		lf_model_info(b->m, &info);
-		c->bad_ver = info.active_version;
-		c->bad_gen = info.active_gen;
-		lf_cc_to_fallback(sk, c);
+		lf_cc_distrust(sk, c, b);
 		goto out;
 	}
 	a = lf_cc_from_fmt(out[0], b->out_frac);
-	if (lf_cc_contradicts(c, a, amax, lr, sr, loss_pm)) {
+	/*
+	 * Count contradicting saturated MIs; an unsaturated action clears the
+	 * count, a saturated one the path agrees with keeps it (noise).
+	 */
+	if (a > -amax && a < amax) {
+		c->sat_cnt = 0;
+	} else if (lf_cc_contradicts(a, amax, lr, loss_pm)) {
 		if (++c->sat_cnt >= READ_ONCE(lf_cc_tun.distrust_mis)) {
-			struct lf_model_info info;
-
-			lf_model_info(b->m, &info);
-			c->bad_ver = info.active_version;
-			c->bad_gen = info.active_gen;
 			lf_cc_count(c->algo, LF_CC_ST_DISTRUSTS);
-			lf_cc_to_fallback(sk, c);
+			lf_cc_distrust(sk, c, b);
 			goto out;
 		}
-	} else {
-		c->sat_cnt = 0;
 	}
 	if (READ_ONCE(lf_cc_tun.explore_milli) && lf_collect_wanted(b->m))
 		a += lf_cc_noise(READ_ONCE(lf_cc_tun.explore_milli) *
 				 LF_CC_ONE / 1000);
-	if (a > amax || a < -amax) {
-		a = clamp(a, -amax, amax);
-		lf_cc_count(c->algo, LF_CC_ST_ACT_CLAMPS);
-	}
-	lf_cc_act(c, a);
-	lf_cc_clamp_rate(c, start_rate);
-	lf_cc_apply_rate(sk, c);
+	a = lf_cc_take_action(sk, c, a);
 	memcpy(c->prev_in, in, b->n_in * sizeof(*in));
 	memcpy(c->prev_raw, out, b->n_out * sizeof(*out));
 	c->prev_out = lf_cc_to_fmt(a, b->out_frac);
@@ -440,26 +456,16 @@ out:
 static void lf_cc_user_poll(struct sock *sk, struct lf_cc_conn *c)
 {
 	u32 seq = smp_load_acquire(&c->ans_seq);
-	s64 amax = (s64)READ_ONCE(lf_cc_tun.action_max_milli) * LF_CC_ONE / 1000;
 	struct lf_cc_model *b;
-	u64 start_rate = c->rate;
-	s64 a;
 
 	if (seq == c->ans_done || c->mode != LF_CC_MODEL)
 		return;
 	c->ans_done = seq;
 	rcu_read_lock();
 	b = lf_cc_model_rcu(c->algo);
-	if (b) {
-		a = lf_cc_from_fmt(READ_ONCE(c->ans_out), b->out_frac);
-		if (a > amax || a < -amax) {
-			a = clamp(a, -amax, amax);
-			lf_cc_count(c->algo, LF_CC_ST_ACT_CLAMPS);
-		}
-		lf_cc_act(c, a);
-		lf_cc_clamp_rate(c, start_rate);
-		lf_cc_apply_rate(sk, c);
-	}
+	if (b)
+		lf_cc_take_action(sk, c, lf_cc_from_fmt(READ_ONCE(c->ans_out),
+							b->out_frac));
 	rcu_read_unlock();
 }
 

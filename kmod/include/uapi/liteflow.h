@@ -18,6 +18,8 @@
 #define LF_GENL_NAME		"liteflow"
 #define LF_GENL_VERSION		1
 #define LF_GENL_MCGRP_SAMPLES	"samples"
+#define LF_LAT_BUCKETS		32	/* log2 latency histogram buckets */
+#define LF_PUSH_MAX		(64U << 20)	/* largest chunked push, bytes */
 
 /**
  * enum lf_cmd - commands of the liteflow family
@@ -32,13 +34,31 @@
  *	replace the weights of the standby snapshot (same size and arch hash;
  *	VERSION, if given, must be the standby's).  Reply: VERSION, GEN.
  * @LF_CMD_GET_CONFIG: reply: CACHE_SIZE, AGEING_MS, BATCH_SIZE, FLUSH_MS,
- *	CACHE_ENTRIES, CACHE_BUCKETS, INST_ALIVE, INST_FREED.
+ *	CACHE_ENTRIES, CACHE_BUCKETS, INST_ALIVE, INST_FREED, CACHE_EVICTIONS.
  * @LF_CMD_SET_CONFIG: (admin) any of CACHE_SIZE, AGEING_MS, BATCH_SIZE,
  *	FLUSH_MS.
  * @LF_CMD_FLUSH_CACHE: (admin) [MODEL_NAME|MODEL_ID]: drop flow cache
  *	entries (of one model or all).
  * @LF_CMD_SAMPLES: multicast only (group LF_GENL_MCGRP_SAMPLES): MODEL_NAME,
  *	MODEL_ID, SEQ, DROPS, SAMPLE_COUNT, SAMPLES.
+ * @LF_CMD_DEACTIVATE: (admin) MODEL_NAME|MODEL_ID: retire the active
+ *	snapshot (it becomes standby if there is none, idle otherwise); new
+ *	flows get no answer until the next ACTIVATE.  Unpins its module.
+ * @LF_CMD_PUSH_CHUNK: (admin) MODEL_NAME|MODEL_ID, OFFSET, TOTAL, PARAMS:
+ *	stage part of a weight push larger than one attribute.  OFFSET 0
+ *	starts a new staging buffer of TOTAL bytes (replacing any earlier
+ *	one); each further chunk must continue where the last ended, with the
+ *	same TOTAL, from the same socket.  Nothing changes until COMMIT.
+ * @LF_CMD_PUSH_COMMIT: (admin) MODEL_NAME|MODEL_ID, ARCH_HASH [VERSION]:
+ *	all TOTAL staged bytes become the standby's weights, as PUSH does
+ *	(reply VERSION, GEN).  Any error (an incomplete or missing staging, a
+ *	chunk out of order, a size or hash mismatch) discards the staging and
+ *	leaves the standby unchanged: all or nothing.
+ *
+ * A GET_MODEL dump may split a model with many snapshots over several
+ * messages: each repeats the model's attributes and STATS and carries the
+ * next part of SNAPSHOTS; consecutive messages with one MODEL_ID are one
+ * model.
  */
 enum lf_cmd {
 	LF_CMD_UNSPEC,
@@ -50,6 +70,9 @@ enum lf_cmd {
 	LF_CMD_SET_CONFIG,
 	LF_CMD_FLUSH_CACHE,
 	LF_CMD_SAMPLES,
+	LF_CMD_DEACTIVATE,
+	LF_CMD_PUSH_CHUNK,
+	LF_CMD_PUSH_COMMIT,
 	__LF_CMD_MAX,
 };
 #define LF_CMD_MAX (__LF_CMD_MAX - 1)
@@ -120,6 +143,14 @@ enum lf_attr {
 	LF_ATTR_DROPS,		/* u64 cumulative dropped samples (per model) */
 	LF_ATTR_SAMPLE_COUNT,	/* u32 */
 	LF_ATTR_SAMPLES,	/* binary: SAMPLE_COUNT struct lf_sample records */
+	LF_ATTR_STAT_EVICTIONS,	/* u64 live flow cache entries evicted (cache full) */
+	LF_ATTR_CACHE_EVICTIONS, /* u64 evictions of every model */
+	LF_ATTR_STAT_LAT_HIST,	/* binary: LF_LAT_BUCKETS __u64: timed queries
+				 * (1 in 16, all while the lf_query tracepoint
+				 * is on) by latency, bucket i: [2^i, 2^(i+1)) ns
+				 * (bucket 0 also 0 ns, the last one open) */
+	LF_ATTR_OFFSET,		/* (req) u32 byte offset of a PUSH_CHUNK */
+	LF_ATTR_TOTAL,		/* (req) u32 size of a chunked push, 1..LF_PUSH_MAX */
 	__LF_ATTR_MAX,
 };
 #define LF_ATTR_MAX (__LF_ATTR_MAX - 1)

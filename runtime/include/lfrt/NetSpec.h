@@ -17,7 +17,7 @@ namespace lfrt {
 
 enum class OpKind {
   Input, Constant, Fc, MatMul, Binary, Clamp, Activation, Reduce, Concat,
-  Reshape, Softmax
+  Reshape, Softmax, Gather
 };
 /// Same numbering as the lf dialect's enums.
 enum BinKind { BinAdd = 0, BinSub = 1, BinMul = 2, BinDiv = 3 };
@@ -38,6 +38,7 @@ struct NetOp {
   std::vector<float> data;       ///< constant values (row-major)
   int param = -1;                ///< fc: params[param] weight, params[param+1] bias
   std::string name;              ///< input: graph input name
+  std::vector<int64_t> indices;  ///< gather: flat input index of each element
 };
 
 struct NetParam {

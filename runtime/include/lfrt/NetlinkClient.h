@@ -1,4 +1,4 @@
-//===- NetlinkClient.h - lf_core's generic netlink API (libnl) --*- C++ -*-===//
+//===- NetlinkClient.h - lf_core's generic netlink API (liblfnl) -*- C++ -*-===//
 #ifndef LFRT_NETLINKCLIENT_H
 #define LFRT_NETLINKCLIENT_H
 
@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-struct nl_sock;
 struct nl_msg;
+struct lfnl;
 
 namespace lfrt {
 
@@ -53,9 +53,7 @@ public:
   int family() const { return family_; }
 
 private:
-  bool request(void *msg, int (*parse)(void *, void *), void *arg,
-               const char *what, std::string &err);
-  nl_sock *sk_ = nullptr;
+  lfnl *h_ = nullptr;
   int family_ = -1;
 };
 
@@ -74,9 +72,9 @@ public:
   uint64_t overruns() const { return overruns_; }
 
 private:
-  nl_sock *sk_ = nullptr;
+  lfnl *h_ = nullptr;
   uint64_t overruns_ = 0;
-  Handler h_;
+  Handler h_cb_;
   static int onMsg(::nl_msg *msg, void *arg);
 };
 

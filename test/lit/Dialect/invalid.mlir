@@ -399,3 +399,51 @@ func.func @softmax_axis(%a: tensor<2x3xf32>) {
   %0 = lf.softmax %a, axis = 2 : tensor<2x3xf32> -> tensor<2x3xf32>
   return
 }
+
+// -----
+
+func.func @gather_range(%x: tensor<1x3xf32>) -> tensor<2xf32> {
+  // expected-error @+1 {{index 3 (entry 1) is out of range [0, 3)}}
+  %0 = lf.gather %x, indices = [0, 3] : tensor<1x3xf32> -> tensor<2xf32>
+  return %0 : tensor<2xf32>
+}
+
+// -----
+
+func.func @gather_count(%x: tensor<1x3xf32>) -> tensor<2xf32> {
+  // expected-error @+1 {{has 3 indices for 2 result elements}}
+  %0 = lf.gather %x, indices = [0, 1, 2] : tensor<1x3xf32> -> tensor<2xf32>
+  return %0 : tensor<2xf32>
+}
+
+// -----
+
+func.func @gather_format(%x: tensor<2x!lf.fixed<32, 8>>) -> tensor<2x!lf.fixed<32, 9>> {
+  // expected-error @+1 {{gather cannot change the element type}}
+  %0 = lf.gather %x, indices = [1, 0] : tensor<2x!lf.fixed<32, 8>> -> tensor<2x!lf.fixed<32, 9>>
+  return %0 : tensor<2x!lf.fixed<32, 9>>
+}
+
+// -----
+
+func.func @conv1d_shape(%x: tensor<1x2x6xf32>) -> tensor<1x4x5xf32> {
+  // expected-error @+1 {{result must be [1, 4, 4]}}
+  %0 = lf.conv1d %x, weight = dense<1.0> : tensor<4x2x3xf32>, bias = dense<0.0> : tensor<4xf32> {dilation = 1 : i64, group = 1 : i64, pad_begin = 0 : i64, pad_end = 0 : i64, stride = 1 : i64} : tensor<1x2x6xf32> -> tensor<1x4x5xf32>
+  return %0 : tensor<1x4x5xf32>
+}
+
+// -----
+
+func.func @conv1d_group(%x: tensor<1x2x6xf32>) -> tensor<1x3x4xf32> {
+  // expected-error @+1 {{group 2 does not match 2 input channels and weight 'tensor<3x1x3xf32>'}}
+  %0 = lf.conv1d %x, weight = dense<1.0> : tensor<3x1x3xf32>, bias = dense<0.0> : tensor<3xf32> {dilation = 1 : i64, group = 2 : i64, pad_begin = 0 : i64, pad_end = 0 : i64, stride = 1 : i64} : tensor<1x2x6xf32> -> tensor<1x3x4xf32>
+  return %0 : tensor<1x3x4xf32>
+}
+
+// -----
+
+func.func @conv1d_stride(%x: tensor<1x2x6xf32>) -> tensor<1x4x4xf32> {
+  // expected-error @+1 {{attribute 'stride' failed to satisfy constraint}}
+  %0 = lf.conv1d %x, weight = dense<1.0> : tensor<4x2x3xf32>, bias = dense<0.0> : tensor<4xf32> {dilation = 1 : i64, group = 1 : i64, pad_begin = 0 : i64, pad_end = 0 : i64, stride = 0 : i64} : tensor<1x2x6xf32> -> tensor<1x4x4xf32>
+  return %0 : tensor<1x4x4xf32>
+}

@@ -59,3 +59,19 @@ func.func @fixed_level(%x: tensor<1x3xf32>) -> tensor<1x2xf32> {
   %3 = lf.dequantize %2 : tensor<1x2x!lf.fixed<32, 28>> -> tensor<1x2xf32>
   return %3 : tensor<1x2xf32>
 }
+
+// CHECK-LABEL: func @gather
+// CHECK: lf.gather %arg0, indices = [2, 0, 1] : tensor<1x3xf32> -> tensor<3x1xf32>
+// CHECK: lf.gather %{{.*}}, indices = [1] : tensor<2x!lf.fixed<32, 8>> -> tensor<1x!lf.fixed<32, 8>>
+func.func @gather(%x: tensor<1x3xf32>, %q: tensor<2x!lf.fixed<32, 8>>) -> tensor<3x1xf32> {
+  %0 = lf.gather %x, indices = [2, 0, 1] : tensor<1x3xf32> -> tensor<3x1xf32>
+  %1 = lf.gather %q, indices = [1] : tensor<2x!lf.fixed<32, 8>> -> tensor<1x!lf.fixed<32, 8>>
+  return %0 : tensor<3x1xf32>
+}
+
+// CHECK-LABEL: func @conv1d
+// CHECK: lf.conv1d %arg0, weight = dense<1.000000e+00> : tensor<4x1x3xf32>, bias = dense<0.000000e+00> : tensor<4xf32> {dilation = 2 : i64, group = 2 : i64, pad_begin = 1 : i64, pad_end = 0 : i64, stride = 1 : i64} : tensor<1x2x6xf32> -> tensor<1x4x3xf32>
+func.func @conv1d(%x: tensor<1x2x6xf32>) -> tensor<1x4x3xf32> {
+  %0 = lf.conv1d %x, weight = dense<1.0> : tensor<4x1x3xf32>, bias = dense<0.0> : tensor<4xf32> {dilation = 2 : i64, group = 2 : i64, pad_begin = 1 : i64, pad_end = 0 : i64, stride = 1 : i64} : tensor<1x2x6xf32> -> tensor<1x4x3xf32>
+  return %0 : tensor<1x4x3xf32>
+}

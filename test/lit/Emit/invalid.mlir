@@ -54,3 +54,43 @@ func.func @too_wide(%x: tensor<1x400xf32>) -> tensor<1x1xf32> {
   %d = lf.dequantize %r : tensor<1x1x!lf.fixed<32, 8>> -> tensor<1x1xf32>
   return %d : tensor<1x1xf32>
 }
+
+// -----
+
+func.func @acc32_wide_input(%x: tensor<1x2xf32>) -> tensor<1x1xf32> {
+  %q = lf.quantize %x : tensor<1x2xf32> -> tensor<1x2x!lf.fixed<32, 8>>
+  // expected-error @+1 {{acc_bits = 32 needs weights, input and result of at most 16 bits, got i16 weights and 32-bit, 32-bit tensors}}
+  %0 = lf.fc %q, weight = dense<[[1, 2]]> : tensor<1x2xi16>, bias = dense<[0]> : tensor<1xi64> {acc_bits = 32 : i32, weight_frac = array<i32: 4>} : tensor<1x2x!lf.fixed<32, 8>> -> tensor<1x1x!lf.fixed<32, 8>>
+  %d = lf.dequantize %0 : tensor<1x1x!lf.fixed<32, 8>> -> tensor<1x1xf32>
+  return %d : tensor<1x1xf32>
+}
+
+// -----
+
+func.func @acc32_shift(%x: tensor<1x2xf32>) -> tensor<1x1xf32> {
+  %q = lf.quantize %x : tensor<1x2xf32> -> tensor<1x2x!lf.fixed<16, 8>>
+  // expected-error @+1 {{acc_bits = 32: output channel 0 needs a shift of -3, outside [0, 31]}}
+  %0 = lf.fc %q, weight = dense<[[1, 2]]> : tensor<1x2xi16>, bias = dense<[0]> : tensor<1xi64> {acc_bits = 32 : i32, weight_frac = array<i32: 0>} : tensor<1x2x!lf.fixed<16, 8>> -> tensor<1x1x!lf.fixed<16, 10>>
+  %d = lf.dequantize %0 : tensor<1x1x!lf.fixed<16, 10>> -> tensor<1x1xf32>
+  return %d : tensor<1x1xf32>
+}
+
+// -----
+
+func.func @acc32_bias(%x: tensor<1x2xf32>) -> tensor<1x1xf32> {
+  %q = lf.quantize %x : tensor<1x2xf32> -> tensor<1x2x!lf.fixed<16, 8>>
+  // expected-error @+1 {{acc_bits = 32: bias 1073741000 of output channel 0 with its rounding half is not within 2^30}}
+  %0 = lf.fc %q, weight = dense<[[1, 2]]> : tensor<1x2xi16>, bias = dense<[1073741000]> : tensor<1xi64> {acc_bits = 32 : i32, weight_frac = array<i32: 12>} : tensor<1x2x!lf.fixed<16, 8>> -> tensor<1x1x!lf.fixed<16, 8>>
+  %d = lf.dequantize %0 : tensor<1x1x!lf.fixed<16, 8>> -> tensor<1x1xf32>
+  return %d : tensor<1x1xf32>
+}
+
+// -----
+
+func.func @acc32_weight(%x: tensor<1x2xf32>) -> tensor<1x1xf32> {
+  %q = lf.quantize %x : tensor<1x2xf32> -> tensor<1x2x!lf.fixed<16, 8>>
+  // expected-error @+1 {{acc_bits = 32: weight -32768 (output channel 0) can overflow a pair of products}}
+  %0 = lf.fc %q, weight = dense<[[1, -32768]]> : tensor<1x2xi16>, bias = dense<[0]> : tensor<1xi64> {acc_bits = 32 : i32, weight_frac = array<i32: 8>} : tensor<1x2x!lf.fixed<16, 8>> -> tensor<1x1x!lf.fixed<16, 8>>
+  %d = lf.dequantize %0 : tensor<1x1x!lf.fixed<16, 8>> -> tensor<1x1xf32>
+  return %d : tensor<1x1xf32>
+}

@@ -59,3 +59,42 @@ func.func @clamp_fold(%x: tensor<3xf32>) -> tensor<3xf32> {
   %1 = lf.clamp %0, -1.0, 10.0 : tensor<3xf32> -> tensor<3xf32>
   return %1 : tensor<3xf32>
 }
+
+// -----
+
+// Division by a constant is a multiplication by its reciprocal.
+// CHECK-LABEL: func @div_const
+// CHECK: %[[R:.*]] = lf.constant dense<[5.000000e-01, -2.500000e-01]> : tensor<2xf32>
+// CHECK: lf.binary mul %arg0, %[[R]]
+// CHECK-NOT: lf.binary div
+func.func @div_const(%x: tensor<1x2xf32>) -> tensor<1x2xf32> {
+  %c = lf.constant dense<[2.0, -4.0]> : tensor<2xf32> -> tensor<2xf32>
+  %0 = lf.binary div %x, %c : tensor<1x2xf32>, tensor<2xf32> -> tensor<1x2xf32>
+  return %0 : tensor<1x2xf32>
+}
+
+// -----
+
+// A zero divisor keeps the (saturating) division; so does a run-time one.
+// CHECK-LABEL: func @div_zero
+// CHECK: lf.binary div %arg0, %{{.*}}
+// CHECK: lf.binary div %{{.*}}, %arg1
+func.func @div_zero(%x: tensor<1x2xf32>, %y: tensor<1x2xf32>) -> tensor<1x2xf32> {
+  %c = lf.constant dense<[2.0, 0.0]> : tensor<2xf32> -> tensor<2xf32>
+  %0 = lf.binary div %x, %c : tensor<1x2xf32>, tensor<2xf32> -> tensor<1x2xf32>
+  %1 = lf.binary div %0, %y : tensor<1x2xf32>, tensor<1x2xf32> -> tensor<1x2xf32>
+  return %1 : tensor<1x2xf32>
+}
+
+// -----
+
+// An identity gather folds away; a gather of a gather composes.
+// CHECK-LABEL: func @gather_fold
+// CHECK-NEXT: %[[G:.*]] = lf.gather %arg0, indices = [2, 1] : tensor<3xf32> -> tensor<2xf32>
+// CHECK-NEXT: return %[[G]]
+func.func @gather_fold(%x: tensor<3xf32>) -> tensor<2xf32> {
+  %0 = lf.gather %x, indices = [0, 1, 2] : tensor<3xf32> -> tensor<3xf32>
+  %1 = lf.gather %0, indices = [2, 1, 0] : tensor<3xf32> -> tensor<3xf32>
+  %2 = lf.gather %1, indices = [0, 1] : tensor<3xf32> -> tensor<2xf32>
+  return %2 : tensor<2xf32>
+}

@@ -14,6 +14,10 @@
 // B16-LABEL: func @fc
 // B16: lf.quantize %arg0 {{.*}}: tensor<1x3xf32> -> tensor<1x3x!lf.fixed<16, 14>>
 // B16: weight = dense<{{\[\[}}8192, -4096, 16384], [2048, 24576, -16384]]> : tensor<2x3xi16>
+// 16 bits: a 32-bit accumulator; 3 inputs -> pair shift r = 2, so the bias
+// is at frac 14 + 14 - 2 and 14 + 15 - 2: 0.1f * 2^26, -0.4f * 2^27.
+// B16-SAME: bias = dense<[6710887, -53687092]>
+// B16-SAME: {acc_bits = 32 : i32,
 // B16-SAME: weight_frac = array<i32: 14, 15>}
 func.func @fc(%x: tensor<1x3xf32>) -> tensor<1x2xf32> {
   %0 = lf.fc %x, weight = dense<[[0.5, -0.25, 1.0], [0.0625, 0.75, -0.5]]> : tensor<2x3xf32>, bias = dense<[0.1, -0.4]> : tensor<2xf32> : tensor<1x3xf32> -> tensor<1x2xf32>
@@ -41,6 +45,14 @@ func.func @act(%x: tensor<1x2xf32>) -> tensor<1x2xf32> {
 // sum |w_int| * 2^31 < 2^63 needs 64 * 1.5 * 2^wf < 2^32 -> wf = 25.
 // CHECK-LABEL: func @narrow
 // CHECK: weight_frac = array<i32: 25>
+// CHECK-NOT: acc_bits
+// 16 bits, 32-bit accumulator: the pair shift (r = 6 for 32 pairs) keeps any
+// 16-bit weights from overflowing it, so the weights keep their full format.
+// B16-LABEL: func @narrow
+// B16: weight = dense<24576> : tensor<1x64xi16>
+// B16-SAME: {acc_bits = 32 : i32,
+// B16-SAME: weight_frac = array<i32: 14>}
+// B16-SAME: -> tensor<1x1x!lf.fixed<16, 8>>
 func.func @narrow(%x: tensor<1x64xf32>) -> tensor<1x1xf32> {
   %0 = lf.fc %x, weight = dense<1.5> : tensor<1x64xf32>, bias = dense<0.0> : tensor<1xf32> : tensor<1x64xf32> -> tensor<1x1xf32>
   return %0 : tensor<1x1xf32>

@@ -3,14 +3,7 @@
 . "$LF_SRC/test/vm/tests/lib.sh"
 
 load_lin
-for c in "activate lin" "config ageing-ms 5" "flush" "push lin --params /etc/hostname"; do
-	err=$($NOBODY "$LFCTL" $c 2>&1 >/dev/null); rc=$?
-	case $err in
-	"lfctl: "*": permission denied: CAP_NET_ADMIN required") [ $rc -eq 1 ] &&
-		ok "unprivileged '$c': $err" || fail "unprivileged '$c': rc $rc" ;;
-	*) fail "unprivileged '$c': rc $rc, '$err'" ;;
-	esac
-done
+check_eperm unprivileged $NOBODY
 $NOBODY "$LFCTL" list > /dev/null && ok "unprivileged list works" || fail "unprivileged list"
 check_has "state after EPERM" "$("$LFCTL" list)" \
 	"model lin id 1 arch 0x4c494e0004000003 in 4 out 3 active 1 standby 2"

@@ -11,7 +11,7 @@
 . "$LF_SRC/test/vm/tests/lib.sh"
 . "$LF_SRC/test/vm/tests/cc-lib.sh"
 
-RATE=24 RTT=40 SECS=12
+RATE=24 RTT=40 SECS=20
 cc_load
 lf_link_up $RATE $RTT 100 || die "link setup"
 iperf_server

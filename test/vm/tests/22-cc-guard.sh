@@ -71,6 +71,10 @@ grep '^lf_aurora ' /sys/module/lf_cc/parameters/stats
 	fail "removed: nomodel_mis not counted"
 [ "$(ccstat lf_aurora recoveries)" -gt "$r0" ] && ok "removed: back on the model once bound" ||
 	fail "removed: no recovery"
+# the fallbacks are visible in lfctl stats
+f=$(ccstat lf_aurora fallbacks)
+"$LFCTL" stats | grep "^datapath lf_aurora " | grep -q " fallbacks $f " &&
+	ok "lfctl stats shows lf_aurora's $f fallbacks" || fail "lfctl stats: no 'fallbacks $f' line"
 fcmp "$(kv "$s" window_mbps) >= 0.5 * $ref" && ok "removed: CUBIC fallback keeps $(kv "$s" window_mbps) Mbit/s" ||
 	fail "removed: fallback only $(kv "$s" window_mbps) Mbit/s"
 

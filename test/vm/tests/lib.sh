@@ -23,6 +23,21 @@ check_has() {
 		fail "$1: no line '$3' in:"; printf '%s\n' "$2"; fi
 }
 param() { cat "/sys/module/$1/parameters/$2"; }
+# check_eperm WHO RUNNER: every state-changing lfctl command run through
+# RUNNER (e.g. setpriv ..., unshare ...) fails with the one-line EPERM message
+check_eperm() {
+	who=$1; shift
+	for c in "activate lin" "deactivate lin" "config ageing-ms 5" "flush" \
+		"push lin --params /etc/hostname"; do
+		err=$("$@" "$LFCTL" $c 2>&1 >/dev/null); rc=$?
+		case $err in
+		"lfctl: "*": permission denied: CAP_NET_ADMIN required"|"lfctl: "*": permission denied: CAP_NET_ADMIN required ("*")")
+			[ $rc -eq 1 ] &&
+			ok "$who '$c': $err" || fail "$who '$c': rc $rc" ;;
+		*) fail "$who '$c': rc $rc, '$err'" ;;
+		esac
+	done
+}
 # stat MODEL NAME: one counter from lfctl stats
 lfstat() { "$LFCTL" stats "$1" | tr ' ' '\n' | grep -A1 -x "$2" | tail -n 1; }
 cfg() { "$LFCTL" config | tr ' ' '\n' | grep -A1 -x "$1" | tail -n 1; }

@@ -163,7 +163,11 @@ def Lf_FullyConnectedOp : Lf_Op<"fc"> {
     in the accumulator format of each channel (input frac + weight_frac[n]).
     Products are summed in an `acc_bits`-bit accumulator, then rounded
     (to nearest) and saturated into the result format. `acc_bits` 64 is the
-    high-precision default.
+    high-precision default. `acc_bits` 32 (16-bit input and weights): inputs
+    are saturated to 16 bits, each pair of products x[2i] w[2i] +
+    x[2i+1] w[2i+1] is shifted right (floor) by r = ceil(log2(ceil(K/2))) + 1
+    bits and the pair terms are summed in 32 bits; the bias and the
+    accumulator format are then input frac + weight_frac[n] - r.
   }];
   let arguments = (ins Lf_Tensor:$input, ElementsAttr:$weight,
       ElementsAttr:$bias, OptionalAttr<DenseI32ArrayAttr>:$weight_frac,
@@ -203,7 +207,9 @@ def Lf_BinaryOp : Lf_Op<"binary"> {
     At the fixed level both operands are brought to a common 64-bit format,
     combined, then rounded and saturated into the result's format. `div`
     divides by a run-time value with a kernel-safe 64-bit helper and
-    saturates on division by zero.
+    saturates on division by zero. At the float level, a division by a
+    constant without zeros canonicalizes to a multiplication by its
+    reciprocal.
   }];
   let arguments = (ins Lf_BinKind:$kind, Lf_Tensor:$lhs, Lf_Tensor:$rhs);
   let results = (outs Lf_Tensor:$result);
@@ -212,6 +218,7 @@ def Lf_BinaryOp : Lf_Op<"binary"> {
     `->` qualified(type($result))
   }];
   let hasVerifier = 1;
+  let hasCanonicalizer = 1;
 }
 
 def Lf_ClampOp : Lf_Op<"clamp"> {
@@ -320,6 +327,48 @@ def Lf_SoftmaxOp : Lf_Op<"softmax"> {
     $input `,` `axis` `=` $axis attr-dict `:` qualified(type($input)) `->` qualified(type($result))
   }];
   let hasVerifier = 1;
+}
+
+def Lf_Conv1dOp : Lf_Op<"conv1d"> {
+  let summary = "1-D convolution over [N, C, L] with constant weights (float level)";
+  let description = [{
+    `weight` is [OC, C/group, K] and `bias` [OC] (f32 dense attributes); the
+    result is [N, OC, Lout] with Lout = (L + pad_begin + pad_end -
+    dilation * (K - 1) - 1) / stride + 1. -lf-decompose rewrites it into an
+    `lf.fc` over the flattened input whose weight is the convolution's
+    Toeplitz matrix, so that every later pass sees a fully connected layer.
+  }];
+  let arguments = (ins Lf_FloatTensor:$input, ElementsAttr:$weight,
+      ElementsAttr:$bias, ConfinedAttr<I64Attr, [IntMinValue<1>]>:$stride,
+      ConfinedAttr<I64Attr, [IntMinValue<1>]>:$dilation,
+      ConfinedAttr<I64Attr, [IntNonNegative]>:$pad_begin,
+      ConfinedAttr<I64Attr, [IntNonNegative]>:$pad_end,
+      ConfinedAttr<I64Attr, [IntMinValue<1>]>:$group);
+  let results = (outs Lf_FloatTensor:$result);
+  let assemblyFormat = [{
+    $input `,` `weight` `=` $weight `,` `bias` `=` $bias attr-dict `:`
+    qualified(type($input)) `->` qualified(type($result))
+  }];
+  let hasVerifier = 1;
+}
+
+def Lf_GatherOp : Lf_Op<"gather"> {
+  let summary = "data movement by a constant index map (transpose, slice, gather, expand)";
+  let description = [{
+    Element i of the result (row-major) is element `indices[i]` of the
+    input (row-major). Transpose, Slice, Split, Expand and Gather with
+    constant indices on run-time data all import as this op. Values are
+    copied; the result has the input's element type (at the fixed level the
+    same format).
+  }];
+  let arguments = (ins Lf_Tensor:$input, DenseI64ArrayAttr:$indices);
+  let results = (outs Lf_Tensor:$result);
+  let assemblyFormat = [{
+    $input `,` `indices` `=` $indices attr-dict `:` qualified(type($input))
+    `->` qualified(type($result))
+  }];
+  let hasVerifier = 1;
+  let hasFolder = 1;
 }
 
 #endif // LF_OPS_TD

@@ -306,6 +306,104 @@ def bn_training():
                  opset=15, check=False)
 
 
+def datamove():
+    # Run-time data movement on x [1, 2, 3]: Transpose, Slice (step 2),
+    # Split, Gather (negative index), Expand; all become lf.gather.
+    nodes = [helper.make_node("Transpose", ["x"], ["t"], name="tr",
+                              perm=[0, 2, 1]),
+             helper.make_node("Slice", ["x", "st", "en", "ax", "sp"], ["s"],
+                              name="sl"),
+             helper.make_node("Split", ["x", "parts"], ["p0", "p1"],
+                              name="split", axis=2),
+             helper.make_node("Gather", ["x", "last"], ["g"], name="ga",
+                              axis=2),
+             helper.make_node("Expand", ["g", "shp"], ["e"], name="ex")]
+    return model(nodes, [vi("x", [1, 2, 3])],
+                 [vi("t", [1, 3, 2]), vi("s", [1, 2, 2]), vi("p0", [1, 2, 1]),
+                  vi("p1", [1, 2, 2]), vi("e", [2, 1, 2])],
+                 [init("st", np.array([0], np.int64)),
+                  init("en", np.array([100], np.int64)),
+                  init("ax", np.array([-1], np.int64)),
+                  init("sp", np.array([2], np.int64)),
+                  init("parts", np.array([1, 2], np.int64)),
+                  init("last", np.array(-1, np.int64)),
+                  init("shp", np.array([2, 1, 2], np.int64))])
+
+
+def slice10():
+    # Opset 10 (inputs) vs opset 9 (attributes): same slice.
+    return model([helper.make_node("Slice", ["x", "st", "en"], ["y"],
+                                   name="sl")],
+                 [vi("x", [1, 4])], [vi("y", [1, 2])],
+                 [init("st", np.array([0, 1], np.int64)),
+                  init("en", np.array([1, 3], np.int64))], opset=10)
+
+
+def slice9():
+    return model([helper.make_node("Slice", ["x"], ["y"], name="sl",
+                                   starts=[1], ends=[3], axes=[1])],
+                 [vi("x", [1, 4])], [vi("y", [1, 2])], opset=9)
+
+
+def split11():
+    # Opset 11: sizes in the attribute; equal parts when absent.
+    return model([helper.make_node("Split", ["x"], ["a", "b"], name="sp",
+                                   axis=1)],
+                 [vi("x", [1, 4])], [vi("a", [1, 2]), vi("b", [1, 2])],
+                 opset=11)
+
+
+def maxmin():
+    # Max of two run-time tensors, Min with a scalar constant (a clamp),
+    # ReduceMean / ReduceMin (opset 13: axes attribute), Pow(x, 2).
+    nodes = [helper.make_node("Max", ["x", "z"], ["m"], name="mx"),
+             helper.make_node("Min", ["m", "c"], ["n"], name="mn"),
+             helper.make_node("ReduceMean", ["n"], ["r"], name="mean",
+                              axes=[1], keepdims=0),
+             helper.make_node("ReduceMin", ["x"], ["q"], name="rmin",
+                              axes=[1], keepdims=1),
+             helper.make_node("Pow", ["q", "two"], ["y"], name="pow")]
+    return model(nodes, [vi("x", [1, 3]), vi("z", [1, 3])],
+                 [vi("r", [1]), vi("y", [1, 1])],
+                 [init("c", np.array(0.5, np.float32)),
+                  init("two", np.array(2.0, np.float32))])
+
+
+def bad_perm():
+    return model([helper.make_node("Transpose", ["x"], ["y"], name="tr",
+                                   perm=[0, 0])],
+                 [vi("x", [1, 2])], [vi("y", [1, 2])], check=False)
+
+
+def empty_slice():
+    return model([helper.make_node("Slice", ["x", "st", "en"], ["y"],
+                                   name="sl")],
+                 [vi("x", [1, 4])], [vi("y", [0, 4])],
+                 [init("st", np.array([3], np.int64)),
+                  init("en", np.array([1], np.int64))], check=False)
+
+
+def pow_half():
+    return model([helper.make_node("Pow", ["x", "h"], ["y"], name="p")],
+                 [vi("x", [1, 2])], [vi("y", [1, 2])],
+                 [init("h", np.array(0.5, np.float32))])
+
+
+def bad_split():
+    return model([helper.make_node("Split", ["x", "parts"], ["a", "b"],
+                                   name="sp", axis=1)],
+                 [vi("x", [1, 4])], [vi("a", [1, 1]), vi("b", [1, 2])],
+                 [init("parts", np.array([1, 2], np.int64))], check=False)
+
+
+def many_unsupported():
+    # Every unsupported node is listed, not only the first.
+    return model([helper.make_node("Cos", ["x"], ["a"], name="c1"),
+                  helper.make_node("Relu", ["a"], ["b"], name="r"),
+                  helper.make_node("Sin", ["b"], ["y"], name="s1")],
+                 [vi("x", [1, 2])], [vi("y", [1, 2])])
+
+
 MODELS = {k: v for k, v in globals().items()
           if callable(v) and k not in ("vi", "init", "model", "f32", "opset",
                                        "main")}

@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# cc-up.sh - bring LiteFlow's congestion control up (or down) on this host.
+#
+# Usage (root): scripts/cc-up.sh [--build DIR] [--default] [--no-runtime]
+#               scripts/cc-up.sh --down [--build DIR]
+#
+# Up: loads lf_core, the bundled snapshots (model aurora: v1 active, v4 as the
+# standby that weight pushes land in; model mocc v1) and lf_cc (lf_aurora,
+# lf_mocc, lf_aurora_user, lf_dummy), then starts lf-runtime tuning model
+# aurora online with REINFORCE from lf_cc's samples (lf_cc explores with
+# noise of 0.1 and moves connections to the active snapshot every 2 s).
+#   --default     also make lf_aurora the host's default CC (sysctl)
+#   --no-runtime  no online adaptation
+# Then: iperf3 -C lf_aurora ..., setsockopt(TCP_CONGESTION, "lf_aurora"),
+# `lfctl stats aurora`, `cat /sys/module/lf_cc/parameters/stats`.
+# Down: stops lf-runtime, restores the previous default CC, unloads lf_cc
+# (refused while connections use it: retry when they end) and the standby
+# snapshots.  The active snapshot and lf_core stay loaded: lf_core pins the
+# active snapshot's module (docs/KERNEL.md); reboot or deactivate it first.
+# State: /run/lf-cc.  Every failure: one line on stderr, exit 1.
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+src=$(cd "$here/.." && pwd)
+build=${BUILD_DIR:-$src/build}
+down= setdef= runtime=1
+while [ $# -gt 0 ]; do
+	case $1 in
+	--build) build=$2; shift 2 ;;
+	--down) down=1; shift ;;
+	--default) setdef=1; shift ;;
+	--no-runtime) runtime=; shift ;;
+	-h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	*) echo "cc-up: unknown argument '$1' (try --help)" >&2; exit 1 ;;
+	esac
+done
+die() { echo "cc-up: $*" >&2; exit 1; }
+[ "$(id -u)" -eq 0 ] || die "must run as root (loads kernel modules)"
+state=/run/lf-cc
+mod_loaded() { [ -d "/sys/module/$1" ]; }
+
+if [ -n "$down" ]; then
+	if [ -f $state/runtime.pid ]; then
+		kill "$(cat $state/runtime.pid)" 2>/dev/null || true
+		rm -f $state/runtime.pid
+	fi
+	if [ -f $state/prev_cc ]; then
+		sysctl -qw net.ipv4.tcp_congestion_control="$(cat $state/prev_cc)" || true
+		rm -f $state/prev_cc
+	fi
+	if mod_loaded lf_cc; then
+		rmmod lf_cc 2>/dev/null || die "lf_cc is in use (connections or a default CC use it): retry when they end"
+	fi
+	for m in lf_snap_aurora_cc_v4 lf_snap_mocc_cc lf_snap_aurora_cc; do
+		mod_loaded $m && { rmmod $m 2>/dev/null || echo "cc-up: $m stays (active snapshot, pinned by lf_core)"; }
+	done
+	echo "cc-up: down"
+	exit 0
+fi
+
+cc=$build/test/vm/cc
+[ -f "$cc/cc.env" ] || die "no bundled snapshots in $cc: build first (ninja -C $build lf_vm_deps)"
+. "$cc/cc.env"
+core=$build/kmod/core/lf_core.ko
+lfcc=$build/kmod/apps/cc/lf_cc.ko
+[ -f "$core" ] && [ -f "$lfcc" ] || die "no lf_core.ko/lf_cc.ko under $build/kmod: build first"
+ver=$(modinfo -F vermagic "$lfcc" | cut -d' ' -f1)
+[ "$ver" = "$(uname -r)" ] || die "lf_cc.ko is built for $ver, this kernel is $(uname -r)"
+mkdir -p $state
+mod_loaded lf_core || insmod "$core" || die "insmod lf_core failed (dmesg)"
+mod_loaded lf_snap_aurora_cc || insmod "$CC_SNAP_AURORA" || die "insmod $CC_SNAP_AURORA failed (dmesg)"
+mod_loaded lf_snap_aurora_cc_v4 || insmod "$CC_SNAP_AURORA_V4" || die "insmod $CC_SNAP_AURORA_V4 failed"
+mod_loaded lf_snap_mocc_cc || insmod "$CC_SNAP_MOCC" || die "insmod $CC_SNAP_MOCC failed (dmesg)"
+modprobe -q tcp_bbr || true
+mod_loaded lf_cc || insmod "$lfcc" || die "insmod lf_cc failed (dmesg)"
+if [ -n "$setdef" ]; then
+	sysctl -n net.ipv4.tcp_congestion_control > $state/prev_cc
+	sysctl -qw net.ipv4.tcp_congestion_control=lf_aurora || die "cannot make lf_aurora the default"
+fi
+if [ -n "$runtime" ]; then
+	rt=$build/bin/lf-runtime
+	[ -x "$rt" ] || die "no $rt (configure with -DLF_BUILD_RUNTIME=ON) or use --no-runtime"
+	echo 100 > /sys/module/lf_cc/parameters/explore_milli
+	echo 2000 > /sys/module/lf_cc/parameters/repin_ms
+	"$rt" daemon --model aurora="$src/examples/cc/aurora.onnx" --objective reinforce \
+		--input-range "$(tr -d ' \n' < "$src/examples/cc/ranges_aurora.txt")" \
+		--state-dir /var/lib/lf-runtime --update push > $state/runtime.log 2>&1 &
+	echo $! > $state/runtime.pid
+	sleep 2
+	kill -0 "$(cat $state/runtime.pid)" 2>/dev/null ||
+		die "lf-runtime exited: $(tail -n 1 $state/runtime.log)"
+fi
+echo "cc-up: lf_aurora, lf_mocc, lf_aurora_user, lf_dummy ready${setdef:+ (lf_aurora is the default)}${runtime:+; lf-runtime adapting model aurora (log $state/runtime.log)}"
