@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Aggregates a bench/eval run: results JSON, plots, and docs/EVALUATION.md.
 
-Usage: report.py RUNS.jsonl [--out DIR] [--doc docs/EVALUATION.md]
+Usage: report.py RUNS.jsonl [--out DIR] [--doc docs/EVALUATION.md] [--note TEXT]
 
 RUNS.jsonl: one record a run (vm-eval.sh's LF-EVAL lines).  Writes
 DIR/results.json ({"runs": [...], "summary": {scenario: {cc: medians}}}),
@@ -10,7 +10,8 @@ needs python3-matplotlib) and prints one line per scenario and CC.  Medians
 over repetitions: goodput (all flows of the CC), median and 95th-percentile
 RTT, retransmits, Jain's index over same-CC flows, share against the
 competing flow; lf_cc's counters of the run (queries per MI, netlink round
-trips).  --doc rewrites the evaluation document from the run.
+trips).  --doc rewrites the evaluation document from the run; --note adds a
+paragraph about the run (e.g. the host's load) to it.
 """
 import json
 import os
@@ -144,7 +145,7 @@ def ratio(summ, s, a, b):
         return None
 
 
-def write_doc(path, runs, summ, plots, out):
+def write_doc(path, runs, summ, plots, out, note=None):
     adapt = runs[0].get("adaptation", "?") if runs else "?"
     reps = max((r["rep"] for r in runs), default=0)
     L = ["# Network evaluation of LiteFlow's congestion control", "",
@@ -160,6 +161,7 @@ def write_doc(path, runs, summ, plots, out):
          "`lf_aurora_noadapt` (same, adaptation off), `lf_aurora_user` (the same policy answered by a "
          "userspace process over one netlink round trip per MI: the CCP-style baseline), `lf_mocc`, "
          "`lf_dummy` (kernel BBR + one ignored NN query per ACK), `cubic`, `bbr`.", "",
+         ] + (["**About this run:** " + note, ""] if note else []) + [
          "## The paper's claims beside ours", "",
          "| comparison | paper | this run (goodput ratio, median over repetitions) |",
          "|---|---|---|"]
@@ -234,6 +236,7 @@ def main():
         out = args[args.index("--out") + 1]
     if "--doc" in args:
         doc = args[args.index("--doc") + 1]
+    note = args[args.index("--note") + 1] if "--note" in args else None
     runs = []
     try:
         with open(args[0]) as f:
@@ -258,7 +261,7 @@ def main():
                     "  share %.2f" % m["share"] if m["share"] is not None else ""))
     print("report: %s/results.json, %d plots" % (out, len(plots)))
     if doc:
-        write_doc(doc, runs, summ, plots, out)
+        write_doc(doc, runs, summ, plots, out, note)
         print("report: wrote %s" % doc)
     return 0
 

@@ -15,11 +15,7 @@ RATE=24 RTT=40 SECS=20
 cc_load
 lf_link_up $RATE $RTT 100 || die "link setup"
 iperf_server
-# reference: what the link carries now (cubic, same link, same VM)
-run_iperf cubic 8 c.json || fail "iperf3 cubic"
-sc=$($IPERF_SUMMARY c.json); echo "cubic: $sc"
-ref=$(awk -v r=$RATE -v f=$PAYLOAD_FRAC -v c="$(kv "$sc" goodput_mbps)" \
-	'BEGIN { n = r * f; print (c > 0 && c < n) ? c : n }')
+ref=$(link_ref $RATE 8)
 
 "$LFCTL" monitor > mon.txt 2> mon.err &
 mon=$!

@@ -1,5 +1,6 @@
 # Test 21 (label cc): the other algorithms of lf_cc on the steady 24 Mbit/s,
-# 40 ms link.  lf_mocc (model mocc, 33 inputs) queries once per MI and moves
+# 40 ms link; goodputs are compared with what a bulk cubic transfer gets on
+# the link in the same run (at most the nominal rate).  lf_mocc (model mocc, 33 inputs) queries once per MI and moves
 # data; lf_dummy is the kernel's BBR plus one query per ACK (lf_core's query
 # counter follows the ACKs) and keeps >= 80% of bbr's goodput in the same
 # run; lf_aurora_user gets one answer per MI from lf_cc_responder over
@@ -14,7 +15,7 @@ cc_load
 insmod "$CC_SNAP_MOCC" || die "insmod mocc snapshot"
 lf_link_up $RATE $RTT 100 || die "link setup"
 iperf_server
-ref=$(awk -v r=$RATE -v f=$PAYLOAD_FRAC 'BEGIN { print r * f }')
+ref=$(link_ref $RATE $SECS)
 
 # lf_mocc
 q0=$(lfstat mocc queries)

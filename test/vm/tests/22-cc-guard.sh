@@ -1,5 +1,5 @@
 # Test 22 (label cc): lf_aurora's guardrails on the steady 24 Mbit/s, 40 ms
-# link.  A snapshot whose action is saturated at -max (and one at +max) is
+# link (goodputs relative to a bulk cubic transfer on it in the same run).  A snapshot whose action is saturated at -max (and one at +max) is
 # active when a transfer starts: the clamps keep the connection at >= 10% of
 # the bottleneck's goodput, the snapshot is distrusted and the connection
 # falls back to CUBIC (counted); when the sane snapshot is activated the
@@ -16,7 +16,7 @@ insmod "$CC_SNAP_SAT_HI" || die "insmod sat_hi snapshot"
 insmod "$CC_SNAP_SAT_LO" || die "insmod sat_lo snapshot"
 lf_link_up $RATE $RTT 100 || die "link setup"
 iperf_server
-ref=$(awk -v r=$RATE -v f=$PAYLOAD_FRAC 'BEGIN { print r * f }')
+ref=$(link_ref $RATE 6)
 
 # guard VERSION NAME: run 10 s with snapshot VERSION active, switch to the
 # sane v1 after 4 s

@@ -43,3 +43,15 @@ run_iperf() {
 }
 # acks the sender received so far (TCP segments in)
 snd_segs_in() { lf_in_snd nstat -az TcpInSegs | awk '$1 == "TcpInSegs" { print $2 }'; }
+
+# link_ref RATE SECS: the goodput the link carries now, in Mbit/s: a bulk
+# cubic transfer on it (same VM, same run), at most RATE x 1448/1514 (a
+# loaded TCG host cannot always emulate the nominal rate).  Prints the cubic
+# summary on stderr.
+link_ref() {
+	run_iperf cubic "$2" ref.json >&2 || fail "iperf3 cubic (reference)"
+	_s=$($IPERF_SUMMARY ref.json)
+	echo "cubic (reference): $_s" >&2
+	awk -v r="$1" -v f=$PAYLOAD_FRAC -v c="$(kv "$_s" goodput_mbps)" \
+		'BEGIN { n = r * f; print (c > 0 && c < n) ? c : n }'
+}
