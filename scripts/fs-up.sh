@@ -49,7 +49,7 @@ if [ $down = 1 ]; then
 		fi
 	done
 	# lf_core stays if other LiteFlow modules use it
-	if grep -q "^lf_core 0 " /proc/modules; then rmmod lf_core || true; fi
+	if awk '$1 == "lf_core" && $3 == 0 { f = 1 } END { exit !f }' /proc/modules; then rmmod lf_core || true; fi
 	echo "fs-up: down"
 	exit 0
 fi
