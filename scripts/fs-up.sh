@@ -38,11 +38,18 @@ stop_pid() { # FILE
 if [ $down = 1 ]; then
 	stop_pid "$run/runtime.pid"
 	stop_pid "$run/responder.pid"
-	for m in lf_fs lf_snap_ffnn_fs_v2 lf_snap_ffnn_fs; do
-		if grep -q "^$m " /proc/modules; then rmmod "$m" || die "rmmod $m failed"; fi
+	if grep -q "^lf_fs " /proc/modules; then rmmod lf_fs || die "rmmod lf_fs failed"; fi
+	# the active snapshot's module is pinned by lf_core until it is retired
+	if grep -q "^lf_snap_ffnn_fs" /proc/modules; then
+		"$build/bin/lfctl" deactivate ffnn > /dev/null 2>&1 || true
+	fi
+	for m in lf_snap_ffnn_fs_v2 lf_snap_ffnn_fs; do
+		if grep -q "^$m " /proc/modules; then
+			rmmod "$m" 2> /dev/null || echo "fs-up: $m stays (active snapshot, pinned by lf_core)"
+		fi
 	done
 	# lf_core stays if other LiteFlow modules use it
-	if grep -q "^lf_core 0 " /proc/modules; then rmmod lf_core || true; fi
+	if awk '$1 == "lf_core" && $3 == 0 { f = 1 } END { exit !f }' /proc/modules; then rmmod lf_core || true; fi
 	echo "fs-up: down"
 	exit 0
 fi
@@ -60,7 +67,8 @@ grep -q "^lf_snap_ffnn_fs_v2 " /proc/modules || insmod "$FS_SNAP_FFNN_V2" ||
 	die "insmod $FS_SNAP_FFNN_V2 failed"
 if grep -q "^lf_fs " /proc/modules; then
 	echo "$mode" > /sys/module/lf_fs/parameters/mode
-	echo "$thr" > /sys/module/lf_fs/parameters/thresholds || die "thresholds '$thr' refused (dmesg)"
+	echo "$thr" 2> /dev/null > /sys/module/lf_fs/parameters/thresholds ||
+		die "thresholds '$thr' refused (dmesg names the value)"
 else
 	insmod "$ko" mode="$mode" thresholds="$thr" || die "insmod lf_fs mode=$mode thresholds=$thr failed (dmesg)"
 fi

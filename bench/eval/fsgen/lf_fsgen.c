@@ -302,7 +302,9 @@ int main(int argc, char **argv)
 	if (oracle) {
 		char *s = strdup(oracle), *t, *p = s;
 
-		while ((t = strsep(&p, ",")) && nthr < 7) {
+		while ((t = strsep(&p, ",")) != NULL) {
+			if (nthr == 6)
+				die("--oracle: at most 6 thresholds (DSCP CS1..CS7)");
 			thr[nthr] = num("--oracle", t, 1, 1e12);
 			if (nthr && thr[nthr] <= thr[nthr - 1])
 				die("--oracle: thresholds must increase ('%s')", t);

