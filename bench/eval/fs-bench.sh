@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # fs-bench.sh - the flow-scheduling evaluation: runs each scenario
-# (bench/eval/scenarios/fs-*.toml) in one VM (bench/eval/fs-run.sh), then
+# (bench/eval/scenarios/fs/*.toml) in one VM (bench/eval/fs-run.sh), then
 # prints and writes the medians over repetitions per scheme: mean FCT, mean
 # and 99th-percentile FCT of small flows (< 100 KB), mean FCT of the largest
 # decile, slowdowns, and each scheme against FIFO and LiteFlow against the
 # userspace FFNN.
 #
 # Usage: bench/eval/fs-bench.sh [--build DIR] [--out DIR] [SCENARIO.toml...]
-#   default scenarios: bench/eval/scenarios/fs-*.toml; default out: DIR/fs-bench
+#   default scenarios: bench/eval/scenarios/fs/*.toml; default out: DIR/fs-bench
 # Writes OUT/NAME.log (the VM's console), OUT/NAME.json, OUT/NAME.md (a
 # markdown table for docs/EVALUATION.md) and OUT/NAME.png (matplotlib).
 set -euo pipefail
@@ -26,7 +26,7 @@ done
 build=$(cd "$build" && pwd)
 out=${out:-$build/fs-bench}
 mkdir -p "$out"
-[ $# -gt 0 ] || set -- "$here"/scenarios/fs-*.toml
+[ $# -gt 0 ] || set -- "$here"/scenarios/fs/*.toml
 for sc in "$@"; do
 	python3 "$here/fs_scenario.py" "$sc" > "$out/scenario.env"
 	name=$(sed -n "s/^FS_NAME='\(.*\)'/\1/p" "$out/scenario.env")

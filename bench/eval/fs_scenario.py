@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Reads a flow-scheduling scenario (bench/eval/scenarios/fs-*.toml) and prints
+"""Reads a flow-scheduling scenario (bench/eval/scenarios/fs/*.toml) and prints
 it as shell assignments (FS_*) for bench/eval/fs-run.sh.
 
 Usage: fs_scenario.py SCENARIO.toml

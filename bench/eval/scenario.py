@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Scenario files of the network evaluation (bench/eval/scenarios/*.toml).
+"""Scenario files of the congestion-control evaluation (bench/eval/scenarios/*.toml;
+flow scheduling has its own schema under scenarios/fs/, read by fs_scenario.py).
 
 Usage: scenario.py check FILE...            validate; one line per bad file
        scenario.py plan [--quick] FILE...   validate, then print the run plan
