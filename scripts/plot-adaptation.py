@@ -68,7 +68,7 @@ def main():
               frameon=False)
     fig.tight_layout()
     fig.savefig(sys.argv[2], dpi=110)
-    print(sys.argv[2])
+
 
 
 if __name__ == "__main__":
