@@ -17,7 +17,7 @@ PKGS=(
   # network evaluation (bench/eval): plots
   python3-matplotlib
   # test models, unit tests, benchmarks
-  python3 python3-torch python3-onnx python3-numpy python3-matplotlib libgtest-dev libgmock-dev libbenchmark-dev valgrind
+  python3 python3-torch python3-onnx python3-numpy libgtest-dev libgmock-dev libbenchmark-dev valgrind
 )
 
 missing=()
