@@ -220,7 +220,19 @@ static void lf_lb_tick(struct work_struct *w)
 	schedule_delayed_work(&lf_lb_tick_work, msecs_to_jiffies(LF_LB_TICK_MS));
 }
 
-/* the configured paths, one line each (parameter paths_stats) */
+/* inverse of lf_lb_lg() (0 for 0) */
+static u64 lf_lb_exp2(u32 q)
+{
+	u32 e = q >> LF_LB_Q, m = q & 0xff;
+
+	if (!q)
+		return 0;
+	if (e >= 48)
+		return BIT_ULL(48);
+	return BIT_ULL(e) + ((BIT_ULL(e) * m) >> 8);
+}
+
+/* the configured paths, one line each (parameter path_state) */
 int lf_lb_path_show(char *buf)
 {
 	u32 i, n = READ_ONCE(lf_lb_tun.npaths);
@@ -237,7 +249,7 @@ int lf_lb_path_show(char *buf)
 				     (s64)atomic64_read(&p->bytes),
 				     (s64)atomic64_read(&p->pkts),
 				     (s64)atomic64_read(&p->retx),
-				     p->srtt_q8 ? 1ULL << (p->srtt_q8 >> LF_LB_Q) : 0,
+				     lf_lb_exp2(READ_ONCE(p->srtt_q8)),
 				     READ_ONCE(p->loss_q8), READ_ONCE(p->rate_kbps),
 				     READ_ONCE(p->downs), READ_ONCE(p->ifindex));
 	}
