@@ -261,10 +261,16 @@ PAPER = {"fs": (-10.9, -33.7), "lb": (-34.3, -56.7)}
 
 
 def parse_console(log):
-    """RESULT SCHEME REP k v ... / UPCALL REP k v ... lines of a VM console."""
+    """RESULT SCHEME REP k v ... / UPCALL REP k v ... lines of a VM console
+    (SKIP and adaptation lines go to parse_console.notes)."""
     runs, up = {}, []
+    parse_console.notes = {"skipped": [], "adaptation": None}
     for line in open(log, errors="replace"):
         w = line.strip().split()
+        if w and w[0] == "SKIP" and line.strip() not in parse_console.notes["skipped"]:
+            parse_console.notes["skipped"].append(line.strip()[5:])
+        if w and w[0] == "adaptation:":
+            parse_console.notes["adaptation"] = line.strip()[len("adaptation: "):]
         try:
             if len(w) > 3 and w[0] == "RESULT":
                 d = {k: float(v) for k, v in zip(w[3::2], w[4::2])}
@@ -290,6 +296,7 @@ def fct_report(app, name, log, out):
         med[sc] = {k: statistics.median(r[k] for r in rs if k in r) for k in keys}
     res = {"app": app, "name": name, "reps": {sc: len(rs) for sc, rs in runs.items()}, "median": med,
            "runs": runs, "upcall": up}
+    res.update(parse_console.notes)
     if "lf" in med and "user" in med:
         res["lf_vs_user"] = {k: med["lf"][k] / med["user"][k] - 1 for k, _ in FCT_COLS
                              if med["user"].get(k) and k in med["lf"]}
@@ -298,7 +305,7 @@ def fct_report(app, name, log, out):
     schemes = [sc for sc in cfg["order"] if sc in med]
     base = cfg["base"]
     cols = [(k, c) for k, c in FCT_COLS if any(k in med[sc] for sc in schemes)]
-    extra = "paths (flows per path)" if app == "lb" else "flows finished"
+    extra = "flows per path (finished/started); mean rate per path" if app == "lb" else "flows finished"
     md = ["| scheme | " + " | ".join(c for _, c in cols) + " | %s |" % extra,
           "|---|" + "---|" * (len(cols) + 1)]
     for sc in schemes:
@@ -314,7 +321,10 @@ def fct_report(app, name, log, out):
             cells.append(v)
         if app == "lb":
             pf = sorted((k, v) for k, v in m.items() if k.startswith("path") and k.endswith("_flows"))
+            pm = sorted((k, v) for k, v in m.items() if k.startswith("path") and k.endswith("_mbps"))
             last = " / ".join("%.0f" % v for _, v in pf) + " (%d/%d)" % (m.get("flows", 0), m.get("started", 0))
+            if pm:
+                last += "; " + " / ".join("%.1f" % v for _, v in pm) + " Mbit/s"
         else:
             last = "%d/%d" % (m.get("finished", 0), m.get("started", 0))
         md.append("| %s | %s | %s |" % (cfg["label"][sc], " | ".join(cells), last))
@@ -405,6 +415,10 @@ def lb_section(res, desc, out, docdir, note=None):
                                                  max(res["reps"].values())), ""]
     if note:
         L += ["**About this run:** " + note, ""]
+    if res.get("adaptation"):
+        L += ["Adaptation (scheme lf): %s." % res["adaptation"], ""]
+    for sk in res.get("skipped", []):
+        L += ["Not run: %s" % sk, ""]
     L += [res["md"].rstrip(), "",
           "| comparison | paper (section 5.3) | this run |", "|---|---|---|"]
     lu = res.get("lf_vs_user", {})

@@ -30,7 +30,7 @@
  * lg(bytes x 8 / FCT in us x 1000), the throughput it got in kbit/s.  With
  * lf-runtime's MSE objective this trains the chosen path's score toward what
  * the flow got and leaves the other scores where the snapshot had them: a
- * supervised per-path FCT (throughput) predictor (examples/lb/README.md says
+ * supervised per-path FCT (throughput) predictor (kmod/apps/lb/README.md says
  * why not a policy gradient).
  */
 #ifndef _LF_LB_H
