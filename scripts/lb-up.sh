@@ -16,8 +16,10 @@
 # (a bench/eval/scenarios/lb file: namespaces lbs/lbd/lbpI from
 # bench/eval/lib/lb-link.sh, lf_lb attached to lbs, --paths from the file);
 # a bad file is refused with one line naming the entry at fault.
-# --down stops lf-runtime, removes lf_lb (it detaches everywhere), the
-# snapshots and lf_core (if nothing else uses it) and an emulated topology.
+# Run again on a running setup, it switches the mode (and rebuilds the
+# topology, setting every path up).  --down stops lf-runtime, removes lf_lb
+# (it detaches everywhere), the snapshots and lf_core (if nothing else uses
+# it) and an emulated topology.
 set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
 build=$src/build mode=nn paths= mb=0x4c00 netns= topo= adapt=0 down=0
@@ -106,6 +108,11 @@ if [ -n "$netns" ]; then
 	ip netns exec "$netns" sh -c "echo attach > $P/netns" || die "attach to netns $netns failed"
 else
 	echo attach > $P/netns || die "attach to this namespace failed"
+fi
+# a rebuilt topology has new devices: lf_lb saw the old ones go (path down)
+# and brings a path back up only with its device or by hand
+if [ -n "$topo" ]; then
+	for ((i = 0; i < paths; i++)); do echo "up $i" > $P/path_state; done
 fi
 if [ $adapt = 1 ]; then
 	rt=$build/bin/lf-runtime

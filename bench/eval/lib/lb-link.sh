@@ -123,7 +123,7 @@ lf_lb_path_del() {
 }
 
 lf_lb_link_down() {
-	for n in lbs lbd lbp0 lbp1 lbp2 lbp3 lbp4 lbp5 lbp6 lbp7; do ip netns del $n 2>/dev/null; done
+	for n in lbs lbd lbp0 lbp1 lbp2 lbp3 lbp4 lbp5 lbp6 lbp7; do ip netns del $n 2>/dev/null || true; done
 	return 0
 }
 

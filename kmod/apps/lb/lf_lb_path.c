@@ -265,6 +265,7 @@ static int lf_lb_netdev_event(struct notifier_block *nb, unsigned long ev,
 	u32 i;
 
 	switch (ev) {
+	case NETDEV_GOING_DOWN:
 	case NETDEV_DOWN:
 	case NETDEV_UNREGISTER:
 		down = true;

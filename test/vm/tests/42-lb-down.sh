@@ -26,9 +26,10 @@ lb_server 5001
 lb_flows one.txt 31 150 0.4 30 > one.sum 2>&1 &
 gen=$!
 sleep 4
-f1=$(lbpath 1 flows) a1=$(lbpath 1 assigned) r1=$(lbstat repaths)
-t0=$(date +%s%N)
+f1=$(lbpath 1 flows) a1=$(lbpath 1 assigned) r1=$(lbstat repaths) i1=$(lbstat end_idle)
+tdel=$(date +%s%N)
 lf_lb_path_del 1 || fail "delete path 1's link"
+t0=$(date +%s%N)
 until [ "$(lbpath 1 state)" = down ]; do
 	[ $(( ($(date +%s%N) - t0) / 1000000 )) -lt 5000 ] || break
 	sleep 0.01
@@ -39,7 +40,9 @@ a2=$(lbpath 1 assigned)
 wait $gen || fail "lf_fsgen (phase 1)"
 cat one.sum
 a3=$(lbpath 1 assigned)
-echo "path 1: $f1 flows on it, $a1 assigned before the deletion, $a2 at +0.5 s, $a3 at the end; down after $dt ms"
+echo "path 1: $f1 flows on it, $a1 assigned before the deletion, $a2 at +0.5 s, $a3 at the end; 'ip link del' took $(( (t0 - tdel) / 1000000 )) ms, down $dt ms after it returned"
+echo "flows of phase 1 ended idle (no FIN seen): $(($(lbstat end_idle) - i1)); longest FCTs (ms, start s):"
+awk '{ printf "%d %.1f\n", $10 / 1000, $8 / 1e6 }' one.txt | sort -rn | head -n 8 | tr '\n' ';'; echo
 check_eq "path 1 state" "$(lbpath 1 state)" down
 [ "$dt" -lt 1000 ] && ok "path 1 down $dt ms after its link was deleted (< 1000)" ||
 	fail "path 1 down only after $dt ms"
