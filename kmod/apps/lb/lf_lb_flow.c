@@ -200,7 +200,7 @@ static u32 lf_lb_ask(struct lf_lb_flow *f, int mode, u32 up)
 	if (mode == LF_LB_USER) {
 		u32 d = READ_ONCE(lf_lb_tun.default_path);
 
-		if (lf_lb_user_request(f->key, f->in)) {
+		if (lf_lb_user_request(bm->m, f->key, f->in)) {
 			lf_lb_count(LF_LB_ST_UPFAIL);
 			f->state = LF_LB_UNSCORED;
 		} else {

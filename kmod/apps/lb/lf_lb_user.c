@@ -8,7 +8,10 @@
  * is getting one generic user-query upcall (and lf-runtime a serve mode)
  * that every application shares.  Until it lands, there is no transport:
  * lf_lb_user_request() fails, mode user is refused at the parameter write
- * (lf_lb_user_ready()), and flows keep their hash path.
+ * (lf_lb_user_ready()), and flows keep their hash path.  With lf_core's
+ * lf_user_query(m, key, in, LF_LB_N_IN, &ops, key) the request is one call,
+ * ops.answer calls lf_lb_flow_answer(cookie, out, n_out), and
+ * lf_lb_user_exit() calls lf_user_cancel(&ops).
  */
 #include <linux/errno.h>
 #include "lf_lb.h"
@@ -18,7 +21,7 @@ bool lf_lb_user_ready(void)
 	return false;
 }
 
-int lf_lb_user_request(u64 key, const s32 *in)
+int lf_lb_user_request(struct lf_model *m, u64 key, const s32 *in)
 {
 	return -EOPNOTSUPP;
 }
