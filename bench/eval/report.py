@@ -305,7 +305,8 @@ def fct_report(app, name, log, out):
     schemes = [sc for sc in cfg["order"] if sc in med]
     base = cfg["base"]
     cols = [(k, c) for k, c in FCT_COLS if any(k in med[sc] for sc in schemes)]
-    extra = "flows per path (finished/started); mean rate per path" if app == "lb" else "flows finished"
+    extra = ("flows (and flowlets) put on each path (finished/started); mean rate per path" if app == "lb"
+             else "flows finished")
     md = ["| scheme | " + " | ".join(c for _, c in cols) + " | %s |" % extra,
           "|---|" + "---|" * (len(cols) + 1)]
     for sc in schemes:

@@ -3,13 +3,15 @@
 
 Usage: /usr/bin/python3 examples/lb/train_mlp.py [--out DIR] [--seed N] [--quick]
 
-The MLP's interface is lf_lb.ko's (kmod/apps/lb/lf_lb.h): 8 path slots of 5
-features each (40 inputs, slot-major), all 0 for a missing or down path:
+The MLP's interface is lf_lb.ko's (kmod/apps/lb/lf_lb.h): 8 path slots of 6
+features each (48 inputs, slot-major), all 0 for a missing or down path:
   0  1 (the path is up)
   1  lg(smoothed RTT of the path in us) - the lowest lg(srtt) of the up paths
   2  loss on the path in percent (retransmitted / sent packets)
   3  lg(sending rate on the path in kbit/s + 1)
   4  flows on the path now
+  5  lg(throughput in kbit/s) recent flows got on the path (EWMA over the flows
+     that ended there; 0 before the first)
 where lg is the kernel's piecewise-linear log2 (lg() below).  Outputs: 8
 scores, the predicted lg(kbit/s) of the throughput a new flow would get on
 each path (bytes x 8 / FCT); lf_lb picks the up path with the highest score,
@@ -26,9 +28,11 @@ queue's overflow.  The target of a path is lg of a 100 KB flow's throughput
 there: its fair share (the spare capacity, or capacity / (flows + 1) on a
 full path), at most the loss-limited rate (Mathis: 1.22 MSS / (RTT sqrt p)),
 with slow start's round trips in its FCT.  The capacity is hidden from the
-MLP: it infers it from the rate, the RTT inflation and the loss, as lf_lb does
-from the datapath; online adaptation then learns what each slot's path really
-gives (bench/eval/scenarios/lb).
+MLP: it infers it from the rate, the RTT inflation, the loss and what recent
+flows got there (the target's own history: the target plus noise of about 2x,
+measured with other flows and sizes; unknown on 20% of the paths), as lf_lb
+does from the datapath; online adaptation then learns what each slot's path
+really gives (bench/eval/scenarios/lb).
 
 Writes into DIR (default: this folder): lbmlp.onnx (opset 13), ranges_lbmlp.txt
 (lfc --input-range), train_report.json (losses, and how often the MLP's pick
@@ -45,10 +49,10 @@ from torch import nn
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 P = 8           # path slots
-F = 5           # features per path
+F = 6           # features per path
 MSS = 1448
 SIZE = 100e3    # bytes of the flow the target describes
-RANGES = [(0, 1), (0, 12), (0, 100), (0, 24), (0, 255)]   # per feature
+RANGES = [(0, 1), (0, 12), (0, 100), (0, 24), (0, 255), (0, 24)]   # per feature
 
 
 def lg(x):
@@ -102,6 +106,8 @@ def sample(rng, n):
         x[i, :, 2] = np.where(u, seen_loss, 0)
         x[i, :, 3] = np.where(u, lg(rate + 1), 0)
         x[i, :, 4] = np.where(u, flows, 0)
+        seen = np.clip(target + rng.normal(0, 1, P), 0, 24)
+        x[i, :, 5] = np.where(u & (rng.random(P) > 0.2), seen, 0)
         y[i] = np.where(u, target, 0)
         up[i] = u
     return x.reshape(n, P * F), y, up

@@ -25,6 +25,8 @@
  *     (smoothed over 100 ms intervals)
  *   3 lg(recent sending rate on the path in kbit/s + 1)
  *   4 flows on the path now (active, at most 255)
+ *   5 lg(throughput in kbit/s) that recent flows got on the path: EWMA (1/4)
+ *     over the flows that ended there with their FIN handshake (0: none yet)
  * The label of a flow (lf_collect_sample() when it ends): the kernel's
  * outputs of its query with the entry of the path it used replaced by
  * lg(bytes x 8 / FCT in us x 1000), the throughput it got in kbit/s.  With
@@ -42,7 +44,7 @@
 #include "lf_core.h"
 
 #define LF_LB_PATHS_MAX	8
-#define LF_LB_NFEAT	5
+#define LF_LB_NFEAT	6
 #define LF_LB_N_IN	(LF_LB_PATHS_MAX * LF_LB_NFEAT)
 #define LF_LB_N_OUT	LF_LB_PATHS_MAX
 #define LF_LB_Q		8	/* Q8 fixed point inside the module */
@@ -128,6 +130,7 @@ void lf_lb_path_set_down(u32 i, bool down, const char *why);
 void lf_lb_path_seen_dev(u32 i, const struct net_device *dev);
 void lf_lb_path_packet(u32 i, u32 bytes, bool retx, u32 srtt_us);
 void lf_lb_path_flow(u32 i, int delta);
+void lf_lb_path_flow_done(u32 i, u32 lg_kbps);
 void lf_lb_path_features(u32 feat[LF_LB_N_IN]);	/* Q8 */
 int lf_lb_path_show(char *buf);
 u32 lf_lb_path_pick_random(u32 up);

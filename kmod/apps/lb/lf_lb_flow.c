@@ -250,20 +250,22 @@ static void lf_lb_flow_end(struct lf_lb_flow *f, enum lf_lb_stat why, u64 now)
 	u32 bytes = f->end - f->isn - 1;
 	struct lf_lb_model *bm;
 
+	u64 fct_us = div_u64(now - f->start_ns, NSEC_PER_USEC);
+	bool done = bytes && fct_us && (why == LF_LB_ST_END_FIN);
+	/* what the flow got, kbit/s = bytes x 8 / us x 1000 */
+	u32 lg = done ? lf_lb_lg(div64_u64((u64)bytes * 8000, fct_us)) : 0;
+
 	lf_lb_count(why);
 	lf_lb_path_flow(f->path, -1);
+	if (done)
+		lf_lb_path_flow_done(f->path, lg);
 	rcu_read_lock();
 	bm = lf_lb_model_rcu();
 	if (bm && f->queried) {
-		u64 fct_us = div_u64(now - f->start_ns, NSEC_PER_USEC);
 		s32 label[LF_LB_N_OUT];
 		int i, ret;
 
-		if (f->state == LF_LB_SCORED && bytes && fct_us &&
-		    why != LF_LB_ST_END_IDLE && why != LF_LB_ST_END_REUSE) {
-			/* kbit/s = bytes x 8 / us x 1000 */
-			u32 lg = lf_lb_lg(div64_u64((u64)bytes * 8000, fct_us));
-
+		if (f->state == LF_LB_SCORED && done) {
 			for (i = 0; i < LF_LB_N_OUT; i++)
 				label[i] = f->out[i];
 			label[f->path] = lf_lb_to_fmt(lg, bm->out_frac[f->path]);

@@ -36,6 +36,7 @@
  * @srtt_q8: EWMA (1/8) of lg(srtt in us) of the sockets sending on it, Q8
  * @loss_q8: loss in percent, Q8 (EWMA of the ticks)
  * @rate_kbps: sending rate over the last tick (EWMA 1/2)
+ * @thr_q8: EWMA (1/4) of lg(kbit/s) the flows that ended on it got, Q8
  * @down: the path is down
  * @downs: times it went down
  * @ifindex: device of the path's route (0: not seen yet)
@@ -53,6 +54,7 @@ struct lf_lb_path {
 	u32 srtt_q8;
 	u32 loss_q8;
 	u32 rate_kbps;
+	u32 thr_q8;
 	u32 down;
 	u32 downs;
 	int ifindex;
@@ -131,6 +133,14 @@ void lf_lb_path_flow(u32 i, int delta)
 		atomic64_add(delta, &lf_lb_paths[i].assigned);
 }
 
+void lf_lb_path_flow_done(u32 i, u32 lg_kbps)
+{
+	struct lf_lb_path *p = &lf_lb_paths[i];
+	u32 old = READ_ONCE(p->thr_q8);
+
+	WRITE_ONCE(p->thr_q8, old ? old + ((s32)(lg_kbps - old)) / 4 : lg_kbps);
+}
+
 void lf_lb_path_features(u32 feat[LF_LB_N_IN])
 {
 	u32 i, n = READ_ONCE(lf_lb_tun.npaths), min = U32_MAX;
@@ -154,6 +164,7 @@ void lf_lb_path_features(u32 feat[LF_LB_N_IN])
 		f[2] = READ_ONCE(p->loss_q8);
 		f[3] = lf_lb_lg((u64)READ_ONCE(p->rate_kbps) + 1);
 		f[4] = clamp(fl, 0, 255) << LF_LB_Q;
+		f[5] = READ_ONCE(p->thr_q8);
 	}
 }
 
@@ -212,9 +223,9 @@ static void lf_lb_tick(struct work_struct *w)
 			 */
 			u32 s = READ_ONCE(p->srtt_q8);
 
-			WRITE_ONCE(p->loss_q8, old - old / 8);
+			WRITE_ONCE(p->loss_q8, old - old / 32);
 			if (s && min != U32_MAX && s > min)
-				WRITE_ONCE(p->srtt_q8, s - (s - min + 7) / 8);
+				WRITE_ONCE(p->srtt_q8, s - (s - min + 31) / 32);
 		}
 	}
 	schedule_delayed_work(&lf_lb_tick_work, msecs_to_jiffies(LF_LB_TICK_MS));
@@ -242,7 +253,7 @@ int lf_lb_path_show(char *buf)
 		struct lf_lb_path *p = &lf_lb_paths[i];
 
 		len += sysfs_emit_at(buf, len,
-				     "path %u state %s flows %d assigned %lld bytes %lld pkts %lld retx %lld srtt_us %llu loss_pct_q8 %u rate_kbps %u downs %u ifindex %d\n",
+				     "path %u state %s flows %d assigned %lld bytes %lld pkts %lld retx %lld srtt_us %llu loss_pct_q8 %u rate_kbps %u flow_kbps %llu downs %u ifindex %d\n",
 				     i, READ_ONCE(p->down) ? "down" : "up",
 				     atomic_read(&p->flows),
 				     (s64)atomic64_read(&p->assigned),
@@ -251,6 +262,7 @@ int lf_lb_path_show(char *buf)
 				     (s64)atomic64_read(&p->retx),
 				     lf_lb_exp2(READ_ONCE(p->srtt_q8)),
 				     READ_ONCE(p->loss_q8), READ_ONCE(p->rate_kbps),
+				     lf_lb_exp2(READ_ONCE(p->thr_q8)),
 				     READ_ONCE(p->downs), READ_ONCE(p->ifindex));
 	}
 	return len;
