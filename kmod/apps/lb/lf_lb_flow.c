@@ -200,13 +200,14 @@ static u32 lf_lb_ask(struct lf_lb_flow *f, int mode, u32 up)
 	if (mode == LF_LB_USER) {
 		u32 d = READ_ONCE(lf_lb_tun.default_path);
 
+		/* waiting before the request: its answer may come at once */
+		f->state = LF_LB_WAIT;
+		f->req_ns = ktime_get_ns();
 		if (lf_lb_user_request(bm->m, f->key, f->in)) {
 			lf_lb_count(LF_LB_ST_UPFAIL);
 			f->state = LF_LB_UNSCORED;
 		} else {
 			lf_lb_count(LF_LB_ST_UPCALLS);
-			f->state = LF_LB_WAIT;
-			f->req_ns = ktime_get_ns();
 		}
 		return up & BIT(d) ? d : lf_lb_path_pick_hash(f->key, up);
 	}
