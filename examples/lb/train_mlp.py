@@ -29,7 +29,7 @@ there: its fair share (the spare capacity, or capacity / (flows + 1) on a
 full path), at most the loss-limited rate (Mathis: 1.22 MSS / (RTT sqrt p)),
 with slow start's round trips in its FCT.  The capacity is hidden from the
 MLP: it infers it from the rate, the RTT inflation, the loss and what recent
-flows got there (the target's own history: the target plus noise of about 2x,
+flows got there (the target's own history: the target plus noise of about 1.4x,
 measured with other flows and sizes; unknown on 20% of the paths), as lf_lb
 does from the datapath; online adaptation then learns what each slot's path
 really gives (bench/eval/scenarios/lb).
@@ -106,7 +106,7 @@ def sample(rng, n):
         x[i, :, 2] = np.where(u, seen_loss, 0)
         x[i, :, 3] = np.where(u, lg(rate + 1), 0)
         x[i, :, 4] = np.where(u, flows, 0)
-        seen = np.clip(target + rng.normal(0, 1, P), 0, 24)
+        seen = np.clip(target + rng.normal(0, 0.5, P), 0, 24)
         x[i, :, 5] = np.where(u & (rng.random(P) > 0.2), seen, 0)
         y[i] = np.where(u, target, 0)
         up[i] = u

@@ -1,6 +1,6 @@
 # Test 41 (label lb): two paths, one at 1/10 of the other's capacity (20 and
-# 2 Mbit/s, 4 ms each), web search flows (scaled by 0.1) at 0.4 of the total
-# rate.  ECMP sends half the flows, 4.4 Mbit/s, to the 2 Mbit/s path, which
+# 2 Mbit/s, 4 ms each), web search flows (scaled by 0.1) at 0.3 of the total
+# rate.  ECMP sends half the flows, 3.3 Mbit/s, to the 2 Mbit/s path, which
 # cannot carry them; lf_lb's MLP reads the path statistics.  With lf-runtime
 # adapting the MLP online (MSE on the flows' labels; weight pushes into the
 # v2 standby), warm-up flows in mode nn first, then the same flows (same
@@ -14,7 +14,7 @@
 . "$LF_SRC/test/vm/tests/lib.sh"
 . "$LF_SRC/test/vm/tests/lb-lib.sh"
 
-N=${LB_FLOWS:-60} W=${LB_WARMUP:-40} LOAD=0.4 SUM=22 SEED=${LB_SEED:-5}
+N=${LB_FLOWS:-60} W=${LB_WARMUP:-40} LOAD=0.3 SUM=22 SEED=${LB_SEED:-5}
 RT=${LF_RUNTIME:-$LF_BUILD/bin/lf-runtime}
 lb_load 2
 insmod "$LB_SNAP_V2" || die "insmod lbmlp v2 (standby)"
