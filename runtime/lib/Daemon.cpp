@@ -265,6 +265,12 @@ int compileSnapshot(const ModelConfig &c, unsigned version, const std::string &d
   return 0;
 }
 
+/// Whether the daemon that wrote status.json `o` still runs.
+static bool daemonRunning(const json::Object &o) {
+  int64_t pid = o.getInteger("pid").value_or(0);
+  return o.getBoolean("running").value_or(false) && pid > 0 && kill((pid_t)pid, 0) == 0;
+}
+
 int runStatus(const std::string &stateDir, bool asJson) {
   StateStore store(stateDir);
   json::Value v(nullptr);
@@ -283,8 +289,8 @@ int runStatus(const std::string &stateDir, bool asJson) {
     return 1;
   }
   int64_t pid = o->getInteger("pid").value_or(0);
-  bool running = o->getBoolean("running").value_or(false) && pid > 0 && kill((pid_t)pid, 0) == 0;
-  std::printf("daemon: pid %lld, %s\n", (long long)pid, running ? "running" : "not running");
+  std::printf("daemon: pid %lld, %s\n", (long long)pid,
+              daemonRunning(*o) ? "running" : "not running");
   std::printf("%-14s %-9s %-8s %9s %6s %10s %10s %10s %-14s %4s %4s %4s\n", "MODEL", "ACTIVE",
               "STATE", "SAMPLES/S", "LOST", "LOSS", "LIVE", "FIDELITY", "LAST DECISION", "UPD",
               "RB", "DRIFT");
@@ -308,6 +314,26 @@ int runStatus(const std::string &stateDir, bool asJson) {
                         cell(*l, "samples").c_str(), cell(*l, "mean").c_str(),
                         cell(*l, "recent").c_str());
     }
+  return 0;
+}
+
+int runUnfreeze(const std::string &stateDir, const std::string &model) {
+  StateStore store(stateDir);
+  if (store.events(model).empty()) {
+    logErr("no decisions for model '" + model + "' in " + stateDir +
+           " (is that the daemon's --state-dir?)");
+    return 1;
+  }
+  if (!store.frozen(model)) {
+    std::printf("model '%s' is not frozen\n", model.c_str());
+    return 0;
+  }
+  store.event(model, json::Object{{"event", "unfreeze"}, {"by", "lf-runtime unfreeze"}});
+  json::Value st(nullptr);
+  std::string err;
+  bool running = store.readStatus(st, err) && st.getAsObject() && daemonRunning(*st.getAsObject());
+  std::printf("model '%s' unfrozen%s\n", model.c_str(),
+              running ? ": the running daemon keeps its freeze until it is restarted" : "");
   return 0;
 }
 

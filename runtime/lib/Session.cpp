@@ -107,6 +107,12 @@ bool Session::setup(std::string &err) {
       err.clear();
     }
   }
+  // A freeze outlives the daemon: only `lf-runtime unfreeze` lifts it.
+  if (store_.frozen(c.name)) {
+    budget_.freeze();
+    logInfo("model '" + c.name + "': frozen (recorded in " + dir_ +
+            "/decisions.jsonl): no updates until `lf-runtime unfreeze " + c.name + "`");
+  }
   // Resume tuned weights.
   std::vector<NetParam> ck;
   std::string ckErr;
@@ -424,7 +430,8 @@ bool Session::rollback(const std::string &why) {
   if (budget_.frozen()) {
     log(json::Object{{"event", "freeze"},
          {"rollbacks_in_a_row", (int64_t)budget_.rollbacksInARow()},
-         {"why", "updates keep being rolled back: no more updates until restarted"}});
+         {"why", "updates keep being rolled back: no more updates until `lf-runtime unfreeze " +
+                    cfg_.name + "`"}});
     logInfo("model '" + cfg_.name + "': frozen after " +
             std::to_string(budget_.rollbacksInARow()) + " rollbacks in a row");
   }

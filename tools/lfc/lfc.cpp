@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "lfc/CommandLine.h"
 #include "lfc/EmitC.h"
 #include "lfc/Interpreter.h"
 #include "lfc/OnnxImport.h"
@@ -491,32 +492,16 @@ int main(int argc, char **argv) {
   cl::SetVersionPrinter([](llvm::raw_ostream &os) {
     os << "lfc (LiteFlow) " << getLfcVersion() << "\n";
   });
-  // Option errors as one line: the first error, with a "Did you mean"
-  // suggestion that follows it appended.
-  std::string clErrors;
-  llvm::raw_string_ostream clErr(clErrors);
-  if (!cl::ParseCommandLineOptions(
-          static_cast<int>(args.size()), args.data(),
-          "LiteFlow compiler: ONNX -> kernel snapshot\n\n"
-          "  lfc MODEL.onnx compile|run|inspect [options]\n",
-          &clErr)) {
-    llvm::SmallVector<llvm::StringRef> lines;
-    llvm::StringRef(clErrors).split(lines, '\n', -1, false);
-    if (lines.empty()) // a bad option value, already reported on one line
+  std::string clError;
+  if (!lfc::parseCommandLine(static_cast<int>(args.size()), args.data(),
+                             "LiteFlow compiler: ONNX -> kernel snapshot\n\n"
+                             "  lfc MODEL.onnx compile|run|inspect [options]\n",
+                             clError)) {
+    if (clError.empty()) // a bad option value, already reported on one line
       return 1;
-    std::string msg = lines[0].str();
-    llvm::StringRef prog = llvm::sys::path::filename(args[0]);
-    llvm::StringRef m(msg);
-    m.consume_front(prog.str() + ": ");
-    std::string one = m.str();
-    if (m.starts_with("Not enough positional"))
-      one = "missing the model: lfc MODEL.onnx compile|run|inspect";
-    if (lines.size() > 1) {
-      llvm::StringRef next = lines[1];
-      if (next.consume_front(prog.str() + ": ") && next.starts_with("Did you"))
-        one += " " + next.str();
-    }
-    return fail(one);
+    if (llvm::StringRef(clError).starts_with("Not enough positional"))
+      clError = "missing the model: lfc MODEL.onnx compile|run|inspect";
+    return fail(clError);
   }
   if (snapName.empty())
     snapName = sanitizeSnapshotName(llvm::sys::path::stem(modelPath));
