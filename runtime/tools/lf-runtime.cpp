@@ -2,6 +2,7 @@
 //
 //   lf-runtime daemon --model NAME=model.onnx [--config FILE.toml]
 //                     [--state-dir DIR] [tuning/update flags]
+//   lf-runtime serve --model NAME=model.onnx [--state-dir DIR]
 //   lf-runtime status [--state-dir DIR] [--json]
 //
 //===----------------------------------------------------------------------===//
@@ -20,6 +21,9 @@ using namespace lfrt;
 
 static const char *kUsage =
     "usage: lf-runtime daemon --model NAME=FILE.onnx [--config FILE.toml] [options]\n"
+    "       lf-runtime serve --model NAME=FILE.onnx [--config FILE.toml] [--state-dir DIR]\n"
+    "         (the userspace deployment only: answer lf_core's userspace queries\n"
+    "          with the float model as given, no adaptation)\n"
     "       lf-runtime status [--state-dir DIR] [--json]\n"
     "       lf-runtime rollback MODEL [--to VERSION.GEN] [--state-dir DIR]\n"
     "         (make an earlier snapshot instance active again; default: the one\n"
@@ -34,6 +38,9 @@ static const char *kUsage =
     "loss trend is flat, whose snapshot deviates from it enough to matter, and\n"
     "whose snapshot beats the active one on held-out samples; a new snapshot\n"
     "serves new flows first and is rolled back if its live error is worse.\n"
+    "The daemon also answers lf_core's userspace queries (lf_user_query(): the\n"
+    "userspace deployment, e.g. lf_aurora_user, lf_fs mode user) with each\n"
+    "model's current float net, one netlink round trip per query.\n"
     "\n"
     "daemon options (override the config for every model):\n"
     "  --model NAME=FILE.onnx      model to tune (repeatable; NAME = lf_core model)\n"
@@ -61,13 +68,14 @@ static int fail(const std::string &msg, int code = 2) {
 
 int main(int argc, char **argv) {
   if (argc < 2)
-    return fail("expected a command: daemon, status, rollback or compile (try lf-runtime --help)");
+    return fail("expected a command: daemon, serve, status, rollback or compile (try lf-runtime --help)");
   std::string cmd = argv[1];
   if (cmd == "--help" || cmd == "-h" || cmd == "help") {
     std::fputs(kUsage, stdout);
     return 0;
   }
-  if (cmd != "daemon" && cmd != "status" && cmd != "compile" && cmd != "rollback")
+  if (cmd != "daemon" && cmd != "serve" && cmd != "status" && cmd != "compile" &&
+      cmd != "rollback")
     return fail("unknown command '" + cmd + "' (try lf-runtime --help)");
 
   std::string stateDir, configPath, outDir, rollbackModel, rollbackTo;
@@ -236,5 +244,6 @@ int main(int argc, char **argv) {
     cfg.stateDir = stateDir;
   if (maxRuntime >= 0)
     cfg.maxRuntimeS = maxRuntime;
+  cfg.adapt = cmd == "daemon";
   return runDaemon(cfg);
 }

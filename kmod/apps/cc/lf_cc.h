@@ -143,14 +143,13 @@ void lf_cc_cubic_ack(struct sock *sk, struct lf_cc_cubic *c,
 		     const struct rate_sample *rs);
 void lf_cc_pace_from_cwnd(struct sock *sk);
 
-/* lf_cc_user.c: the userspace deployment (netlink round trip per MI) */
+/* lf_cc_user.c: the userspace deployment (lf_user_query() per MI) */
 struct lf_cc_conn;
-int lf_cc_user_init(void);
 void lf_cc_user_exit(void);
 int lf_cc_user_attach(struct lf_cc_conn *c);
 void lf_cc_user_detach(struct lf_cc_conn *c);
-bool lf_cc_user_listening(void);
-int lf_cc_user_request(struct lf_cc_conn *c, const s32 *in, u32 n_in);
+int lf_cc_user_request(struct lf_cc_conn *c, struct lf_model *m,
+		       const s32 *in, u32 n_in);
 
 /* per-connection state of the Aurora-family algorithms (lf_cc_aurora.c) */
 struct lf_cc_conn {
@@ -179,8 +178,7 @@ struct lf_cc_conn {
 	u64 pin_us;			/* when the flow key was last changed */
 	/* userspace deployment */
 	u32 user_id;
-	u32 req_seq;
-	u64 req_us;
+	u32 req_seq;			/* WRITE_ONCE: read by the answer */
 	u32 ans_seq;			/* WRITE_ONCE by the netlink handler */
 	s32 ans_out;
 	u32 ans_done;			/* last answered seq applied */

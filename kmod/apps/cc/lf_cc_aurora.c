@@ -240,7 +240,7 @@ static bool lf_cc_may_recover(struct lf_cc_conn *c, struct lf_cc_model *b)
 	if (!b)
 		return false;
 	if (c->algo == LF_CC_USER)
-		return lf_cc_user_listening();
+		return lf_user_listening();
 	lf_model_info(b->m, &info);
 	if (!info.active_version)
 		return false;
@@ -413,8 +413,7 @@ static void lf_cc_end_mi(struct sock *sk, struct lf_cc_conn *c)
 
 	lf_cc_inputs(c, b, in);
 	if (c->algo == LF_CC_USER) {
-		if (!lf_cc_user_listening() ||
-		    lf_cc_user_request(c, in, b->n_in)) {
+		if (lf_cc_user_request(c, b->m, in, b->n_in)) {
 			lf_cc_to_fallback(sk, c);
 			goto out;
 		}

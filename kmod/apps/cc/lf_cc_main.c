@@ -333,9 +333,6 @@ static int __init lf_cc_init(void)
 	ret = lf_cc_dummy_setup();
 	if (ret)
 		goto err_bind;
-	ret = lf_cc_user_init();
-	if (ret)
-		goto err_dummy;
 	for (i = 0; i < LF_CC_NALGO; i++) {
 		ret = tcp_register_congestion_control(lf_cc_all[i]);
 		if (ret) {
@@ -349,7 +346,6 @@ err_reg:
 	while (--i >= 0)
 		tcp_unregister_congestion_control(lf_cc_all[i]);
 	lf_cc_user_exit();
-err_dummy:
 	lf_cc_dummy_cleanup();
 err_bind:
 	mutex_lock(&lf_cc_bind_lock);
