@@ -92,13 +92,13 @@ if [ -n "$runtime" ]; then
 	if [ -n "$adapt" ]; then
 		echo 100 > /sys/module/lf_cc/parameters/explore_milli
 		echo 2000 > /sys/module/lf_cc/parameters/repin_ms
-		set -- daemon --objective reinforce --update push
+		set -- daemon --objective reinforce --update push --state-dir /var/lib/lf-runtime
 	else
-		set -- serve
+		set -- serve --state-dir $state/serve	# answering only: nothing to keep
 	fi
 	"$rt" "$@" --model aurora="$src/examples/cc/aurora.onnx" \
 		--input-range "$(tr -d ' \n' < "$src/examples/cc/ranges_aurora.txt")" \
-		--state-dir /var/lib/lf-runtime > $state/runtime.log 2>&1 &
+		> $state/runtime.log 2>&1 &
 	echo $! > $state/runtime.pid
 	for _ in $(seq 300); do
 		grep -q "running:" $state/runtime.log && break

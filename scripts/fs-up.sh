@@ -9,6 +9,8 @@
 #
 # Usage: scripts/fs-up.sh [--build DIR] [--mode nn|user|pias|off]
 #                         [--thresholds B1,B2,B3] [--adapt] [--state-dir DIR]
+#   --state-dir  where the adapting daemon keeps its state (default
+#                /var/lib/lf-runtime-fs); mode user alone keeps none
 #        scripts/fs-up.sh --down [--build DIR]
 # Needs root.  The bottleneck's qdisc is yours: lf_fs marks class c as DSCP
 # CS(c + 1) and skb->priority c (see README.md, "Flow scheduling";
@@ -85,14 +87,15 @@ if [ "$mode" = user ] || [ $adapt = 1 ]; then
 	if [ $adapt = 1 ]; then
 		# one sample per finished flow: a stability window and batches sized
 		# for flow rates (the defaults suit per-MI congestion-control samples)
-		set -- daemon --objective mse --batch-size 32 --stability-window 512 \
-			--canary-samples 128 --decision-interval-ms 500
+		set -- daemon --objective mse --lr 0.01 --batch-size 32 --stability-window 512 \
+			--canary-samples 128 --decision-interval-ms 500 --state-dir "$state"
 	else
-		set -- serve
+		# answering only: nothing to keep across runs
+		set -- serve --state-dir "$run/serve"
 	fi
 	"$rt" "$@" --model ffnn="$src/examples/fs/ffnn.onnx" \
 		--input-range "$(tr -d ' \n' < "$src/examples/fs/ranges_ffnn.txt")" \
-		--state-dir "$state" 2> "$run/runtime.log" &
+		2> "$run/runtime.log" &
 	echo $! > "$run/runtime.pid"
 	for _ in $(seq 300); do
 		grep -q "running:" "$run/runtime.log" 2> /dev/null && break

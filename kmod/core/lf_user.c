@@ -98,9 +98,10 @@ int lf_user_query(struct lf_model *m, u64 flow_key, const s32 *in, u32 n_in,
 		  const struct lf_user_ops *ops, u64 cookie)
 {
 	struct sk_buff *skb;
-	struct lf_uq *q;
+	struct lf_uq *q, *w;
 	LIST_HEAD(gone);
 	void *hdr;
+	u64 seq;
 	int ret;
 
 	if (!m || !in || !ops || !ops->answer || n_in != m->n_in)
@@ -130,8 +131,9 @@ int lf_user_query(struct lf_model *m, u64 flow_key, const s32 *in, u32 n_in,
 		goto refuse;
 	}
 	/* waiting before it is sent: an answer cannot overtake the entry */
-	q->seq = ++lf_uq_seq;
-	hash_add(lf_uq_hash, &q->hnode, q->seq);
+	seq = ++lf_uq_seq;
+	q->seq = seq;
+	hash_add(lf_uq_hash, &q->hnode, seq);
 	list_add_tail(&q->lnode, &lf_uq_list);
 	lf_uq_pending++;
 	spin_unlock_bh(&lf_uq_lock);
@@ -141,7 +143,7 @@ int lf_user_query(struct lf_model *m, u64 flow_key, const s32 *in, u32 n_in,
 	if (!hdr ||
 	    nla_put_string(skb, LF_ATTR_MODEL_NAME, m->name) ||
 	    nla_put_u32(skb, LF_ATTR_MODEL_ID, m->id) ||
-	    nla_put_u64_64bit(skb, LF_ATTR_QUERY_SEQ, q->seq, LF_ATTR_PAD) ||
+	    nla_put_u64_64bit(skb, LF_ATTR_QUERY_SEQ, seq, LF_ATTR_PAD) ||
 	    nla_put_u64_64bit(skb, LF_ATTR_FLOW_KEY, flow_key, LF_ATTR_PAD) ||
 	    nla_put(skb, LF_ATTR_INPUTS, n_in * sizeof(s32), in)) {
 		nlmsg_free(skb);
@@ -158,17 +160,16 @@ int lf_user_query(struct lf_model *m, u64 flow_key, const s32 *in, u32 n_in,
 		atomic64_inc(&lf_uq_stats.sent);
 		return 0;
 	}
-	/* not sent: take it back unless an (impossible) answer took it */
+	/*
+	 * Not sent: take it back unless it is gone (expired meanwhile, or
+	 * cancelled), in which case @q may be freed: look it up by @seq.
+	 */
 	spin_lock_bh(&lf_uq_lock);
-	{
-		struct lf_uq *w;
-
-		hash_for_each_possible(lf_uq_hash, w, hnode, q->seq) {
-			if (w == q) {
-				lf_uq_unlink(q);
-				kfree(q);
-				break;
-			}
+	hash_for_each_possible(lf_uq_hash, w, hnode, seq) {
+		if (w->seq == seq) {
+			lf_uq_unlink(w);
+			kfree(w);
+			break;
 		}
 	}
 	spin_unlock_bh(&lf_uq_lock);
