@@ -72,6 +72,7 @@ enum lf_cc_stat {
 	LF_CC_ST_ANSWERS,	/* userspace answers applied */
 	LF_CC_ST_STALE,		/* answers too late or for another request */
 	LF_CC_ST_UPCALL_US,	/* sum of request->answer times (us) */
+	LF_CC_ST_CG_WEIGHTS,	/* connections with their cgroup's MOCC weights */
 	LF_CC_ST_NUM,
 };
 
@@ -151,6 +152,10 @@ void lf_cc_user_detach(struct lf_cc_conn *c);
 int lf_cc_user_request(struct lf_cc_conn *c, struct lf_model *m,
 		       const s32 *in, u32 n_in);
 
+/* lf_cc_mocc.c: MOCC's objective weights by cgroup */
+void lf_cc_mocc_weights(struct sock *sk, u16 *w);
+void lf_cc_mocc_exit(void);
+
 /* per-connection state of the Aurora-family algorithms (lf_cc_aurora.c) */
 struct lf_cc_conn {
 	u64 key;			/* base flow key, random per connection */
@@ -176,6 +181,7 @@ struct lf_cc_conn {
 	bool prev_valid;
 	u32 bad_ver, bad_gen;		/* the distrusted snapshot */
 	u64 pin_us;			/* when the flow key was last changed */
+	u16 mocc_w[LF_CC_NW];		/* MOCC's objective weights, per mille */
 	/* userspace deployment */
 	u32 user_id;
 	u32 req_seq;			/* WRITE_ONCE: read by the answer */
