@@ -17,21 +17,9 @@
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 src=$(cd "$here/../.." && pwd)
-lfc= out= kdir= symvers=
-while [ $# -gt 0 ]; do
-	case $1 in
-	--lfc) lfc=$2; shift 2 ;;
-	--out) out=$2; shift 2 ;;
-	--kdir) kdir=$2; shift 2 ;;
-	--symvers) symvers=$2; shift 2 ;;
-	*) echo "build.sh: unknown argument $1" >&2; exit 2 ;;
-	esac
-done
-[ -n "$lfc" ] && [ -n "$out" ] && [ -n "$kdir" ] && [ -n "$symvers" ] ||
-	{ echo "usage: build.sh --lfc LFC --out DIR --kdir KDIR --symvers FILE" >&2; exit 2; }
-[ -f "$symvers" ] || { echo "build.sh: $symvers missing: build lf_core first" >&2; exit 1; }
-mkdir -p "$out"
-out=$(cd "$out" && pwd)
+# shellcheck source=../build-args.sh
+. "$here/../build-args.sh"
+lf_example_args "$@"
 
 # DIR ONNX NAME MODEL VERSION RANGES
 snap() {
