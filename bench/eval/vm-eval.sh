@@ -10,7 +10,7 @@
 # is stopped (SIGSTOP, state kept) during the other CCs' runs, whose CPU it
 # would otherwise take (LibTorch under TCG);
 # lf_aurora_noadapt: the same policy, snapshot v1, no exploration, no
-# re-pinning; lf_aurora_user: lf_cc_responder answers every MI over netlink.
+# re-pinning; lf_aurora_user: lf-runtime serve answers every MI over netlink.
 . "$LF_SRC/test/vm/tests/lib.sh"
 . "$LF_SRC/test/vm/tests/cc-lib.sh"
 PLAN=${LF_EVAL_PLAN:?no plan}
@@ -53,7 +53,10 @@ while IFS='|' read -r name cc rep dur rate rtt queue loss count against stagger 
 		echo 0 > $P/explore_milli; echo 0 > $P/repin_ms
 		"$LFCTL" activate aurora --version 1 2>/dev/null ;;
 	lf_aurora_user)
-		"$CC_RESPONDER" 2> /tmp/resp.err & resp=$! ;;
+		# the userspace deployment: lf-runtime answers each MI's query
+		lf_serve aurora "$LF_SRC/examples/cc/aurora.onnx" \
+			"$LF_SRC/examples/cc/ranges_aurora.txt" /tmp/resp.err
+		resp=$LF_SERVE_PID ;;
 	esac
 	stats0=$(tr '\n' ';' < $P/stats)
 	if [ -n "$steps" ]; then

@@ -124,6 +124,8 @@ bool Session::setup(std::string &err) {
     logInfo("model '" + c.name + "': ignoring checkpoint: " + ckErr);
   }
   tr_ = std::make_unique<Trainer>(mc_->net(), c);
+  serving_ = std::make_unique<ServingNet>(mc_->net(), km_.inFrac, km_.outFrac);
+  serving_->update(tr_->net()->exportParams());
   ring_ = std::make_unique<SampleRing>(c.ringSize);
   // The active instance's weights: from the history, or (generation 0, not
   // put there by us) the ONNX as given, cross-checked with EVAL later.
@@ -692,6 +694,10 @@ void Session::decide() {
 
 void Session::tick() {
   train();
+  if (tr_->steps() != servedSteps_) {
+    serving_->update(tr_->net()->exportParams());
+    servedSteps_ = tr_->steps();
+  }
   if (!crossChecked_ && ring_->size() >= cfg_.evalCheck)
     crossCheck();
   decide();
@@ -730,6 +736,8 @@ json::Object Session::status(double uptimeS) {
                                                   : "tracking";
   return json::Object{
       {"name", cfg_.name},
+      {"queries_answered", (int64_t)serving_->answered()},
+      {"serving_updates", (int64_t)serving_->updates()},
       {"active", toString(activeId())},
       {"state", state},
       {"samples", (int64_t)seq_.samples},

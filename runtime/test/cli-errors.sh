@@ -18,7 +18,7 @@ check() { # expected-substring args...
 }
 printf '[models.x]\nonnx = "%s"\nobjective = "nope"\n' "$t/m.onnx" >"$t/bad.toml"
 printf '[models.x\n' >"$t/syntax.toml"
-check "expected a command: daemon, status, rollback, unfreeze or compile"
+check "expected a command: daemon, serve, status, rollback, unfreeze or compile"
 check "unknown command 'frob'" frob
 check "no models" daemon
 check "ONNX file /nope.onnx not found" daemon --model x=/nope.onnx

@@ -2,6 +2,7 @@
 //
 //   lf-runtime daemon --model NAME=model.onnx [--config FILE.toml]
 //                     [--state-dir DIR] [tuning/update flags]
+//   lf-runtime serve --model NAME=model.onnx [--config FILE.toml] [--state-dir DIR]
 //   lf-runtime status [--state-dir DIR] [--json]
 //   lf-runtime rollback MODEL [--to VERSION.GEN] [--state-dir DIR]
 //   lf-runtime unfreeze MODEL [--state-dir DIR]
@@ -39,12 +40,18 @@ const char *kOverview =
     "conservatively: after a drift in the sample stream, only a model whose\n"
     "loss trend is flat, whose snapshot deviates from it enough to matter, and\n"
     "whose snapshot beats the active one on held-out samples; a new snapshot\n"
-    "serves new flows first and is rolled back if its live error is worse.\n\n"
+    "serves new flows first and is rolled back if its live error is worse.\n"
+    "The daemon also answers lf_core's userspace queries (lf_user_query(): the\n"
+    "userspace deployment, e.g. lf_aurora_user, lf_fs mode user) with each\n"
+    "model's current float net, one netlink round trip per query.\n\n"
     "Labels of the samples: supervised mse/huber: n_out targets in the output\n"
     "formats; ce: the class index; reinforce: the reward in Q16.16, then\n"
     "optionally the n_out actions taken (output formats).\n";
 
 cl::SubCommand daemonCmd("daemon", "Tune the models online and update the kernel's snapshots");
+cl::SubCommand serveCmd("serve",
+                        "The userspace deployment only: answer lf_core's userspace queries "
+                        "with the float model as given, no adaptation");
 cl::SubCommand statusCmd("status", "Print the daemon's status from its state directory");
 cl::SubCommand rollbackCmd("rollback",
                            "Make an earlier snapshot instance active again (default: the one "
@@ -61,16 +68,17 @@ cl::OptionCategory tuneCat("Tuning and update options (override the config for e
 cl::opt<std::string> stateDir("state-dir",
                               cl::desc("Checkpoints, snapshots, decision log and status"),
                               cl::value_desc("DIR"), cl::init("/var/lib/lf-runtime"),
-                              cl::sub(daemonCmd), cl::sub(statusCmd), cl::sub(rollbackCmd),
+                              cl::sub(daemonCmd), cl::sub(serveCmd), cl::sub(statusCmd),
+                              cl::sub(rollbackCmd),
                               cl::sub(unfreezeCmd), cl::cat(mainCat));
 cl::list<std::string> models("model", cl::desc("Model to tune: NAME (lf_core's model) = its ONNX"),
-                             cl::value_desc("NAME=FILE.onnx"), cl::sub(daemonCmd),
+                             cl::value_desc("NAME=FILE.onnx"), cl::sub(daemonCmd), cl::sub(serveCmd),
                              cl::sub(compileCmd), cl::cat(mainCat));
 cl::opt<std::string> configPath("config", cl::desc("[daemon] and [models.NAME] tables"),
-                                cl::value_desc("FILE.toml"), cl::sub(daemonCmd),
+                                cl::value_desc("FILE.toml"), cl::sub(daemonCmd), cl::sub(serveCmd),
                                 cl::sub(compileCmd), cl::cat(mainCat));
 cl::opt<double> maxRuntime("max-runtime", cl::desc("Stop after S seconds (tests)"),
-                           cl::value_desc("S"), cl::init(-1), cl::sub(daemonCmd),
+                           cl::value_desc("S"), cl::init(-1), cl::sub(daemonCmd), cl::sub(serveCmd),
                            cl::cat(mainCat));
 cl::opt<bool> jsonOut("json", cl::desc("Print status.json as it is"), cl::sub(statusCmd),
                       cl::cat(mainCat));
@@ -202,12 +210,12 @@ bool loadModels(DaemonConfig &cfg, std::string &err) {
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
-  const char *const commands = "daemon, status, rollback, unfreeze or compile";
+  const char *const commands = "daemon, serve, status, rollback, unfreeze or compile";
   if (argc < 2)
     return fail(std::string("expected a command: ") + commands + " (try lf-runtime --help)");
   llvm::StringRef first = argv[1];
   if (!first.starts_with("-") &&
-      !llvm::is_contained({"daemon", "status", "rollback", "unfreeze", "compile"}, first))
+      !llvm::is_contained({"daemon", "serve", "status", "rollback", "unfreeze", "compile"}, first))
     return fail("unknown command '" + first.str() + "' (try lf-runtime --help)");
   cl::HideUnrelatedOptions({&mainCat, &tuneCat});
   std::string err;
@@ -224,7 +232,7 @@ int main(int argc, char **argv) {
     return runRollback(stateDir, modelArg, rollbackTo);
   if (unfreezeCmd)
     return runUnfreeze(stateDir, modelArg);
-  if (!daemonCmd && !compileCmd)
+  if (!daemonCmd && !serveCmd && !compileCmd)
     return fail(std::string("expected a command: ") + commands + " (try lf-runtime --help)");
 
   DaemonConfig cfg;
@@ -241,5 +249,6 @@ int main(int argc, char **argv) {
     cfg.stateDir = stateDir;
   if (maxRuntime >= 0)
     cfg.maxRuntimeS = maxRuntime;
+  cfg.adapt = !serveCmd;
   return runDaemon(cfg);
 }

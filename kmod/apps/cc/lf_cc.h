@@ -72,6 +72,7 @@ enum lf_cc_stat {
 	LF_CC_ST_ANSWERS,	/* userspace answers applied */
 	LF_CC_ST_STALE,		/* answers too late or for another request */
 	LF_CC_ST_UPCALL_US,	/* sum of request->answer times (us) */
+	LF_CC_ST_CG_WEIGHTS,	/* connections with their cgroup's MOCC weights */
 	LF_CC_ST_NUM,
 };
 
@@ -143,14 +144,17 @@ void lf_cc_cubic_ack(struct sock *sk, struct lf_cc_cubic *c,
 		     const struct rate_sample *rs);
 void lf_cc_pace_from_cwnd(struct sock *sk);
 
-/* lf_cc_user.c: the userspace deployment (netlink round trip per MI) */
+/* lf_cc_user.c: the userspace deployment (lf_user_query() per MI) */
 struct lf_cc_conn;
-int lf_cc_user_init(void);
 void lf_cc_user_exit(void);
 int lf_cc_user_attach(struct lf_cc_conn *c);
 void lf_cc_user_detach(struct lf_cc_conn *c);
-bool lf_cc_user_listening(void);
-int lf_cc_user_request(struct lf_cc_conn *c, const s32 *in, u32 n_in);
+int lf_cc_user_request(struct lf_cc_conn *c, struct lf_model *m,
+		       const s32 *in, u32 n_in);
+
+/* lf_cc_mocc.c: MOCC's objective weights by cgroup */
+void lf_cc_mocc_weights(struct sock *sk, u16 *w);
+void lf_cc_mocc_exit(void);
 
 /* per-connection state of the Aurora-family algorithms (lf_cc_aurora.c) */
 struct lf_cc_conn {
@@ -177,10 +181,10 @@ struct lf_cc_conn {
 	bool prev_valid;
 	u32 bad_ver, bad_gen;		/* the distrusted snapshot */
 	u64 pin_us;			/* when the flow key was last changed */
+	u16 mocc_w[LF_CC_NW];		/* MOCC's objective weights, per mille */
 	/* userspace deployment */
 	u32 user_id;
-	u32 req_seq;
-	u64 req_us;
+	u32 req_seq;			/* WRITE_ONCE: read by the answer */
 	u32 ans_seq;			/* WRITE_ONCE by the netlink handler */
 	s32 ans_out;
 	u32 ans_done;			/* last answered seq applied */

@@ -13,7 +13,8 @@
  * carry only positive noise (delayed and stretched ACKs, scheduling delays),
  * which at a few samples per MI would otherwise dominate, and feed a spiral
  * (less rate, more delayed ACKs).  The connection appends them to a history of 10 MIs (30 inputs, newest
- * last; MOCC appends its 3 objective weights), runs one query and applies one
+ * last; MOCC appends its 3 objective weights, the connection's: its
+ * cgroup's or the module-wide ones, lf_cc_mocc.c), runs one query and applies one
  * rate change: rate *= 1 + 0.025 a (a >= 0) or rate /= 1 - 0.025 a.  The rate
  * drives sk_pacing_rate and cwnd = rate x min RTT x cwnd_gain.
  *
@@ -200,8 +201,8 @@ static void lf_cc_inputs(const struct lf_cc_conn *c,
 			in[k] = lf_cc_to_fmt(c->hist[i][j], b->in_frac[k]);
 	if (c->algo == LF_CC_MOCC)
 		for (j = 0; j < LF_CC_NW; j++, k++)
-			in[k] = lf_cc_to_fmt((s64)READ_ONCE(lf_cc_tun.mocc_w[j]) *
-					     LF_CC_ONE / 1000, b->in_frac[k]);
+			in[k] = lf_cc_to_fmt((s64)c->mocc_w[j] * LF_CC_ONE / 1000,
+					     b->in_frac[k]);
 }
 
 /* Gaussian-ish noise (Irwin-Hall of 4 uniforms), std dev @sd_q16 */
@@ -240,7 +241,7 @@ static bool lf_cc_may_recover(struct lf_cc_conn *c, struct lf_cc_model *b)
 	if (!b)
 		return false;
 	if (c->algo == LF_CC_USER)
-		return lf_cc_user_listening();
+		return lf_user_listening();
 	lf_model_info(b->m, &info);
 	if (!info.active_version)
 		return false;
@@ -413,8 +414,7 @@ static void lf_cc_end_mi(struct sock *sk, struct lf_cc_conn *c)
 
 	lf_cc_inputs(c, b, in);
 	if (c->algo == LF_CC_USER) {
-		if (!lf_cc_user_listening() ||
-		    lf_cc_user_request(c, in, b->n_in)) {
+		if (lf_cc_user_request(c, b->m, in, b->n_in)) {
 			lf_cc_to_fallback(sk, c);
 			goto out;
 		}
@@ -496,6 +496,8 @@ static void lf_cc_init_algo(struct sock *sk, enum lf_cc_algo algo)
 		c->hist[i][2] = LF_CC_ONE;
 	}
 	c->pace_gain = 1024;
+	if (algo == LF_CC_MOCC)
+		lf_cc_mocc_weights(sk, c->mocc_w);
 	c->rate = lf_cc_cwnd_rate(tp);
 	c->rate = clamp(c->rate, lf_cc_rate_min(), lf_cc_rate_max());
 	if (algo == LF_CC_USER && lf_cc_user_attach(c)) {
