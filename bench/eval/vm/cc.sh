@@ -1,4 +1,5 @@
-# vm-eval.sh - the in-VM half of bench/eval/run.sh (run by test/vm/run-vm.sh).
+# vm/cc.sh - the in-VM driver of the congestion-control scenarios (run by
+# bench/eval/run.sh through test/vm/run-vm.sh).
 # Reads the run plan ($LF_EVAL_PLAN, lines of scenario.py plan), loads
 # lf_core, the bundled Aurora (v1 active, v4 standby for weight pushes) and
 # MOCC snapshots and lf_cc, and for each run builds the link (lib/link.sh),

@@ -1,6 +1,6 @@
-# fs-run.sh - one flow-scheduling scenario inside the VM (run by
-# bench/eval/fs-bench.sh through test/vm/run-vm.sh, with the FS_* variables of
-# fs_scenario.py in its --env file).  For each repetition r and each scheme,
+# vm/fs.sh - the in-VM driver of one flow-scheduling scenario (run by
+# bench/eval/run.sh through test/vm/run-vm.sh, with the FS_* variables of
+# `scenario.py env` in its --env file).  For each repetition r and each scheme,
 # the same flows (seed FS_SEED + r) cross the prio bottleneck:
 #   fifo    lf_fs off: nothing marked, one band
 #   pias    lf_fs pias: class by bytes sent (thresholds FS_THR)
@@ -9,7 +9,7 @@
 #   user    lf_fs user + lf-runtime serve: the FFNN over a netlink round trip
 #           per flow, default class (0) until the answer
 #   lf      lf_fs nn: the FFNN in the kernel (adaptation off: the bundled snapshot)
-# Prints "RESULT SCHEME REP key value ..." (fs_summary.py) per run, and
+# Prints "RESULT SCHEME REP key value ..." (lib/flows.py) per run, and
 # "UPCALL REP mean_us N stale S" for the user scheme.
 . "$LF_SRC/test/vm/tests/lib.sh"
 . "$LF_SRC/test/vm/tests/fs-lib.sh"

@@ -1,11 +1,12 @@
 #!/usr/bin/python3
-"""Summarises lf_fsgen flow records (flow ID size B service K start_us T fct_us F).
+"""Summarises lf_fsgen flow records (flow ID size B service K start_us T fct_us F),
+one run of a flow-scheduling or load-balancing scenario (in the VM).
 
-Usage: fs_summary.py FLOWS.txt [--rate-mbit R --rtt-ms T] [--small B] [--json]
+Usage: flows.py FLOWS.txt [--rate-mbit R --rtt-ms T] [--small B] [--json]
 
 Prints "key value" pairs on one line (or a JSON object):
   flows, mean_ms (all flows), small_n, small_mean_ms, small_p99_ms (flows < --small
-  bytes, default 100 KB), large_n, large_mean_ms (the top decile by size),
+  bytes, default 100 KB), large_n, large_mean_ms, large_p99_ms (the top decile by size),
   mean_slowdown, small_p99_slowdown (FCT / ideal FCT, the ideal being
   2 RTTs of handshake and teardown plus size x 8 / rate; needs --rate-mbit and --rtt-ms),
   and per size bucket b_<upper>_mean_ms for buckets <10K, <100K, <1M, <10M, larger.
@@ -38,7 +39,7 @@ def summarise(path, rate=None, rtt=None, small=100000):
                 d = dict(zip(w[0::2], w[1::2]))
                 flows.append((int(d["size"]), int(d["fct_us"]) / 1000.0))
             except (KeyError, ValueError):
-                sys.exit("fs_summary: %s:%d: not an lf_fsgen flow record" % (path, ln))
+                sys.exit("flows: %s:%d: not an lf_fsgen flow record" % (path, ln))
     r = {"flows": len(flows)}
     r["mean_ms"] = mean([t for _, t in flows])
     sm = [t for s, t in flows if s < small]
@@ -46,6 +47,7 @@ def summarise(path, rate=None, rtt=None, small=100000):
     bysize = sorted(flows)
     lg = bysize[len(bysize) - max(1, len(bysize) // 10):] if flows else []
     r["large_n"], r["large_mean_ms"] = len(lg), mean([t for _, t in lg])
+    r["large_p99_ms"] = pct([t for _, t in lg], 99)
     if rate and rtt is not None:
         def ideal(s):
             return 2 * rtt + s * 8 / (rate * 1e3)
@@ -72,7 +74,7 @@ def main():
     try:
         r = summarise(a.flows, a.rate_mbit, a.rtt_ms, a.small)
     except OSError as e:
-        sys.exit("fs_summary: %s: %s" % (a.flows, e.strerror))
+        sys.exit("flows: %s: %s" % (a.flows, e.strerror))
     if a.json:
         print(json.dumps(r))
     else:
