@@ -254,6 +254,8 @@ std::unique_ptr<Twin> buildTwin(func::FuncOp f, SnapshotInfo &info) {
   llvm::raw_string_ostream cs(c), hs(h);
   EmitOptions eo;
   eo.name = snapName;
+  if (target == Target::Bpf) // buffers in the BPF scratch, not the stack
+    eo.maxBufferBytes = kBpfScratchBufferBytes;
   if (failed(emitSnapshotC(f, eo, cs, hs, info)))
     return nullptr;
   std::string err;

@@ -31,7 +31,12 @@ namespace mlir::lf {
 /// The verifier's limit on processed instructions (Linux >= 5.2).
 constexpr uint64_t kBpfInsnLimit = 1000000;
 
+/// Buffers live in a per-CPU map value (at most 32 KiB in Linux), not on
+/// the stack: the emitter's buffer limit for --target bpf.
+constexpr unsigned kBpfScratchBufferBytes = 24576;
+
 struct BpfLayer {
+  Operation *op = nullptr;
   std::string name;  ///< the op's location (ONNX node name when known)
   std::string kind;  ///< "fc 1x30 -> 1x32", "table x32", ...
   uint64_t macs = 0;

@@ -114,6 +114,7 @@ LogicalResult mlir::lf::analyzeBpf(func::FuncOp f, const SnapshotInfo &info,
         op->getNumResults() != 1)
       return;
     BpfLayer l;
+    l.op = op;
     l.name = locName(op->getLoc());
     Type rt = op->getResult(0).getType();
     int64_t out = numElements(rt);
@@ -149,9 +150,7 @@ LogicalResult mlir::lf::analyzeBpf(func::FuncOp f, const SnapshotInfo &info,
     bi.layers.push_back(std::move(l));
   });
   if (failedOp)
-    return failedOp->emitError()
-           << "--target bpf: layer '" << locName(failedOp->getLoc())
-           << "': " << why;
+    return failedOp->emitError() << "--target bpf: " << why;
   bi.tableSizes.assign(sizes.begin(), sizes.end());
   uint64_t budget = static_cast<uint64_t>(kBpfInsnLimit * kBudgetShare);
   if (bi.estInsns > budget) {
@@ -161,12 +160,13 @@ LogicalResult mlir::lf::analyzeBpf(func::FuncOp f, const SnapshotInfo &info,
         [](const BpfLayer &a, const BpfLayer &b) {
           return a.estInsns < b.estInsns;
         });
-    return f.emitError() << llvm::formatv(
-               "--target bpf: layer '{0}' ({1}, {2} MACs) needs ~{3} "
-               "verifier steps of the model's ~{4}; Linux's verifier stops "
-               "at {5} (this backend budgets {6}): shrink that layer",
-               worst->name, worst->kind, worst->macs, worst->estInsns,
-               bi.estInsns, kBpfInsnLimit, budget);
+    return worst->op->emitError() << llvm::formatv(
+               "--target bpf: too large for the BPF verifier: this layer "
+               "({0}, {1} MACs) needs ~{2} verifier steps of the model's "
+               "~{3}; Linux's verifier stops at {4} (this backend budgets "
+               "{5}): shrink this layer",
+               worst->kind, worst->macs, worst->estInsns, bi.estInsns,
+               kBpfInsnLimit, budget);
   }
   bi.paramsMapBytes = 2 * info.paramsBytes;
   return success();
@@ -383,6 +383,7 @@ LogicalResult mlir::lf::writeBpfPackage(func::FuncOp f, const BpfOptions &o,
     return f.emitError() << "no output directory for the BPF package";
   EmitOptions eo;
   eo.name = o.name;
+  eo.maxBufferBytes = kBpfScratchBufferBytes;
   std::string h, c;
   if (failed(emitBpfSources(f, eo, h, c, info, bi)))
     return failure();

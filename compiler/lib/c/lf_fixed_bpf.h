@@ -153,9 +153,17 @@ struct lf_bpf_lut_sc {
 	lf_s32 pad;
 };
 
-/* A knot of a table of @n entries, the index clamped to [0, n - 1]. */
-#define LF_BPF_KNOT(tab, n, i)                                               \
-	((lf_s64)(tab)[(i) < 0 ? 0 : ((i) > (n) - 1 ? (n) - 1 : (i))])
+/*
+ * @i clamped to [0, @max], opaque to the compiler first: clang would
+ * otherwise merge the clamps of neighbouring indexes into ranges the
+ * verifier cannot follow ("invalid mem access 'scalar'").  Each clamp only
+ * guards the verifier: the callers' indexes are in range already.
+ */
+LF_BPF_INLINE lf_s64 lf_bpf_idx(lf_s64 i, lf_s64 max)
+{
+	__asm__ volatile("" : "+r"(i));
+	return i < 0 ? 0 : (i > max ? max : i);
+}
 
 /* lf_lut_half() of lf_fixed.h on a table of constant size @n. */
 LF_BPF_INLINE lf_s64 lf_bpf_lut_half(const lf_s32 *tab, lf_s64 n,
@@ -163,34 +171,30 @@ LF_BPF_INLINE lf_s64 lf_bpf_lut_half(const lf_s32 *tab, lf_s64 n,
 {
 	int s = t->shift;
 	lf_s64 end = t->start + ((lf_s64)(n - 1) << s);
-	lf_s64 dx, idx, frac, lo, d;
+	lf_s64 dx, idx, frac, lo;
 
 	if (x <= t->start) {
 		dx = x - t->start;
-		return LF_BPF_KNOT(tab, n, 0) +
-		       lf_shift_round(lf_mul_sat(dx, t->slope_below),
-				      t->slope_frac);
+		return tab[0] + lf_shift_round(lf_mul_sat(dx, t->slope_below),
+					       t->slope_frac);
 	}
 	if (x >= end) {
 		dx = x - end;
-		return LF_BPF_KNOT(tab, n, n - 1) +
+		return tab[n - 1] +
 		       lf_shift_round(lf_mul_sat(dx, t->slope_above),
 				      t->slope_frac);
 	}
 	dx = x - t->start;
-	if (!t->linear) {
-		idx = lf_shift_round(dx, s);
-		return LF_BPF_KNOT(tab, n, idx);
-	}
-	idx = dx >> s;
+	if (!t->linear)
+		return tab[lf_bpf_idx(lf_shift_round(dx, s), n - 1)];
+	idx = lf_bpf_idx(dx >> s, n - 2);
 	frac = dx & (((lf_s64)1 << s) - 1);
 	if (s > 30) {
 		frac >>= s - 30;
 		s = 30;
 	}
-	lo = LF_BPF_KNOT(tab, n, idx);
-	d = LF_BPF_KNOT(tab, n, idx + 1) - lo;
-	return lo + lf_shift_round(d * frac, s);
+	lo = tab[idx];
+	return lo + lf_shift_round(((lf_s64)tab[idx + 1] - lo) * frac, s);
 }
 
 /* lf_lut_eval() of lf_fixed.h, then the saturation the caller asked for. */
