@@ -42,10 +42,6 @@ enum lf_cc_mode {
 	LF_CC_FALLBACK,		/* CUBIC decides */
 };
 
-/* feature clamps: the input range the bundled policies were compiled for */
-#define LF_CC_GRAD_MAX	(2 * LF_CC_ONE)
-#define LF_CC_RATIO_MAX	(8 * LF_CC_ONE)
-
 /* what lives in icsk_ca_priv */
 struct lf_cc_priv {
 	struct lf_cc_conn *c;
