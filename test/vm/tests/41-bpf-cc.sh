@@ -42,10 +42,13 @@ st=$("$CCB" stats)
 echo "stats: $st"
 [ "$(kv "$st" queries)" -gt 20 ] && ok "queries: $(kv "$st" queries)" || fail "too few queries: $st"
 [ "$(kv "$st" fallbacks)" -eq 0 ] && ok "no fallback on the policy" || fail "fallbacks: $st"
+# the bottleneck as cc.20 takes it: what cubic carries in this run, at most
+# 24 Mbit/s x 1448/1514 (a loaded TCG host cannot always emulate the rate)
 awk -v g="$(kv "$got" goodput_mbps)" -v c="$(kv "$ref" goodput_mbps)" 'BEGIN {
-	printf "goodput: lf_aurora_bpf %.2f Mbit/s = %.0f%% of 24 Mbit/s, %.0f%% of cubic (%.2f)\n",
-		g, 100 * g / 24, 100 * g / c, c; exit !(g >= 0.5 * 24 * 0.9564) }' &&
-	ok "lf_aurora_bpf carries >= 50% of the bottleneck" || fail "lf_aurora_bpf below 50% of the bottleneck"
+	n = 24 * 0.9564; b = (c > 0 && c < n) ? c : n
+	printf "goodput: lf_aurora_bpf %.2f Mbit/s = %.0f%% of the bottleneck (%.2f; cubic %.2f, nominal %.2f)\n",
+		g, 100 * g / b, b, c, n; exit !(g >= 0.8 * b) }' &&
+	ok "lf_aurora_bpf carries >= 80% of the bottleneck" || fail "lf_aurora_bpf below 80% of the bottleneck"
 
 # the CC's last query against lfc run --raw (the C snapshot's twin)
 check_last() { # WHAT ONNX GEN BUF
@@ -70,4 +73,12 @@ grep -q 'lf_' /proc/sys/net/ipv4/tcp_available_congestion_control &&
 grep -q 'lf_' /proc/sys/net/ipv4/tcp_allowed_congestion_control &&
 	fail "still allowed" || ok "down: names dropped from the allowed list"
 [ -e /sys/fs/bpf/lf_cc_bpf ] && fail "pins left" || ok "down: no pins left"
+
+# scripts/cc-up.sh --bpf, and down again
+"$LF_SRC/scripts/cc-up.sh" --bpf --build "$LF_BUILD" || fail "cc-up.sh --bpf"
+grep -qw lf_aurora_bpf /proc/sys/net/ipv4/tcp_available_congestion_control &&
+	ok "cc-up.sh --bpf: registered" || fail "cc-up.sh --bpf: not registered"
+"$LF_SRC/scripts/cc-up.sh" --bpf --down --build "$LF_BUILD" || fail "cc-up.sh --bpf --down"
+grep -q 'lf_' /proc/sys/net/ipv4/tcp_available_congestion_control &&
+	fail "cc-up.sh --bpf --down left a CC" || ok "cc-up.sh --bpf --down: nothing registered"
 [ $nfail -eq 0 ]
