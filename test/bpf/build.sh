@@ -10,7 +10,7 @@
 #   NAME.raw.csv   1,000 rows of input integers (extremes first; gen_raw_inputs.py)
 #   NAME.ref.csv   what `lfc run --raw` (the C snapshot's twin) gives for them
 #   NAME.host.csv  what NAME.bpf.h's inference gives built as ordinary C
-# plus sat_hi/ (examples/cc/aurora_sat_hi.onnx: Aurora's shape, other weights)
+# plus bench_aurora/ (examples/aurora's policy, for bench.vm-bpf) and sat_hi/ (examples/cc/aurora_sat_hi.onnx: Aurora's shape, other weights)
 # and aurora_cc.ref_sat_hi.csv: the second weight set of the buffer tests.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -55,6 +55,11 @@ rm -rf "$out/sat_hi"
 "$lfc" "$src/examples/cc/aurora_sat_hi.onnx" run --raw --input "$out/aurora_cc.raw.csv" --name aurora_cc --input-range="$r" > "$out/aurora_cc.ref_sat_hi.csv"
 cmp -s "$out/aurora_cc.ref_sat_hi.csv" "$out/aurora_cc.ref.csv" &&
 	{ echo "build.sh: sat_hi gives Aurora's outputs: no second weight set" >&2; exit 1; }
+# examples/aurora's policy (the module benchmark's snapshot) for bench.vm-bpf
+rm -rf "$out/bench_aurora"
+"$lfc" "$src/examples/aurora/aurora.onnx" compile --target bpf -o "$out/bench_aurora" --name aurora \
+	--input-range="$(tr -d ' \n' < "$src/examples/aurora/ranges.txt")" 2> "$out/bench_aurora.lfc.log" ||
+	{ cat "$out/bench_aurora.lfc.log" >&2; exit 1; }
 cat > "$out/bpf.env" <<E
 LF_BPF_SNAPS=$out
 E
