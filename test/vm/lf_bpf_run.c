@@ -140,7 +140,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	{
-		__u32 ctl[2] = { 0, 1 };
+		__u32 ctl[4] = { 0, 1, 1, 1 };	/* active, gen, bgen[2] */
 
 		if (bpf_map_update_elem(cfd, &zero, ctl, 0)) {
 			fprintf(stderr, "lf_bpf_run: ctl map update: %s\n",

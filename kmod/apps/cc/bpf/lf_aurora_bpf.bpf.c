@@ -50,7 +50,8 @@ enum { LF_B_MODEL, LF_B_FALLBACK };
 /* per-CPU counters, read by the loader (lf_cc_bpf stats) */
 enum {
 	LF_B_CONNS, LF_B_MIS, LF_B_QUERIES, LF_B_FALLBACKS, LF_B_NOMODEL,
-	LF_B_REPINS, LF_B_ACT_CLAMPS, LF_B_RATE_CLAMPS, LF_B_NSTAT,
+	LF_B_REPINS, LF_B_ACT_CLAMPS, LF_B_RATE_CLAMPS, LF_B_SAMPLES,
+	LF_B_SAMPLE_DROPS, LF_B_RETIRED, LF_B_NSTAT,
 };
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -72,6 +73,26 @@ struct {
 	__type(key, __u32);
 	__type(value, struct lf_bpf_last);
 } lf_last SEC(".maps");
+
+/*
+ * One sample per query, for lf-runtime (the module's lf_collect_sample()):
+ * the inputs, the snapshot's outputs, the action taken (out_frac) and the
+ * reward of the interval that just ended (Q16.16, Aurora's: 10 x throughput
+ * in packets/s - 1000 x mean RTT in s - 2000 x loss rate, x 0.001), with the
+ * generation and buffer that answered.
+ */
+struct lf_bpf_sample {
+	__u32 gen;
+	__u32 buf;
+	__s32 reward;
+	__s32 action;
+	__s32 in[LF_AURORA_CC_N_IN];
+	__s32 out[LF_AURORA_CC_N_OUT];
+};
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 20);
+} lf_samples SEC(".maps");
 
 struct lf_bpf_conn {
 	__u64 rate;			/* bytes/s */
@@ -243,23 +264,40 @@ static __always_inline void to_fallback(struct sock *sk, struct lf_bpf_conn *c)
 	count(LF_B_FALLBACKS);
 }
 
-/* the params of the socket's buffer: repinned to the active one after a push */
+/*
+ * The params of the socket's buffer: a socket keeps the buffer and
+ * generation it started with until that buffer is retired (a push is about
+ * to rewrite it: bgen 0 or a newer generation), then moves to the active one.
+ */
 static __always_inline const struct lf_aurora_cc_params *
 pinned_params(struct lf_bpf_conn *c)
 {
-	__u32 zero = 0, buf;
+	__u32 zero = 0, buf, a;
 	struct lf_bpf_ctl *ctl = bpf_map_lookup_elem(&lf_ctl, &zero);
 
 	if (!ctl || !ctl->gen)
 		return 0;		/* nothing pushed yet */
-	if (ctl->gen != c->gen) {
+	buf = c->buf & 1;
+	if (!c->gen || ctl->bgen[buf] != c->gen) {
+		a = ctl->active & 1;
+		if (!ctl->bgen[a])
+			return 0;
 		if (c->gen)
 			count(LF_B_REPINS);
-		c->gen = ctl->gen;
-		c->buf = ctl->active & 1;
+		c->buf = a;
+		c->gen = ctl->bgen[a];
+		buf = a;
 	}
-	buf = c->buf & 1;
 	return bpf_map_lookup_elem(&lf_params, &buf);
+}
+
+/* still the generation the query started on (not retired meanwhile) */
+static __always_inline int pinned_still(const struct lf_bpf_conn *c)
+{
+	__u32 zero = 0;
+	struct lf_bpf_ctl *ctl = bpf_map_lookup_elem(&lf_ctl, &zero);
+
+	return ctl && ctl->bgen[c->buf & 1] == c->gen;
 }
 
 static __always_inline void end_mi(struct sock *sk, struct lf_bpf_conn *c)
@@ -277,7 +315,9 @@ static __always_inline void end_mi(struct sock *sk, struct lf_bpf_conn *c)
 	const struct lf_aurora_cc_params *p;
 	__u64 mean_rtt = 0, start_rate, lo, hi, d = 0, f;
 	__u32 loss_pm = 0, zero = 0, i, j, k = 0;
+	struct lf_bpf_sample *smp;
 	struct lf_bpf_last *last;
+	__s64 reward;
 
 	count(LF_B_MIS);
 	if (n) {
@@ -311,6 +351,10 @@ static __always_inline void end_mi(struct sock *sk, struct lf_bpf_conn *c)
 	calibrate(sk, c, segs, dur);
 	drate = (__u64)delivered * tp->mss_cache * USEC_PER_SEC / dur;
 	c->dmax[LF_CC_HIST - 1] = drate;
+	reward = (__s64)((__u64)delivered * USEC_PER_SEC * 10 * LF_CC_ONE / dur) -
+		 (__s64)(mean_rtt * LF_CC_ONE / USEC_PER_SEC) -
+		 (__s64)loss_pm * 2 * LF_CC_ONE;
+	reward = sdiv(reward, 1000);
 
 	if (c->mode == LF_B_FALLBACK)
 		return;
@@ -330,6 +374,11 @@ static __always_inline void end_mi(struct sock *sk, struct lf_bpf_conn *c)
 		to_fallback(sk, c);
 		return;
 	}
+	if (!pinned_still(c)) {
+		/* the buffer was retired during the query: no action this MI */
+		count(LF_B_RETIRED);
+		return;
+	}
 	last = bpf_map_lookup_elem(&lf_last, &zero);
 	if (last) {
 		last->gen = c->gen;
@@ -339,6 +388,22 @@ static __always_inline void end_mi(struct sock *sk, struct lf_bpf_conn *c)
 		last->out[0] = c->scr.out[0];
 	}
 	a = from_fmt(c->scr.out[0], out_frac[0]);
+	smp = bpf_ringbuf_reserve(&lf_samples, sizeof(*smp), 0);
+	if (smp) {
+		smp->gen = c->gen;
+		smp->buf = c->buf;
+		smp->reward = (__s32)(reward < -2147483647LL ? -2147483647LL :
+				      (reward > 2147483647LL ? 2147483647LL : reward));
+		smp->action = to_fmt(a < -amax ? -amax : (a > amax ? amax : a),
+				     out_frac[0]);
+		for (k = 0; k < LF_AURORA_CC_N_IN; k++)
+			smp->in[k] = c->scr.in[k];
+		smp->out[0] = c->scr.out[0];
+		bpf_ringbuf_submit(smp, 0);
+		count(LF_B_SAMPLES);
+	} else {
+		count(LF_B_SAMPLE_DROPS);
+	}
 	/* saturation guard (lf_cc_contradicts) */
 	if (a > -amax && a < amax) {
 		c->sat_cnt = 0;

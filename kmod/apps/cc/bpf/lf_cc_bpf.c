@@ -8,8 +8,12 @@
  *                            CCs, pin the maps under /sys/fs/bpf/lf_cc_bpf/
  *                            and add the names to
  *                            net.ipv4.tcp_allowed_congestion_control
- *   lf_cc_bpf push PARAMS    a weight update: PARAMS into the idle buffer,
- *                            then the index flip (generation + 1)
+ *   lf_cc_bpf push PARAMS    a weight update: retire the idle buffer, a grace
+ *                            period, PARAMS into it, then the index flip
+ *                            (generation + 1)
+ *   lf_cc_bpf flip A B SECS  push A and B alternately for SECS (torn test)
+ *   lf_cc_bpf samples N SECS the ring buffer's samples (a line each: gen, buf,
+ *                            reward, action, inputs, output), N or SECS
  *   lf_cc_bpf stats | last   counters | the last query (inputs, output, gen)
  *   lf_cc_bpf down           unregister both, drop the names and the pins
  * The registration outlives this process (6.1 struct_ops maps stay attached).
@@ -21,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -32,13 +37,27 @@
 static const char *const names[] = { "lf_aurora_bpf", "lf_dummy_bpf" };
 static const char *const stat_names[] = {
 	"conns", "mis", "queries", "fallbacks", "nomodel", "repins",
-	"act_clamps", "rate_clamps",
+	"act_clamps", "rate_clamps", "samples", "sample_drops", "retired",
 };
 
 struct ctl {
 	__u32 active;
 	__u32 gen;
+	__u32 bgen[2];
 };
+
+/* lf_aurora_bpf.bpf.c's struct lf_bpf_sample */
+struct sample {
+	__u32 gen;
+	__u32 buf;
+	__s32 reward;
+	__s32 action;
+	__s32 in[30];
+	__s32 out[1];
+};
+
+/* grace period between retiring a buffer and rewriting it */
+static unsigned int grace_us = 2000;
 
 static void die(const char *fmt, ...)
 {
@@ -111,25 +130,109 @@ static void allow(int on)
 		die(ALLOWED ": cannot write: %s", strerror(errno));
 }
 
+/*
+ * A weight update: retire the idle buffer (bgen 0: sockets pinned to it move
+ * to the active one at their next MI, and a query that started on it is
+ * discarded), wait a grace period, write the blob, publish it as the next
+ * generation and make it active.  No query ever acts on a half-written blob.
+ */
+static void push_blob(int pfd, int cfd, const void *blob, const char *what,
+		      int quiet)
+{
+	__u32 zero = 0, idle;
+	struct ctl c;
+
+	if (bpf_map_lookup_elem(cfd, &zero, &c))
+		die("lf_ctl: %s", strerror(errno));
+	idle = c.gen ? !c.active : 0;
+	c.bgen[idle] = 0;
+	if (bpf_map_update_elem(cfd, &zero, &c, 0))
+		die("lf_ctl: %s", strerror(errno));
+	usleep(grace_us);
+	if (bpf_map_update_elem(pfd, &idle, blob, 0))
+		die("lf_params[%u]: %s", idle, strerror(errno));
+	c.gen++;
+	c.bgen[idle] = c.gen;
+	c.active = idle;
+	if (bpf_map_update_elem(cfd, &zero, &c, 0))
+		die("lf_ctl: %s", strerror(errno));
+	if (!quiet)
+		printf("pushed %s into buffer %u: generation %u\n", what, idle,
+		       c.gen);
+}
+
+static __u32 params_size(int pfd)
+{
+	struct bpf_map_info info = { 0 };
+	__u32 len = sizeof(info);
+
+	if (bpf_obj_get_info_by_fd(pfd, &info, &len))
+		die("lf_params: %s", strerror(errno));
+	return info.value_size;
+}
+
 static void push(const char *path)
 {
 	int pfd = pinned("lf_params"), cfd = pinned("lf_ctl");
-	struct bpf_map_info info = { 0 };
-	__u32 len = sizeof(info), zero = 0, idle;
-	struct ctl c;
 
-	if (bpf_obj_get_info_by_fd(pfd, &info, &len) ||
-	    bpf_map_lookup_elem(cfd, &zero, &c))
-		die("lf_params/lf_ctl: %s", strerror(errno));
-	idle = c.gen ? !c.active : 0;
-	/* the idle buffer only: no socket pinned to the active one reads it */
-	if (bpf_map_update_elem(pfd, &idle, read_blob(path, info.value_size), 0))
-		die("lf_params[%u]: %s", idle, strerror(errno));
-	c.active = idle;
-	c.gen++;
-	if (bpf_map_update_elem(cfd, &zero, &c, 0))
-		die("lf_ctl: %s", strerror(errno));
-	printf("pushed %s into buffer %u: generation %u\n", path, idle, c.gen);
+	push_blob(pfd, cfd, read_blob(path, params_size(pfd)), path, 0);
+}
+
+/* pushes A and B alternately for @secs seconds (the torn-update test) */
+static void flip(const char *a, const char *b, double secs)
+{
+	int pfd = pinned("lf_params"), cfd = pinned("lf_ctl");
+	__u32 sz = params_size(pfd);
+	void *blob[2] = { read_blob(a, sz), read_blob(b, sz) };
+	struct timespec t0, t;
+	unsigned long n = 0;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	do {
+		push_blob(pfd, cfd, blob[n & 1], "", 1);
+		n++;
+		clock_gettime(CLOCK_MONOTONIC, &t);
+	} while ((t.tv_sec - t0.tv_sec) + (t.tv_nsec - t0.tv_nsec) / 1e9 < secs);
+	printf("flips %lu\n", n);
+}
+
+static unsigned long nsamples, want_samples;
+
+static int on_sample(void *ctx, void *data, size_t len)
+{
+	const struct sample *s = data;
+	int i;
+
+	(void)ctx;
+	if (len < sizeof(*s))
+		return 0;
+	printf("gen %u buf %u reward %d action %d in ", s->gen, s->buf,
+	       s->reward, s->action);
+	for (i = 0; i < 30; i++)
+		printf("%s%d", i ? "," : "", s->in[i]);
+	printf(" out %d\n", s->out[0]);
+	return ++nsamples >= want_samples ? 1 : 0;
+}
+
+/* prints samples from the ring buffer until @n or @secs seconds */
+static void samples(unsigned long n, double secs)
+{
+	struct ring_buffer *rb;
+	struct timespec t0, t;
+
+	want_samples = n;
+	rb = ring_buffer__new(pinned("lf_samples"), on_sample, NULL, NULL);
+	if (!rb)
+		die("lf_samples: %s", strerror(errno));
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	do {
+		if (ring_buffer__poll(rb, 100) < 0 || nsamples >= n)
+			break;
+		fflush(stdout);
+		clock_gettime(CLOCK_MONOTONIC, &t);
+	} while ((t.tv_sec - t0.tv_sec) + (t.tv_nsec - t0.tv_nsec) / 1e9 < secs);
+	ring_buffer__free(rb);
+	fflush(stdout);
 }
 
 static void up(const char *params)
@@ -153,7 +256,8 @@ static void up(const char *params)
 	    bpf_map__pin(s->maps.lf_params, PIN_DIR "/lf_params") ||
 	    bpf_map__pin(s->maps.lf_ctl, PIN_DIR "/lf_ctl") ||
 	    bpf_map__pin(s->maps.lf_stats, PIN_DIR "/lf_stats") ||
-	    bpf_map__pin(s->maps.lf_last, PIN_DIR "/lf_last"))
+	    bpf_map__pin(s->maps.lf_last, PIN_DIR "/lf_last") ||
+	    bpf_map__pin(s->maps.lf_samples, PIN_DIR "/lf_samples"))
 		die(PIN_DIR ": cannot pin the maps: %s (is bpffs mounted?)",
 		    strerror(errno));
 	push(params);
@@ -191,6 +295,7 @@ static void down(void)
 	unlink(PIN_DIR "/lf_ctl");
 	unlink(PIN_DIR "/lf_stats");
 	unlink(PIN_DIR "/lf_last");
+	unlink(PIN_DIR "/lf_samples");
 	rmdir(PIN_DIR);
 	printf("unregistered %u CC(s)\n", found);
 }
@@ -251,7 +356,12 @@ int main(int argc, char **argv)
 		stats();
 	else if (!strcmp(cmd, "last") && argc == 2)
 		last();
+	else if (!strcmp(cmd, "flip") && argc == 5)
+		flip(argv[2], argv[3], atof(argv[4]));
+	else if (!strcmp(cmd, "samples") && argc == 4)
+		samples(strtoul(argv[2], NULL, 10), atof(argv[3]));
 	else
-		die("usage: lf_cc_bpf up PARAMS | push PARAMS | stats | last | down");
+		die("usage: lf_cc_bpf up PARAMS | push PARAMS | flip A B SECS | "
+		    "samples N SECS | stats | last | down");
 	return 0;
 }
