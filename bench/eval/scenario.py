@@ -26,7 +26,7 @@ import os
 import sys
 import tomllib
 
-CCS = ["lf_aurora", "lf_aurora_noadapt", "lf_aurora_user", "lf_mocc", "lf_dummy", "cubic", "bbr"]
+CCS = ["lf_aurora", "lf_aurora_noadapt", "lf_aurora_bpf", "lf_aurora_user", "lf_mocc", "lf_dummy", "cubic", "bbr"]
 AGAINST = ["cubic", "bbr", "reno"]
 
 
