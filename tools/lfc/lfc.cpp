@@ -538,9 +538,9 @@ int runInspect(MLIRContext &ctx) {
                         "steps (limit {2}), stack ~{3} bytes, params map "
                         "{4} bytes (2 x {5}), per-CPU scratch {6} bytes, "
                         "{7} table function(s)\n",
-                        bi.objInsns, bi.estInsns, kBpfInsnLimit,
-                        bi.stackBytes, bi.paramsMapBytes, binfo.paramsBytes,
-                        bi.scratchBytes, bi.tableSizes.size());
+                        bi.objInsns, bi.estInsns, kBpfInsnLimit, bi.stackBytes,
+                        bi.paramsMapBytes, binfo.paramsBytes, bi.scratchBytes,
+                        bi.tableSizes.size());
     for (const BpfLayer &l : bi.layers)
       os << llvm::formatv("    {0}: {1}, {2} MACs, ~{3} verifier steps\n",
                           l.name, l.kind, l.macs, l.estInsns);

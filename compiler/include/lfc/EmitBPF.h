@@ -37,19 +37,19 @@ constexpr unsigned kBpfScratchBufferBytes = 24576;
 
 struct BpfLayer {
   Operation *op = nullptr;
-  std::string name;  ///< the op's location (ONNX node name when known)
-  std::string kind;  ///< "fc 1x30 -> 1x32", "table x32", ...
+  std::string name; ///< the op's location (ONNX node name when known)
+  std::string kind; ///< "fc 1x30 -> 1x32", "table x32", ...
   uint64_t macs = 0;
   uint64_t estInsns = 0; ///< estimated verifier-processed instructions
 };
 
 struct BpfInfo {
   std::vector<BpfLayer> layers;
-  uint64_t estInsns = 0;      ///< whole program (estimate, before loading)
-  uint64_t scratchBytes = 0;  ///< per-CPU scratch (inputs, outputs, buffers)
+  uint64_t estInsns = 0;       ///< whole program (estimate, before loading)
+  uint64_t scratchBytes = 0;   ///< per-CPU scratch (inputs, outputs, buffers)
   uint64_t paramsMapBytes = 0; ///< the params map: 2 buffers
-  uint64_t stackBytes = 0;    ///< BPF stack of the inference (estimate)
-  uint64_t objInsns = 0;      ///< instructions in the object (0: not built)
+  uint64_t stackBytes = 0;     ///< BPF stack of the inference (estimate)
+  uint64_t objInsns = 0;       ///< instructions in the object (0: not built)
   std::vector<int64_t> tableSizes;
 };
 
@@ -64,8 +64,7 @@ struct BpfOptions {
 
 /// Checks the verifier's limits before anything is built or loaded: an
 /// error at the op of the first layer that does not fit (one line naming it).
-LogicalResult analyzeBpf(func::FuncOp f, const SnapshotInfo &info,
-                         BpfInfo &bi);
+LogicalResult analyzeBpf(func::FuncOp f, const SnapshotInfo &info, BpfInfo &bi);
 
 /// NAME.bpf.h and NAME.bpf.c of `f` (fills `info` and `bi`).
 LogicalResult emitBpfSources(func::FuncOp f, const EmitOptions &eo,

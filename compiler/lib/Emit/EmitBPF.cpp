@@ -81,9 +81,9 @@ std::string shapeOf(Type t) {
 
 /// The lines of `text` between the line starting with `first` and the
 /// first later line equal to `last` (both included).
-std::optional<std::vector<std::string>>
-extractBlock(llvm::StringRef text, llvm::StringRef first,
-             llvm::StringRef last) {
+std::optional<std::vector<std::string>> extractBlock(llvm::StringRef text,
+                                                     llvm::StringRef first,
+                                                     llvm::StringRef last) {
   llvm::SmallVector<llvm::StringRef> lines;
   text.split(lines, '\n');
   std::vector<std::string> out;
@@ -109,8 +109,9 @@ LogicalResult mlir::lf::analyzeBpf(func::FuncOp f, const SnapshotInfo &info,
   Operation *failedOp = nullptr;
   std::string why;
   f.walk([&](Operation *op) {
-    if (failedOp || isa<func::FuncOp, func::ReturnOp, ConstantOp, QuantizeOp,
-                        DequantizeOp, ReshapeOp>(op) ||
+    if (failedOp ||
+        isa<func::FuncOp, func::ReturnOp, ConstantOp, QuantizeOp, DequantizeOp,
+            ReshapeOp>(op) ||
         op->getNumResults() != 1)
       return;
     BpfLayer l;
@@ -138,8 +139,8 @@ LogicalResult mlir::lf::analyzeBpf(func::FuncOp f, const SnapshotInfo &info,
       l.estInsns = l.macs * kInsnPerMac + out * kInsnPerOutput;
     } else if (auto lut = dyn_cast<LutOp>(op)) {
       int64_t n = static_cast<int64_t>(lut.getTable().size());
-      l.kind = "table of " + std::to_string(n) + " knots x" +
-               std::to_string(out);
+      l.kind =
+          "table of " + std::to_string(n) + " knots x" + std::to_string(out);
       l.estInsns = out * kInsnPerTableElem +
                    (sizes.insert(n).second ? kInsnPerTableFn : 0);
     } else {
@@ -155,11 +156,10 @@ LogicalResult mlir::lf::analyzeBpf(func::FuncOp f, const SnapshotInfo &info,
   uint64_t budget = static_cast<uint64_t>(kBpfInsnLimit * kBudgetShare);
   if (bi.estInsns > budget) {
     // Name the layer that costs most: that is the one to shrink.
-    auto worst = std::max_element(
-        bi.layers.begin(), bi.layers.end(),
-        [](const BpfLayer &a, const BpfLayer &b) {
-          return a.estInsns < b.estInsns;
-        });
+    auto worst = std::max_element(bi.layers.begin(), bi.layers.end(),
+                                  [](const BpfLayer &a, const BpfLayer &b) {
+                                    return a.estInsns < b.estInsns;
+                                  });
     return worst->op->emitError() << llvm::formatv(
                "--target bpf: too large for the BPF verifier: this layer "
                "({0}, {1} MACs) needs ~{2} verifier steps of the model's "
@@ -209,8 +209,8 @@ LogicalResult mlir::lf::emitBpfSources(func::FuncOp f, const EmitOptions &eo,
     llvm::SmallVector<llvm::StringRef> m;
     if (bufDecl.match(l, &m)) {
       bufFields.push_back(("\t" + m[1] + " " + m[3] + "[" + m[4] + "];").str());
-      body.push_back(("\t" + m[1] + " *" + m[3] + " = scr->" + m[3] + ";")
-                         .str());
+      body.push_back(
+          ("\t" + m[1] + " *" + m[3] + " = scr->" + m[3] + ";").str());
       unsigned bits = 0;
       m[2].getAsInteger(10, bits);
       uint64_t cnt = 0;
@@ -241,7 +241,8 @@ LogicalResult mlir::lf::emitBpfSources(func::FuncOp f, const EmitOptions &eo,
      << " * arch " << llvm::formatv("{0:x16}", info.archHash).str() << ", "
      << info.macs << " MACs; verifier estimate ~" << bi.estInsns
      << " instructions.\n *\n"
-     << " * lf_" << n << "_bpf_infer(p, scr): scr->in (the snapshot's input "
+     << " * lf_" << n
+     << "_bpf_infer(p, scr): scr->in (the snapshot's input "
         "formats) -> scr->out,\n"
      << " * the integers of the C snapshot (lf_" << n
      << "_infer).  Under __bpf__ (and without\n"
@@ -332,7 +333,8 @@ LogicalResult mlir::lf::emitBpfSources(func::FuncOp f, const EmitOptions &eo,
      << "];\n};\n\n"
      << "struct {\n\t__uint(type, BPF_MAP_TYPE_ARRAY);\n"
      << "\t__uint(max_entries, 1);\n\t__type(key, lf_u32);\n"
-     << "\t__type(value, struct lf_" << n << "_io);\n} lf_io SEC(\".maps\");\n\n"
+     << "\t__type(value, struct lf_" << n
+     << "_io);\n} lf_io SEC(\".maps\");\n\n"
      << "SEC(\"tc\")\nint lf_" << n << "_run(struct __sk_buff *skb)\n{\n"
      << "\tconst struct lf_" << n << "_params *p;\n"
      << "\tstruct lf_" << n << "_scratch *scr;\n"
@@ -409,9 +411,17 @@ LogicalResult mlir::lf::writeBpfPackage(func::FuncOp f, const BpfOptions &o,
     llvm::sys::path::append(src, n + ".bpf.c");
     llvm::sys::path::append(obj, n + ".bpf.o");
     llvm::sys::path::append(log, n + ".bpf.log");
-    std::vector<std::string> args = {o.clang, "-target", "bpf", "-O2", "-g",
-                                     "-Wall", "-Werror", "-I", o.dir,
-                                     "-idirafter", LF_BPF_MULTIARCH_INCLUDE};
+    std::vector<std::string> args = {o.clang,
+                                     "-target",
+                                     "bpf",
+                                     "-O2",
+                                     "-g",
+                                     "-Wall",
+                                     "-Werror",
+                                     "-I",
+                                     o.dir,
+                                     "-idirafter",
+                                     LF_BPF_MULTIARCH_INCLUDE};
     if (!o.bpfInclude.empty()) {
       args.push_back("-I");
       args.push_back(o.bpfInclude);
@@ -421,8 +431,8 @@ LogicalResult mlir::lf::writeBpfPackage(func::FuncOp f, const BpfOptions &o,
     std::optional<llvm::StringRef> redirects[] = {
         std::nullopt, llvm::StringRef(log), llvm::StringRef(log)};
     std::string err;
-    int rc = llvm::sys::ExecuteAndWait(*clang, argRefs, std::nullopt,
-                                       redirects, 0, 0, &err);
+    int rc = llvm::sys::ExecuteAndWait(*clang, argRefs, std::nullopt, redirects,
+                                       0, 0, &err);
     if (rc != 0) {
       auto text = llvm::MemoryBuffer::getFile(log);
       std::string first = "see " + std::string(log);
