@@ -3,11 +3,11 @@
 #
 # Usage: test/bpf/host-check.sh LFC SNAPS   (SNAPS: test/bpf/build.sh's output)
 #
-# 1. For aurora_cc, mocc and ffnn: NAME.bpf.h's inference built as ordinary C
+# 1. For aurora_cc, mocc, ffnn and wide: NAME.bpf.h's inference built as ordinary C
 #    gives exactly `lfc run --raw`'s integers on 1,000 inputs (extremes
 #    included), and those outputs are not degenerate (many distinct values).
 # 2. One-line errors, exit 1, nothing written: a model too large for the
-#    verifier names its layer; --bits 16 has no BPF form; a bad --target;
+#    verifier (deep: ten plain-loop layers) names its costliest layer; --bits 16 has no BPF form; a bad --target;
 #    non-integer --raw inputs.
 set -uo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -19,7 +19,7 @@ ok() { echo "ok   $*"; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-for n in aurora_cc mocc ffnn; do
+for n in aurora_cc mocc ffnn wide; do
 	rows=$(wc -l < "$snaps/$n.ref.csv")
 	distinct=$(sort -u "$snaps/$n.ref.csv" | wc -l)
 	[ "$rows" -eq 1000 ] || fail "$n: $rows reference rows, want 1000"
@@ -30,6 +30,10 @@ for n in aurora_cc mocc ffnn; do
 		fail "$n: BPF C differs from lfc run --raw: $(diff "$snaps/$n.ref.csv" "$snaps/$n.host.csv" | head -3 | tr '\n' ' ')"
 	fi
 	grep -q '"verifier_insns_est"' "$snaps/$n/$n.bpf.json" || fail "$n: no verifier figures in $n.bpf.json"
+	case $n in
+	mocc|wide) grep -q 'LF_BPF_DEFINE_FC_LOOP' "$snaps/$n/$n.bpf.h" &&
+		ok "$n: a layer under bpf_loop" || fail "$n: no bpf_loop layer" ;;
+	esac
 	[ -s "$snaps/$n/$n.bpf.o" ] || fail "$n: no object"
 done
 
@@ -44,8 +48,8 @@ one_line() {
 		fail "$what: rc $rc, $lines lines: $err"
 	fi
 }
-/usr/bin/python3 "$here/make_big_model.py" "$tmp/big.onnx" || fail "make_big_model.py"
-one_line "too large for the verifier" "node 'huge_fc'.*too large for the BPF verifier.*1048576 MACs" \
+/usr/bin/python3 "$here/make_big_model.py" deep "$tmp/big.onnx" || fail "make_big_model.py"
+one_line "too large for the verifier" "node 'mid_[0-9]'.*too large for the BPF verifier.*2048 MACs" \
 	"$lfc" "$tmp/big.onnx" compile --target bpf -o "$tmp/big" --input-range=-1,1
 [ ! -e "$tmp/big" ] && ok "nothing written for the refused model" || fail "$tmp/big written"
 r=$(tr -d ' \n' < "$src/examples/cc/ranges_aurora.txt")

@@ -254,7 +254,9 @@ std::unique_ptr<Twin> buildTwin(func::FuncOp f, SnapshotInfo &info) {
   llvm::raw_string_ostream cs(c), hs(h);
   EmitOptions eo;
   eo.name = snapName;
-  if (target == Target::Bpf) // buffers in the BPF scratch, not the stack
+  // The kernel-stack limit is the module's: run's twin (userspace) and the
+  // BPF target (buffers in a scratch map) take the BPF scratch limit.
+  if (target == Target::Bpf || runCmd)
     eo.maxBufferBytes = kBpfScratchBufferBytes;
   if (failed(emitSnapshotC(f, eo, cs, hs, info)))
     return nullptr;

@@ -47,6 +47,9 @@ constexpr uint64_t kInsnPerOutput = 40;
 constexpr uint64_t kInsnPerTableElem = 24;
 constexpr uint64_t kInsnPerTableFn = 400;
 constexpr uint64_t kInsnPerElem = 40;
+constexpr uint64_t kInsnPerLoop = 300;
+/// LF_BPF_LOOP_MACS of lf_fixed_bpf.h.
+constexpr uint64_t kBpfLoopMacs = 2048;
 /// The estimate must stay below the limit by this factor (the model is
 /// approximate; a refusal at load time is what the check exists to avoid).
 constexpr double kBudgetShare = 0.8;
@@ -125,6 +128,17 @@ LogicalResult mlir::lf::analyzeBpf(func::FuncOp f, const SnapshotInfo &info,
       l.kind = "fc " + shapeOf(in) + " -> " + shapeOf(rt);
       l.macs = uint64_t(out) * k;
       l.estInsns = l.macs * kInsnPerMac + out * kInsnPerOutput;
+      auto wAttr = dyn_cast<DenseIntElementsAttr>(fc.getWeight());
+      int64_t m = in.getRank() == 2 ? in.getShape()[0] : 0;
+      // lf_fixed_bpf.h runs a 32-bit layer of one row above
+      // LF_BPF_LOOP_MACS under bpf_loop: the callback is verified once.
+      if (wAttr && wAttr.getType().getElementTypeBitWidth() == 32 && m == 1 &&
+          l.macs > kBpfLoopMacs) {
+        l.kind += " (bpf_loop)";
+        l.estInsns = uint64_t(k) * kInsnPerMac + kInsnPerLoop;
+        if (!llvm::is_contained(bi.fcLoops, std::make_pair(k, out)))
+          bi.fcLoops.push_back({k, out});
+      }
       if (fc.getAccBits() == 32) {
         failedOp = op;
         why = "a 16-bit layer with a 32-bit accumulator (--bits 16) has no "
@@ -270,6 +284,13 @@ LogicalResult mlir::lf::emitBpfSources(func::FuncOp f, const EmitOptions &eo,
   os << "};\n\n";
   for (int64_t sz : bi.tableSizes)
     os << "LF_BPF_DEFINE_LUT(" << sz << ")\n";
+  for (auto [k, n] : bi.fcLoops)
+    os << "LF_BPF_DEFINE_FC_LOOP(" << k << ", " << n << ")\n";
+  os << "\nLF_BPF_INLINE int lf_bpf_fc_w32b_loop(int k, int n, struct "
+        "lf_bpf_fc_ctx *c)\n{\n";
+  for (auto [k, n] : bi.fcLoops)
+    os << "\tLF_BPF_FC_LOOP_CASE(" << k << ", " << n << ")\n";
+  os << "\t(void)k;\n\t(void)n;\n\t(void)c;\n\treturn 0;\n}\n";
   os << "\nLF_BPF_INLINE lf_s64 lf_bpf_lut_call(const struct lf_lut *t,\n"
      << "\t\t\t\t     const struct lf_bpf_lut_sc *sc, lf_s64 x)\n{\n";
   if (!bi.tableSizes.empty()) {
@@ -353,22 +374,6 @@ LogicalResult mlir::lf::emitBpfSources(func::FuncOp f, const EmitOptions &eo,
   return success();
 }
 
-static LogicalResult writeText(func::FuncOp f, llvm::StringRef dir,
-                               llvm::StringRef file, llvm::StringRef text) {
-  llvm::SmallString<256> path(dir);
-  llvm::sys::path::append(path, file);
-  std::error_code ec;
-  llvm::raw_fd_ostream os(path, ec, llvm::sys::fs::OF_None);
-  if (ec)
-    return f.emitError() << "cannot write " << path << ": " << ec.message();
-  os << text;
-  os.close();
-  if (os.has_error())
-    return f.emitError() << "cannot write " << path << ": "
-                         << os.error().message();
-  return success();
-}
-
 /// Instructions in the object's program sections (8 bytes each).
 static uint64_t countObjInsns(llvm::StringRef path) {
   auto obj = llvm::object::ObjectFile::createObjectFile(path);
@@ -397,10 +402,11 @@ LogicalResult mlir::lf::writeBpfPackage(func::FuncOp f, const BpfOptions &o,
     return f.emitError() << "cannot create " << o.dir << ": " << ec.message();
   const std::string &n = info.name;
   std::string blob(info.params.begin(), info.params.end());
-  if (failed(writeText(f, o.dir, n + ".bpf.h", h)) ||
-      failed(writeText(f, o.dir, n + ".bpf.c", c)) ||
-      failed(writeText(f, o.dir, "lf_fixed_bpf.h", getLfFixedBpfHeader())) ||
-      failed(writeText(f, o.dir, n + ".params", blob)))
+  if (failed(writePackageFile(f, o.dir, n + ".bpf.h", h)) ||
+      failed(writePackageFile(f, o.dir, n + ".bpf.c", c)) ||
+      failed(writePackageFile(f, o.dir, "lf_fixed_bpf.h",
+                              getLfFixedBpfHeader())) ||
+      failed(writePackageFile(f, o.dir, n + ".params", blob)))
     return failure();
   if (!o.clang.empty()) {
     auto clang = llvm::sys::findProgramByName(o.clang);
@@ -482,5 +488,5 @@ LogicalResult mlir::lf::writeBpfPackage(func::FuncOp f, const BpfOptions &o,
   std::string js;
   llvm::raw_string_ostream jos(js);
   jos << llvm::formatv("{0:2}", llvm::json::Value(std::move(j))) << "\n";
-  return writeText(f, o.dir, n + ".bpf.json", js);
+  return writePackageFile(f, o.dir, n + ".bpf.json", js);
 }

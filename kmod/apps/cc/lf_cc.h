@@ -16,7 +16,9 @@
 #include <linux/rcupdate.h>
 #include <linux/version.h>
 #include <net/tcp.h>
+#include <linux/math64.h>
 #include "lf_core.h"
+#define LF_CC_DIV64(a, b) div64_u64(a, b)
 #include "lf_cc_defs.h"
 
 #define LF_CC_IN_MAX	(LF_CC_HIST * LF_CC_NFEAT + LF_CC_NW)

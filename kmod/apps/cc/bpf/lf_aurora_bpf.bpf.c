@@ -25,6 +25,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include "aurora_cc.bpf.h"
+#define LF_CC_DIV64(a, b) ((a) / (b))
 #include "../lf_cc_defs.h"
 
 char LICENSE[] SEC("license") = "GPL";
@@ -195,15 +196,11 @@ static __always_inline void calibrate(struct sock *sk, struct lf_bpf_conn *c,
 {
 	struct tcp_sock *tp = tcp_sk(sk);
 	__u64 sent = (__u64)segs * tp->mss_cache * USEC_PER_SEC / dur;
-	__u32 g = c->pace_gain, gmax = pace_max_pct * 1024 / 100;
 
 	if (tp->app_limited || !sent)
 		return;
-	if (sent * 10 < c->rate * 9)
-		g = g + g / 8;
-	else if (sent * 20 > c->rate * 21)
-		g = g - g / 16;
-	c->pace_gain = g < 1024 ? 1024 : (g > gmax ? gmax : g);
+	c->pace_gain = lf_cc_pace_gain(c->pace_gain, sent, c->rate,
+				       pace_max_pct * 1024 / 100);
 }
 
 static __always_inline void start_mi(struct sock *sk, struct lf_bpf_conn *c)
@@ -313,7 +310,7 @@ static __always_inline void end_mi(struct sock *sk, struct lf_bpf_conn *c)
 	__s64 amax = (__s64)action_max_milli * LF_CC_ONE / 1000, a;
 	__s32 grad = 0, lr = LF_CC_ONE, sr = LF_CC_ONE;
 	const struct lf_aurora_cc_params *p;
-	__u64 mean_rtt = 0, start_rate, lo, hi, d = 0, f;
+	__u64 mean_rtt = 0, start_rate, lo, hi, d = 0;
 	__u32 loss_pm = 0, zero = 0, i, j, k = 0;
 	struct lf_bpf_sample *smp;
 	struct lf_bpf_last *last;
@@ -407,8 +404,7 @@ static __always_inline void end_mi(struct sock *sk, struct lf_bpf_conn *c)
 	/* saturation guard (lf_cc_contradicts) */
 	if (a > -amax && a < amax) {
 		c->sat_cnt = 0;
-	} else if ((a >= amax && (lr >= LF_CC_ONE * 3 / 2 || loss_pm >= 100)) ||
-		   (a <= -amax && lr < LF_CC_ONE * 5 / 4 && loss_pm < 50)) {
+	} else if (lf_cc_contradicts(a, amax, lr, loss_pm)) {
 		if (++c->sat_cnt >= distrust_mis) {
 			to_fallback(sk, c);
 			return;
@@ -418,13 +414,8 @@ static __always_inline void end_mi(struct sock *sk, struct lf_bpf_conn *c)
 		a = a > amax ? amax : -amax;
 		count(LF_B_ACT_CLAMPS);
 	}
-	/* rate *= 1 + 0.025 a, or rate /= 1 - 0.025 a */
 	start_rate = c->rate;
-	f = (__u64)(a < 0 ? -a : a) * 25;
-	if (a >= 0)
-		c->rate += c->rate * f / (1000ULL * LF_CC_ONE);
-	else
-		c->rate = c->rate * 1000ULL * LF_CC_ONE / (1000ULL * LF_CC_ONE + f);
+	c->rate = lf_cc_act_rate(c->rate, a);
 	/* [rate_min, rate_max], below ceiling_pct of the best delivery rate */
 	lo = rate_min();
 	hi = rate_max();
