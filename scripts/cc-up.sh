@@ -3,6 +3,7 @@
 #
 # Usage (root): scripts/cc-up.sh [--build DIR] [--default] [--no-adapt | --no-runtime]
 #               scripts/cc-up.sh --down [--build DIR]
+#               scripts/cc-up.sh --bpf [--down] [--build DIR] [--default]
 #
 # Up: loads lf_core, the bundled snapshots (model aurora: v1 active, v4 as the
 # standby that weight pushes land in; model mocc v1) and lf_cc (lf_aurora,
@@ -21,12 +22,17 @@
 # (refused while connections use it: retry when they end) and the standby
 # snapshots.  The active snapshot and lf_core stay loaded: lf_core pins the
 # active snapshot's module (docs/KERNEL.md); reboot or deactivate it first.
+# --bpf: the BPF struct_ops CCs instead (lf_aurora_bpf, lf_dummy_bpf; no
+# LiteFlow module at all): kmod/apps/cc/bpf's lf_cc_bpf loads and registers
+# them with the Aurora policy's weights and adds the names to
+# net.ipv4.tcp_allowed_congestion_control (weight updates: lf_cc_bpf push);
+# --bpf --down unregisters them and drops the names (docs/BPF.md).
 # State: /run/lf-cc.  Every failure: one line on stderr, exit 1.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 src=$(cd "$here/.." && pwd)
 build=${BUILD_DIR:-$src/build}
-down= setdef= runtime=1 adapt=1
+down= setdef= runtime=1 adapt=1 bpf=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--build) build=$2; shift 2 ;;
@@ -34,7 +40,8 @@ while [ $# -gt 0 ]; do
 	--default) setdef=1; shift ;;
 	--no-runtime) runtime=; shift ;;
 	--no-adapt) adapt=; shift ;;
-	-h|--help) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	--bpf) bpf=1; shift ;;
+	-h|--help) sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "cc-up: unknown argument '$1' (try --help)" >&2; exit 1 ;;
 	esac
 done
@@ -42,6 +49,31 @@ die() { echo "cc-up: $*" >&2; exit 1; }
 [ "$(id -u)" -eq 0 ] || die "must run as root (loads kernel modules)"
 state=/run/lf-cc
 mod_loaded() { [ -d "/sys/module/$1" ]; }
+
+if [ -n "$bpf" ]; then
+	ccb=$build/test/vm/cc-bpf/lf_cc_bpf
+	[ -x "$ccb" ] || die "$ccb missing: build the project first (kmod/apps/cc/bpf/build.sh)"
+	mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf 2>/dev/null ||
+		die "cannot mount bpffs on /sys/fs/bpf"
+	mkdir -p $state
+	if [ -n "$down" ]; then
+		if [ -f $state/prev_cc_bpf ]; then
+			sysctl -qw net.ipv4.tcp_congestion_control="$(cat $state/prev_cc_bpf)" || true
+			rm -f $state/prev_cc_bpf
+		fi
+		"$ccb" down >/dev/null || exit 1
+		echo "cc-up: lf_aurora_bpf down"
+		exit 0
+	fi
+	"$ccb" up "$build/test/vm/cc-bpf/aurora/aurora_cc.params" >/dev/null || exit 1
+	if [ -n "$setdef" ]; then
+		sysctl -n net.ipv4.tcp_congestion_control > $state/prev_cc_bpf
+		sysctl -qw net.ipv4.tcp_congestion_control=lf_aurora_bpf ||
+			die "cannot make lf_aurora_bpf the default CC"
+	fi
+	echo "cc-up: lf_aurora_bpf and lf_dummy_bpf up (BPF, no module); iperf3 -C lf_aurora_bpf ..."
+	exit 0
+fi
 
 if [ -n "$down" ]; then
 	if [ -f $state/runtime.pid ]; then

@@ -2,13 +2,14 @@
 //
 //   lfc MODEL.onnx compile [-o DIR] [--name N] [--bits 32|16]
 //                          [--calibrate CSV | --input-range lo,hi,...]
-//                          [--emit onnx|float|lf|c]
-//   lfc MODEL.onnx run --input X.csv [--float] [quantization options]
-//   lfc MODEL.onnx inspect [quantization options]
+//                          [--emit onnx|float|lf|c] [--target c|bpf]
+//   lfc MODEL.onnx run --input X.csv [--float | --raw] [quantization options]
+//   lfc MODEL.onnx inspect [--target c|bpf] [quantization options]
 //
 //===----------------------------------------------------------------------===//
 
 #include "lfc/CommandLine.h"
+#include "lfc/EmitBPF.h"
 #include "lfc/EmitC.h"
 #include "lfc/Interpreter.h"
 #include "lfc/OnnxImport.h"
@@ -18,6 +19,7 @@
 
 #include "mlir/IR/MLIRContext.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
@@ -110,6 +112,20 @@ cl::opt<std::string> inputCsv("input",
                               cl::desc("CSV of inputs, one sample a row"),
                               cl::value_desc("CSV"), cl::sub(runCmd),
                               cl::cat(lfcCat));
+enum class Target { C, Bpf };
+cl::opt<Target> target(
+    "target", cl::desc("What the snapshot is built for"),
+    cl::values(clEnumValN(Target::C, "c", "a kernel module (lf_core)"),
+               clEnumValN(Target::Bpf, "bpf",
+                          "a BPF object: weights in an array map with two "
+                          "buffers (clang-19 -target bpf)")),
+    cl::init(Target::C), cl::sub(compileCmd), cl::sub(inspectCmd),
+    cl::cat(lfcCat));
+cl::opt<bool> runRaw(
+    "raw",
+    cl::desc("Inputs and outputs as the snapshot's integers (its fixed-point "
+             "formats) instead of reals"),
+    cl::sub(runCmd), cl::cat(lfcCat));
 cl::opt<bool>
     runFloat("float",
              cl::desc("Run the float reference instead of the snapshot"),
@@ -239,6 +255,10 @@ std::unique_ptr<Twin> buildTwin(func::FuncOp f, SnapshotInfo &info) {
   llvm::raw_string_ostream cs(c), hs(h);
   EmitOptions eo;
   eo.name = snapName;
+  // The kernel-stack limit is the module's: run's twin (userspace) and the
+  // BPF target (buffers in a scratch map) take the BPF scratch limit.
+  if (target == Target::Bpf || runCmd)
+    eo.maxBufferBytes = kBpfScratchBufferBytes;
   if (failed(emitSnapshotC(f, eo, cs, hs, info)))
     return nullptr;
   std::string err;
@@ -313,6 +333,25 @@ int runCompile(MLIRContext &ctx) {
                  << c;
     return 0;
   }
+  if (target == Target::Bpf) {
+    BpfOptions bo;
+    bo.dir = outDir.empty() ? std::string(".") : outDir.getValue();
+    bo.name = snapName;
+    SnapshotInfo info;
+    BpfInfo bi;
+    if (failed(writeBpfPackage(f, bo, info, bi)))
+      return 1;
+    auto ms = std::chrono::duration<double, std::milli>(
+                  std::chrono::steady_clock::now() - t0)
+                  .count();
+    llvm::errs() << llvm::formatv(
+        "lfc: wrote {0}/ (BPF snapshot {1}: {2} inputs, {3} outputs, {4} "
+        "MACs, {5} object instructions, ~{6} verifier steps, params map {7} "
+        "bytes) in {8:f1} ms\n",
+        bo.dir, info.name, info.nIn, info.nOut, info.macs, bi.objInsns,
+        bi.estInsns, bi.paramsMapBytes, ms);
+    return 0;
+  }
   PackageOptions po;
   po.dir = outDir.empty() ? std::string(".") : outDir.getValue();
   po.name = snapName;
@@ -361,6 +400,12 @@ int runRun(MLIRContext &ctx) {
                                 "{3} input features",
                                 inputCsv.getValue(), i + 1, row.size(),
                                 features));
+  if (runFloat && runRaw)
+    return fail("--float and --raw are exclusive");
+  if (runRaw && !inputRange.getNumOccurrences() &&
+      !calibrate.getNumOccurrences())
+    return fail("--raw needs --input-range or --calibrate (the ranges the "
+                "snapshot was compiled with)");
   std::string out;
   llvm::raw_string_ostream os(out);
   if (runFloat) {
@@ -381,6 +426,26 @@ int runRun(MLIRContext &ctx) {
   auto twin = buildTwin(f, info);
   if (!twin)
     return 1;
+  if (runRaw) {
+    // Inputs are integers in the snapshot's input formats (no rounding).
+    std::vector<int32_t> in(info.nIn), res(info.nOut);
+    for (auto [r, row] : llvm::enumerate(*rows)) {
+      for (auto [i, v] : llvm::enumerate(row)) {
+        if (v != std::trunc(v) || v < -2147483648.0 || v > 2147483647.0)
+          return fail(llvm::formatv("{0}: row {1}, column {2}: --raw inputs "
+                                    "are 32-bit integers, got {3}",
+                                    inputCsv.getValue(), r + 1, i + 1, v));
+        in[i] = static_cast<int32_t>(v);
+      }
+      if (twin->infer(in.data(), res.data()))
+        return fail(llvm::formatv("the snapshot refused row {0}", r + 1));
+      for (auto [i, v] : llvm::enumerate(res))
+        os << (i ? "," : "") << v;
+      os << "\n";
+    }
+    llvm::outs() << out;
+    return 0;
+  }
   for (const auto &row : *rows)
     printRow(os, twin->runFloat(row));
   llvm::outs() << out;
@@ -457,6 +522,32 @@ int runInspect(MLIRContext &ctx) {
   for (double e : resultErrorBounds(f))
     os << llvm::formatv(" {0:e2}", e).str();
   os << "\n";
+  if (target == Target::Bpf) {
+    // Build the object in a scratch directory for its instruction count.
+    llvm::SmallString<128> tmp;
+    if (std::error_code ec =
+            llvm::sys::fs::createUniqueDirectory("lfc-bpf", tmp))
+      return fail("cannot create a temporary directory: " + ec.message());
+    BpfOptions bo;
+    bo.dir = std::string(tmp);
+    bo.name = snapName;
+    SnapshotInfo binfo;
+    BpfInfo bi;
+    LogicalResult built = writeBpfPackage(f, bo, binfo, bi);
+    llvm::sys::fs::remove_directories(tmp);
+    if (failed(built))
+      return 1;
+    os << llvm::formatv("  bpf: {0} object instructions, ~{1} verifier "
+                        "steps (limit {2}), stack ~{3} bytes, params map "
+                        "{4} bytes (2 x {5}), per-CPU scratch {6} bytes, "
+                        "{7} table function(s)\n",
+                        bi.objInsns, bi.estInsns, kBpfInsnLimit, bi.stackBytes,
+                        bi.paramsMapBytes, binfo.paramsBytes, bi.scratchBytes,
+                        bi.tableSizes.size());
+    for (const BpfLayer &l : bi.layers)
+      os << llvm::formatv("    {0}: {1}, {2} MACs, ~{3} verifier steps\n",
+                          l.name, l.kind, l.macs, l.estInsns);
+  }
   llvm::outs() << report;
   return 0;
 }

@@ -56,6 +56,10 @@ std::string snapshotKbuild(const SnapshotInfo &info);
 std::string snapshotMakefile(const SnapshotInfo &info,
                              const PackageOptions &o);
 
+/// Writes `text` to dir/file; an error at `f` naming the path on failure.
+LogicalResult writePackageFile(func::FuncOp f, llvm::StringRef dir,
+                               llvm::StringRef file, llvm::StringRef text);
+
 /// Texts embedded into lfc at build time.
 llvm::StringRef getLfFixedHeader();
 llvm::StringRef getLfFloatHeader();

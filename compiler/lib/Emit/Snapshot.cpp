@@ -313,3 +313,9 @@ LogicalResult mlir::lf::writeSnapshotPackage(func::FuncOp f,
     return failure();
   return success();
 }
+
+LogicalResult mlir::lf::writePackageFile(func::FuncOp f, llvm::StringRef dir,
+                                         llvm::StringRef file,
+                                         llvm::StringRef text) {
+  return writeFile(f, dir, file, text);
+}

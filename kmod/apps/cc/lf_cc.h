@@ -16,13 +16,11 @@
 #include <linux/rcupdate.h>
 #include <linux/version.h>
 #include <net/tcp.h>
+#include <linux/math64.h>
 #include "lf_core.h"
+#define LF_CC_DIV64(a, b) div64_u64(a, b)
+#include "lf_cc_defs.h"
 
-#define LF_CC_SHIFT	16
-#define LF_CC_ONE	(1 << LF_CC_SHIFT)
-#define LF_CC_HIST	10		/* monitor intervals in the history */
-#define LF_CC_NFEAT	3		/* features per monitor interval */
-#define LF_CC_NW	3		/* MOCC objective weights */
 #define LF_CC_IN_MAX	(LF_CC_HIST * LF_CC_NFEAT + LF_CC_NW)
 #define LF_CC_OUT_MAX	4		/* outputs read: 0 is the action */
 
