@@ -1,6 +1,6 @@
 //===- lfc.cpp - the LiteFlow compiler driver -----------------------------===//
 //
-//   lfc MODEL.onnx compile [-o DIR] [--name N] [--bits 32|16]
+//   lfc MODEL.onnx compile -o DIR [--force] [--name N] [--bits 32|16]
 //                          [--calibrate CSV | --input-range lo,hi,...]
 //                          [--emit onnx|float|lf|c]
 //   lfc MODEL.onnx run --input X.csv [--float] [quantization options]
@@ -17,6 +17,7 @@
 
 #include "mlir/IR/MLIRContext.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
@@ -82,9 +83,16 @@ cl::opt<std::string> snapName("name",
                               cl::cat(quantCat), cl::sub(compileCmd),
                               cl::sub(runCmd), cl::sub(inspectCmd));
 
-cl::opt<std::string> outDir("o", cl::desc("Output directory of the package"),
+cl::opt<std::string> outDir("o",
+                            cl::desc("Output directory of the package "
+                                     "(required unless --emit is given)"),
                             cl::value_desc("DIR"), cl::sub(compileCmd),
                             cl::cat(lfcCat));
+cl::opt<bool> force("force",
+                    cl::desc("Write the package into a non-empty -o "
+                             "directory (files of the same name are "
+                             "replaced)"),
+                    cl::sub(compileCmd), cl::cat(lfcCat));
 enum class EmitKind { Package, Onnx, Float, Lf, C };
 cl::opt<EmitKind> emitKind(
     "emit", cl::desc("Print one stage instead of writing the package"),
@@ -272,8 +280,43 @@ std::vector<double> measureError(func::FuncOp floatFunc, Twin &twin,
   return worst;
 }
 
+/// -o DIR must be given and, without --force, be missing or empty: lfc
+/// never writes over files it did not ask for (a user's Makefile in `.`).
+LogicalResult checkOutputDir() {
+  if (outDir.empty()) {
+    fail("compile needs -o DIR, the package directory (or --emit to print "
+         "one stage)");
+    return failure();
+  }
+  llvm::sys::fs::file_status st;
+  if (llvm::sys::fs::status(outDir, st))
+    return success(); // missing: created when the package is written
+  if (!llvm::sys::fs::is_directory(st)) {
+    fail("-o " + outDir + ": exists and is not a directory");
+    return failure();
+  }
+  std::error_code ec;
+  llvm::sys::fs::directory_iterator it(outDir, ec), end;
+  if (ec) {
+    fail("-o " + outDir + ": " + ec.message());
+    return failure();
+  }
+  if (it != end && !force) {
+    fail(llvm::formatv("-o {0}: directory is not empty (it holds '{1}'); "
+                       "give an empty or new directory, or --force to "
+                       "write into it",
+                       outDir.getValue(),
+                       llvm::sys::path::filename(it->path()))
+             .str());
+    return failure();
+  }
+  return success();
+}
+
 int runCompile(MLIRContext &ctx) {
   auto t0 = std::chrono::steady_clock::now();
+  if (emitKind == EmitKind::Package && failed(checkOutputDir()))
+    return 1;
   auto module = importModel(modelPath, ctx, snapName);
   if (!module)
     return 1;
@@ -313,7 +356,7 @@ int runCompile(MLIRContext &ctx) {
     return 0;
   }
   PackageOptions po;
-  po.dir = outDir.empty() ? std::string(".") : outDir.getValue();
+  po.dir = outDir;
   po.name = snapName;
   po.model = modelName;
   po.version = snapVersion;
