@@ -305,8 +305,7 @@ LogicalResult checkOutputDir() {
     fail(llvm::formatv("-o {0}: directory is not empty (it holds '{1}'); "
                        "give an empty or new directory, or --force to "
                        "write into it",
-                       outDir.getValue(),
-                       llvm::sys::path::filename(it->path()))
+                       outDir.getValue(), llvm::sys::path::filename(it->path()))
              .str());
     return failure();
   }

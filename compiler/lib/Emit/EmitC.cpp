@@ -16,8 +16,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "lfc/EmitC.h"
-#include "lfc/Snapshot.h"
 #include "lfc/Quantize.h"
+#include "lfc/Snapshot.h"
 
 #include "lf/LfDialect.h"
 #include "lf_float.h"
@@ -1067,8 +1067,9 @@ LogicalResult Emitter::run() {
                                                 : opts.name);
   NAME = StringRef(name).upper();
   if (std::string why; failed(checkSnapshotName(name, why)))
-    return f.emitError() << "snapshot name '" << name << "' cannot be used: "
-                         << why << "; choose another --name";
+    return f.emitError() << "snapshot name '" << name
+                         << "' cannot be used: " << why
+                         << "; choose another --name";
   info = SnapshotInfo();
   info.name = name;
   info.bits = 0;

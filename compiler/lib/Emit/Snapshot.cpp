@@ -215,8 +215,7 @@ LogicalResult mlir::lf::checkSnapshotName(llvm::StringRef name,
   for (llvm::StringRef suffix : {".c", ".h", "_mod.c", "_avx2.c", ".json"})
     for (llvm::StringRef file : kFixedFiles)
       if ((name + suffix).str() == file) {
-        why = ("its file " + file + " would replace the package's own " +
-               file)
+        why = ("its file " + file + " would replace the package's own " + file)
                   .str();
         return failure();
       }
@@ -226,9 +225,9 @@ LogicalResult mlir::lf::checkSnapshotName(llvm::StringRef name,
   std::vector<std::string> generated{"LF_SNAP_" + upper + "_H",
                                      "lf_snap_" + name.str()};
   for (llvm::StringRef s :
-       {"params", "in_frac", "out_frac", "infer", "infer_avx2",
-        "infer_avx2rt", "infer_batch", "infer_batch_avx2", "infer_any",
-        "query_batch", "validate", "desc", "init", "exit", "avx2"})
+       {"params", "in_frac", "out_frac", "infer", "infer_avx2", "infer_avx2rt",
+        "infer_batch", "infer_batch_avx2", "infer_any", "query_batch",
+        "validate", "desc", "init", "exit", "avx2"})
     generated.push_back(("lf_" + name + "_" + s).str());
   for (llvm::StringRef s : {"N_IN", "N_OUT", "STACK_BYTES", "PARAMS_BYTES",
                             "ARCH_HASH", "AVX2_TU", "INFER"})
@@ -243,8 +242,8 @@ LogicalResult mlir::lf::checkSnapshotName(llvm::StringRef name,
         size_t end = at + id.size();
         bool ends = end == text.size() || !isIdent(text[end]);
         if (starts && ends) {
-          why = "it would define " + id + ", which " + file +
-                " already defines";
+          why =
+              "it would define " + id + ", which " + file + " already defines";
           return failure();
         }
         at = end;

@@ -265,7 +265,8 @@ public:
     return failure();
   }
   LogicalResult setOutput(size_t i, Value v) {
-    if (failed(checkNonEmpty(i, cast<RankedTensorType>(v.getType()).getShape())))
+    if (failed(
+            checkNonEmpty(i, cast<RankedTensorType>(v.getType()).getShape())))
       return failure();
     if (i < node->outputs.size() && !node->outputs[i].empty())
       vals[node->outputs[i]] = Val{v, nullptr};
