@@ -127,6 +127,12 @@ int fail(const llvm::Twine &msg) {
   return 1;
 }
 
+/// Says which CSV line was skipped as a header (empty: none).
+void noteHeader(llvm::StringRef note) {
+  if (!note.empty())
+    llvm::WithColor::note(llvm::errs(), "lfc") << note << "\n";
+}
+
 /// Rejects NaN and Inf in CSV rows (they have no fixed-point value and
 /// would make calibrated ranges empty).
 LogicalResult checkFinite(const std::vector<std::vector<double>> &rows,
@@ -178,11 +184,13 @@ chooseRanges(func::FuncOp f, const std::vector<std::vector<double>> *rows,
       fail("--calibrate: empty file name");
       return failure();
     }
-    auto c = readCsv(calibrate, err);
+    std::string header;
+    auto c = readCsv(calibrate, err, &header);
     if (failed(c) || failed(checkFinite(*c, calibrate, err))) {
       fail("--calibrate: " + err);
       return failure();
     }
+    noteHeader(header);
     calRows = std::move(*c);
     data = &calRows;
     source = "--calibrate " + calibrate;
@@ -388,9 +396,11 @@ int runRun(MLIRContext &ctx) {
   if (inputCsv.empty())
     return fail("run needs --input X.csv");
   std::string err;
-  auto rows = readCsv(inputCsv, err);
+  std::string header;
+  auto rows = readCsv(inputCsv, err, &header);
   if (failed(rows) || failed(checkFinite(*rows, inputCsv, err)))
     return fail("--input: " + err);
+  noteHeader(header);
   auto module = importModel(modelPath, ctx, snapName);
   if (!module || failed(lowerToFloat(*module)))
     return 1;
