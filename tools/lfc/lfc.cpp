@@ -1,6 +1,6 @@
 //===- lfc.cpp - the LiteFlow compiler driver -----------------------------===//
 //
-//   lfc MODEL.onnx compile [-o DIR] [--name N] [--bits 32|16]
+//   lfc MODEL.onnx compile -o DIR [--force] [--name N] [--bits 32|16]
 //                          [--calibrate CSV | --input-range lo,hi,...]
 //                          [--emit onnx|float|lf|c] [--target c|bpf]
 //   lfc MODEL.onnx run --input X.csv [--float | --raw] [quantization options]
@@ -85,9 +85,16 @@ cl::opt<std::string> snapName("name",
                               cl::cat(quantCat), cl::sub(compileCmd),
                               cl::sub(runCmd), cl::sub(inspectCmd));
 
-cl::opt<std::string> outDir("o", cl::desc("Output directory of the package"),
+cl::opt<std::string> outDir("o",
+                            cl::desc("Output directory of the package "
+                                     "(required unless --emit is given)"),
                             cl::value_desc("DIR"), cl::sub(compileCmd),
                             cl::cat(lfcCat));
+cl::opt<bool> force("force",
+                    cl::desc("Write the package into a non-empty -o "
+                             "directory (files of the same name are "
+                             "replaced)"),
+                    cl::sub(compileCmd), cl::cat(lfcCat));
 enum class EmitKind { Package, Onnx, Float, Lf, C };
 cl::opt<EmitKind> emitKind(
     "emit", cl::desc("Print one stage instead of writing the package"),
@@ -134,6 +141,12 @@ cl::opt<bool>
 int fail(const llvm::Twine &msg) {
   llvm::WithColor::error(llvm::errs(), "lfc") << msg << "\n";
   return 1;
+}
+
+/// Says which CSV line was skipped as a header (empty: none).
+void noteHeader(llvm::StringRef note) {
+  if (!note.empty())
+    llvm::WithColor::note(llvm::errs(), "lfc") << note << "\n";
 }
 
 /// Rejects NaN and Inf in CSV rows (they have no fixed-point value and
@@ -187,11 +200,13 @@ chooseRanges(func::FuncOp f, const std::vector<std::vector<double>> *rows,
       fail("--calibrate: empty file name");
       return failure();
     }
-    auto c = readCsv(calibrate, err);
+    std::string header;
+    auto c = readCsv(calibrate, err, &header);
     if (failed(c) || failed(checkFinite(*c, calibrate, err))) {
       fail("--calibrate: " + err);
       return failure();
     }
+    noteHeader(header);
     calRows = std::move(*c);
     data = &calRows;
     source = "--calibrate " + calibrate;
@@ -293,8 +308,42 @@ std::vector<double> measureError(func::FuncOp floatFunc, Twin &twin,
   return worst;
 }
 
+/// -o DIR must be given and, without --force, be missing or empty: lfc
+/// never writes over files it did not ask for (a user's Makefile in `.`).
+LogicalResult checkOutputDir() {
+  if (outDir.empty()) {
+    fail("compile needs -o DIR, the package directory (or --emit to print "
+         "one stage)");
+    return failure();
+  }
+  llvm::sys::fs::file_status st;
+  if (llvm::sys::fs::status(outDir, st))
+    return success(); // missing: created when the package is written
+  if (!llvm::sys::fs::is_directory(st)) {
+    fail("-o " + outDir + ": exists and is not a directory");
+    return failure();
+  }
+  std::error_code ec;
+  llvm::sys::fs::directory_iterator it(outDir, ec), end;
+  if (ec) {
+    fail("-o " + outDir + ": " + ec.message());
+    return failure();
+  }
+  if (it != end && !force) {
+    fail(llvm::formatv("-o {0}: directory is not empty (it holds '{1}'); "
+                       "give an empty or new directory, or --force to "
+                       "write into it",
+                       outDir.getValue(), llvm::sys::path::filename(it->path()))
+             .str());
+    return failure();
+  }
+  return success();
+}
+
 int runCompile(MLIRContext &ctx) {
   auto t0 = std::chrono::steady_clock::now();
+  if (emitKind == EmitKind::Package && failed(checkOutputDir()))
+    return 1;
   auto module = importModel(modelPath, ctx, snapName);
   if (!module)
     return 1;
@@ -353,7 +402,7 @@ int runCompile(MLIRContext &ctx) {
     return 0;
   }
   PackageOptions po;
-  po.dir = outDir.empty() ? std::string(".") : outDir.getValue();
+  po.dir = outDir;
   po.name = snapName;
   po.model = modelName;
   po.version = snapVersion;
@@ -386,9 +435,11 @@ int runRun(MLIRContext &ctx) {
   if (inputCsv.empty())
     return fail("run needs --input X.csv");
   std::string err;
-  auto rows = readCsv(inputCsv, err);
+  std::string header;
+  auto rows = readCsv(inputCsv, err, &header);
   if (failed(rows) || failed(checkFinite(*rows, inputCsv, err)))
     return fail("--input: " + err);
+  noteHeader(header);
   auto module = importModel(modelPath, ctx, snapName);
   if (!module || failed(lowerToFloat(*module)))
     return 1;
