@@ -112,8 +112,9 @@ def build_drivers(cc, pkg, name, width):
     exes = {}
     for var, flags in VARIANTS:
         exe = os.path.join(pkg, "drv_" + var)
-        # Same base flags as the twin (Twin.cpp): -std=gnu11 -O2.
-        base = [cc, "-std=gnu11", "-O2", "-Wall", "-Werror", "-I", pkg, "-I",
+        # Same base flags as the twin (Twin.cpp): -std=gnu11 -O2
+        # -fno-strict-overflow (the kernel's).
+        base = [cc, "-std=gnu11", "-O2", "-fno-strict-overflow", "-Wall", "-Werror", "-I", pkg, "-I",
                 CDIR]
         if "-mgeneral-regs-only" in flags:
             # The driver uses floating point: only the snapshot gets them.

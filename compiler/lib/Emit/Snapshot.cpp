@@ -78,9 +78,9 @@ std::string mlir::lf::snapshotModuleGlue(const SnapshotInfo &info,
      << "\t\tunsigned int n);\n\n"
      << "/*\n * n queries with one kernel_fpu_begin/end per chunk of 32 (the "
         "FPU section\n * keeps preemption off: bounded), else the scalar "
-        "build.  lf_core's\n * batched query calls it (same integers as n "
+        "build.  lf_core's\n * batched query (lf_query_model_batch(), .infer_batch) calls it (same integers as n "
         "single queries).\n */\n"
-     << "int lf_" << n
+     << "static int lf_" << n
      << "_query_batch(const void *params, const s32 *in, s32 *out,\n"
      << "\t\tunsigned int n)\n{\n"
      << "\tunsigned int i, c;\n\tint ret = 0;\n\n"
@@ -96,7 +96,7 @@ std::string mlir::lf::snapshotModuleGlue(const SnapshotInfo &info,
      << "#else\n"
      << "#define LF_" << llvm::StringRef(n).upper() << "_INFER lf_" << n
      << "_infer\n\n"
-     << "int lf_" << n
+     << "static int lf_" << n
      << "_query_batch(const void *params, const s32 *in, s32 *out,\n"
      << "\t\tunsigned int n)\n{\n"
      << "\treturn lf_" << n << "_infer_batch(params, in, out, n);\n}\n"
@@ -116,6 +116,7 @@ std::string mlir::lf::snapshotModuleGlue(const SnapshotInfo &info,
      << "_STACK_BYTES,\n"
      << "\t.owner = THIS_MODULE,\n"
      << "\t.validate = lf_" << n << "_validate,\n"
+     << "\t.infer_batch = lf_" << n << "_query_batch,\n"
      << "};\n\n"
      << "static int __init lf_" << n << "_init(void)\n{\n"
      << "#ifdef LF_HAVE_AVX2_OBJ\n"
