@@ -29,9 +29,9 @@ struct EmitOptions {
   /// Most bytes the intermediate buffers of lf_NAME_infer may take.
   unsigned maxBufferBytes = 1536;
   /// Stack allowance for helper frames, locals and spills (added to the
-  /// buffer bytes, 2 bytes per element of the widest row and 32 per 32-bit
-  /// table in SnapshotInfo::stackBytes).
-  unsigned helperStackBytes = 896;
+  /// buffer bytes, 2 bytes per element of the widest row and 64 per 32-bit
+  /// table or 16-bit layer in SnapshotInfo::stackBytes).
+  unsigned helperStackBytes = 640;
   /// Most stack lf_NAME_infer may need (either kernel object): the
   /// kernel's frame-size warning (CONFIG_FRAME_WARN, 2048 on x86-64).
   unsigned maxStackBytes = 2048;

@@ -182,7 +182,7 @@ private:
   std::vector<std::string> lut16Vars; // struct lf_lut16 locals
   std::set<std::string> ints;         // int loop variables used
   bool needAcc = false, needLut = false, usesParams = false;
-  unsigned lut32Calls = 0; // lf_lut_s32() calls (stack estimate)
+  unsigned lut32Calls = 0, q16Calls = 0; // lf_lut_s32(), lf_fc_q16() calls
   std::vector<int64_t> pool; // buffer sizes (elements)
   std::vector<bool> poolFree;
   DenseMap<Value, Value> rootOf;
@@ -632,6 +632,7 @@ LogicalResult Emitter::emitFcAcc32(FullyConnectedOp op, FixedType fi,
     res = lut.getResult();
   }
   std::string y = allocate(res, m * n);
+  ++q16Calls;
   line(1, "lf_fc_q16(" + x + ", " + Twine(m) + ", " + Twine(k) + ", " +
               Twine(n) + ", " + Twine(r) + ", " + P(pre + "_w") + ", " +
               P(pre + "_b") + ",");
@@ -1230,21 +1231,22 @@ LogicalResult Emitter::run() {
   // helper inlined, the kernel's flags: stack protector, auto-var-init,
   // 8-byte stack alignment) measured with -fstack-usage on nets of 1-6
   // hidden layers and widths 5-256 at 16 and 32 bits lie within buffers +
-  // 350..1000 bytes; the AVX2 object grows with the widest row (packed
-  // copies, spills) and with every 32-bit table (its broadcast constants).
-  // The estimate bounds them with a margin (kbuild test StackUsage).
-  int64_t widest = std::max<int64_t>(info.nIn, info.nOut);
+  // 250..950 bytes; the AVX2 object grows with the widest row (packed
+  // copies, spills), every 32-bit table (its broadcast constants) and every
+  // 16-bit layer.  The estimate bounds them with a margin of 48 bytes or more
+  // (test/kbuild/stack_usage.sh).
+  int64_t widest = 0; // the caller's in/out arrays are not on this stack
   for (int64_t s : pool)
     widest = std::max(widest, s);
   info.stackBytes = info.bufferBytes + opts.helperStackBytes + 2 * widest +
-                    32 * static_cast<uint64_t>(lut32Calls);
+                    64 * static_cast<uint64_t>(lut32Calls + q16Calls);
   if (info.stackBytes > opts.maxStackBytes)
-    return f.emitError()
-           << "the net is too wide for the kernel stack: lf_" << name
-           << "_infer needs about " << info.stackBytes
-           << " bytes of stack (buffers " << info.bufferBytes
-           << " + helpers), over the kernel's " << opts.maxStackBytes
-           << "-byte frame warning (make the layers narrower)";
+    return f.emitError() << "the net is too wide for the kernel stack: lf_"
+                         << name << "_infer needs about " << info.stackBytes
+                         << " bytes of stack (buffers " << info.bufferBytes
+                         << " + helpers), over the kernel's "
+                         << opts.maxStackBytes
+                         << "-byte frame warning (make the layers narrower)";
   info.archString = "lf-arch-1;" + arch;
   info.archHash = fnv1a64(info.archString);
   if (fields.empty())

@@ -78,9 +78,10 @@ std::string mlir::lf::snapshotModuleGlue(const SnapshotInfo &info,
      << "\t\tunsigned int n);\n\n"
      << "/*\n * n queries with one kernel_fpu_begin/end per chunk of 32 (the "
         "FPU section\n * keeps preemption off: bounded), else the scalar "
-        "build.  lf_core's\n * batched query (lf_query_model_batch(), .infer_batch) calls it (same integers as n "
-        "single queries).\n */\n"
-     << "static int lf_" << n
+        "build.  lf_core's\n * batched query (lf_query_model_batch(), "
+        ".infer_batch) calls it (same integers as n single\n * queries).\n "
+        "*/\n"
+     << "int lf_" << n
      << "_query_batch(const void *params, const s32 *in, s32 *out,\n"
      << "\t\tunsigned int n)\n{\n"
      << "\tunsigned int i, c;\n\tint ret = 0;\n\n"
@@ -96,7 +97,7 @@ std::string mlir::lf::snapshotModuleGlue(const SnapshotInfo &info,
      << "#else\n"
      << "#define LF_" << llvm::StringRef(n).upper() << "_INFER lf_" << n
      << "_infer\n\n"
-     << "static int lf_" << n
+     << "int lf_" << n
      << "_query_batch(const void *params, const s32 *in, s32 *out,\n"
      << "\t\tunsigned int n)\n{\n"
      << "\treturn lf_" << n << "_infer_batch(params, in, out, n);\n}\n"

@@ -1121,10 +1121,11 @@ lf_avx2_q16_group(const lf_s32 *xr, int k, int n, int r, const lf_s16 *w,
 		  lf_s32 *yr)
 {
 	int kp = (k + 1) >> 1, c, i, j;
-	lf_v8si acc[4] LF_NOINIT, v;
+	lf_v8su acc[4] LF_NOINIT; /* pair terms and sums modulo 2^32 */
+	lf_v8si v;
 
 	for (j = 0; j < g; j++)
-		acc[j] = *(const lf_v8si_u *)(bias + (b0 + j) * 8);
+		acc[j] = (lf_v8su)*(const lf_v8si_u *)(bias + (b0 + j) * 8);
 	for (c = 0; c < k; c += LF_Q16_KC) {
 		int kc = k - c < LF_Q16_KC ? k - c : LF_Q16_KC;
 		int pc = (kc + 1) >> 1;
@@ -1138,15 +1139,13 @@ lf_avx2_q16_group(const lf_s32 *xr, int k, int n, int r, const lf_s16 *w,
 
 #pragma GCC unroll 4
 			for (j = 0; j < g; j++) {
-				/* Pair terms and sums modulo 2^32. */
-				acc[j] = (lf_v8si)((lf_v8su)acc[j] +
-					(lf_v8su)((lf_v8si)
+				acc[j] += (lf_v8su)((lf_v8si)
 					__builtin_ia32_pmaddwd256(
 						(lf_v16hi)xv,
 						*(const lf_v16hi_u *)(w +
 							((long)(b0 + j) * kp +
 							 c / 2 + i) * 16)) >>
-					r));
+					r);
 				/*
 				 * One running sum per block: no reassociation
 				 * into a tree of live partial sums (spills).
@@ -1159,7 +1158,8 @@ lf_avx2_q16_group(const lf_s32 *xr, int k, int n, int r, const lf_s16 *w,
 	for (j = 0; j < g; j++) {
 		int o = (b0 + j) * 8;
 
-		v = LF_AVX2_SRAV(acc[j], *(const lf_v8si_u *)(shift + o));
+		v = LF_AVX2_SRAV((lf_v8si)acc[j],
+				 *(const lf_v8si_u *)(shift + o));
 		v = LF_AVX2_MIND(LF_AVX2_MAXD(v, lov), hiv);
 		if (t)
 			v = lf_avx2_lut16(tk, t->table, t->shift, v);
