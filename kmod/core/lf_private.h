@@ -58,6 +58,7 @@ struct lf_reg;
  * struct lf_inst - one instance: a snapshot's code plus one copy of its weights
  * @ref: one reference while current, one per flow cache entry
  * @infer: the snapshot's inference function
+ * @infer_batch: its batched entry (may be NULL)
  * @params: lf_core's copy of the weights (kvmalloc)
  * @reg: the registration it belongs to
  * @gen: weight generation (0 as compiled, +1 per push)
@@ -66,6 +67,8 @@ struct lf_reg;
 struct lf_inst {
 	refcount_t ref;
 	int (*infer)(const void *params, const s32 *in, s32 *out);
+	int (*infer_batch)(const void *params, const s32 *in, s32 *out,
+			   unsigned int n);
 	void *params;
 	struct lf_reg *reg;
 	u32 gen;

@@ -14,6 +14,7 @@
 
 #define LF_NAME_MAX 32		/* model name, including the NUL */
 #define LF_IO_MAX 1024		/* most inputs or outputs of one model */
+#define LF_BATCH_MAX 4096	/* most queries of one lf_query_model_batch() */
 
 struct module;
 
@@ -38,6 +39,11 @@ struct module;
  * @validate: optional: 0 if a params blob of @params_size bytes keeps the
  *            bounds @infer relies on (shift counts, accumulator widths);
  *            lf_core refuses a weight push it rejects (-EDOM)
+ * @infer_batch: optional: @n queries at once (@n x @n_in inputs, @n x @n_out
+ *               outputs), the same integers as @n calls of @infer; lets the
+ *               snapshot enter the FPU once per batch.  Returns 0 or the
+ *               first negative errno.  Without it lf_query_model_batch()
+ *               calls @infer per query.
  */
 struct lf_snapshot_desc {
 	const char *model;
@@ -53,6 +59,8 @@ struct lf_snapshot_desc {
 	u32 stack_bytes;
 	struct module *owner;
 	int (*validate)(const void *params);
+	int (*infer_batch)(const void *params, const s32 *in, s32 *out,
+			   unsigned int n);
 };
 
 struct lf_model;
@@ -166,6 +174,31 @@ int lf_model_formats(struct lf_model *model, s8 *in_frac, u32 n_in,
  */
 int lf_query_model(struct lf_model *model, u64 flow_key, const s32 *in,
 		   s32 *out);
+
+/**
+ * lf_query_model_batch() - run @n inferences through the router at once
+ * @model: the model (a reference from lf_model_get())
+ * @flow_key: the key the router resolves, once for the whole batch (as for
+ *            lf_query_model(): its flow cache entry pins the snapshot); all
+ *            @n queries run on that one snapshot instance
+ * @in: @n rows of @n_in inputs in the model's fixed-point formats
+ * @out: @n rows of @n_out outputs, written
+ * @n: number of queries, at most %LF_BATCH_MAX (0 does nothing)
+ *
+ * For datapaths that score many flows at once: one router lookup and one
+ * RCU section per batch, and with a snapshot that provides @infer_batch
+ * (every lfc package does) one kernel_fpu_begin()/kernel_fpu_end() per
+ * chunk of queries instead of one per query.  Row i of @out equals what
+ * lf_query_model() with @flow_key gives for row i of @in.  The statistics
+ * count @n queries.  Context as lf_query_model(): process or softirq, never
+ * sleeps.
+ *
+ * Return: 0; -EINVAL if @n > %LF_BATCH_MAX; -ENOENT if no snapshot serves
+ * @flow_key; or the first negative errno of the snapshot's inference (the
+ * outputs of that row and later ones are then unspecified).
+ */
+int lf_query_model_batch(struct lf_model *model, u64 flow_key, const s32 *in,
+			 s32 *out, unsigned int n);
 
 /**
  * lf_flow_forget() - drop a flow's cache entry (e.g. when a socket closes)

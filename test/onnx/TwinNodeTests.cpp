@@ -153,6 +153,7 @@ RunResult runTwin(const std::string &modelPath, const lfc::onnx::Model &model,
   mlir::lf::EmitOptions eo;
   eo.name = "node";
   eo.maxBufferBytes = 1 << 20;
+  eo.maxStackBytes = 1 << 21;
   auto twin = mlir::lf::Twin::fromFunc(f, eo);
   if (!twin) {
     r.error = diags + llvm::toString(twin.takeError());
