@@ -85,10 +85,8 @@ if [ "$mode" = user ] || [ $adapt = 1 ]; then
 	[ -x "$rt" ] || die "$rt missing: build the runtime (-DLF_BUILD_RUNTIME=ON)"
 	stop_pid "$run/runtime.pid"
 	if [ $adapt = 1 ]; then
-		# one sample per finished flow: a stability window and batches sized
-		# for flow rates (the defaults suit per-MI congestion-control samples)
-		set -- daemon --objective mse --lr 0.01 --batch-size 32 --stability-window 512 \
-			--canary-samples 128 --decision-interval-ms 500 --state-dir "$state"
+		# settings for per-flow samples: examples/fs/adapt.toml says why
+		set -- daemon --config "$src/examples/fs/adapt.toml" --state-dir "$state"
 	else
 		# answering only: nothing to keep across runs
 		set -- serve --state-dir "$run/serve"

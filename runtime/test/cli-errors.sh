@@ -27,6 +27,9 @@ check "'nope' is not one of mse, huber, ce, reinforce" daemon --config "$t/bad.t
 check "syntax error" daemon --config "$t/syntax.toml"
 check "cannot read config" daemon --config "$t/none.toml"
 check "Unknown command line argument '--frob'" daemon --frob 1
+check "no models" serve
+check "ONNX file /nope.onnx not found" serve --model x=/nope.onnx
+check "Unknown command line argument '--frob'" serve --frob 1
 check "for the --lr option: 'abc' value invalid" daemon --model x="$t/m.onnx" --lr abc
 check "no status in" status --state-dir "$t/none"
 check "missing the model: lf-runtime rollback MODEL" rollback --state-dir "$t/none"
@@ -44,5 +47,6 @@ if [ -d /sys/module/lf_core ]; then
 	echo "skip: lf_core loaded on this host"
 else
 	check "generic netlink family 'liteflow' not found: is lf_core loaded?" daemon --model x="$t/m.onnx" --state-dir "$t/s"
+	check "generic netlink family 'liteflow' not found: is lf_core loaded?" serve --model x="$t/m.onnx" --state-dir "$t/s"
 fi
 [ $fails -eq 0 ]
