@@ -9,11 +9,12 @@ on an integer (bit-exactness is correctness, not speed).
      --samples inputs as the accuracy reference),
   2. times `lfc aurora.onnx compile` (median of --runs processes, wall clock),
   3. per model, builds the snapshot's C (--bits 32 and 16) with
-     snap_driver.c four ways: scalar (-DLF_NO_SIMD), kscalar (the snapshot
+     snap_driver.c five ways: scalar (-DLF_NO_SIMD), kscalar (the snapshot
      built with the kernel's -mgeneral-regs-only: no SSE, no
      auto-vectorisation, what lf_core runs when the FPU is not usable),
      run-time dispatch (what the twin builds: AVX2 via
-     __builtin_cpu_supports), -mavx2 (what the kernel's NAME_avx2.o is);
+     __builtin_cpu_supports), -mavx2 (what the kernel's NAME_avx2.o is),
+     kavx2 (NAME_avx2.o with the kernel's stack protector and zeroed locals);
      counts instructions per query with callgrind ((I(Q) - I(0)) / Q),
      times ns per query, and checks that all give identical outputs; the
      SIMD build also through lf_NAME_infer_batch() at N = 8 and 32
@@ -81,7 +82,8 @@ def time_compile(lfc, onnx, inputs, work, runs):
     out = os.path.join(work, "compile-timing")
     for _ in range(runs):
         t0 = time.perf_counter()
-        r = run([lfc, onnx, "compile", "-o", out, "--calibrate", inputs])
+        r = run([lfc, onnx, "compile", "-o", out, "--force", "--calibrate",
+                 inputs])
         wall.append((time.perf_counter() - t0) * 1e3)
         m = re.search(r"in ([0-9.]+) ms", r.stderr)
         if m:
@@ -97,7 +99,11 @@ VARIANTS = [("scalar", ["-DLF_NO_SIMD"]),
             # the snapshot object as the kernel's scalar NAME.o: no SSE
             ("kscalar", ["-DLF_NO_SIMD", "-mgeneral-regs-only"]),
             ("simd", []),          # run-time dispatch, as the twin
-            ("avx2", ["-mavx2"])]  # as the kernel's NAME_avx2.o
+            ("avx2", ["-mavx2"]),  # as the kernel's NAME_avx2.o
+            # NAME_avx2.o with the kernel's code-changing flags: stack
+            # protector, zeroed locals (LF_NOINIT exempts the buffers)
+            ("kavx2", ["-mavx2", "-mno-red-zone", "-fstack-protector-strong",
+                       "-ftrivial-auto-var-init=zero"])]
 
 
 def build_drivers(cc, pkg, name, width):
@@ -112,10 +118,11 @@ def build_drivers(cc, pkg, name, width):
     exes = {}
     for var, flags in VARIANTS:
         exe = os.path.join(pkg, "drv_" + var)
-        # Same base flags as the twin (Twin.cpp): -std=gnu11 -O2.
-        base = [cc, "-std=gnu11", "-O2", "-Wall", "-Werror", "-I", pkg, "-I",
+        # Same base flags as the twin (Twin.cpp): -std=gnu11 -O2
+        # -fno-strict-overflow (the kernel's).
+        base = [cc, "-std=gnu11", "-O2", "-fno-strict-overflow", "-Wall", "-Werror", "-I", pkg, "-I",
                 CDIR]
-        if "-mgeneral-regs-only" in flags:
+        if var.startswith("k"):
             # The driver uses floating point: only the snapshot gets them.
             obj = os.path.join(pkg, name + "_" + var + ".o")
             run(base + flags + ["-c", os.path.join(pkg, name + ".c"), "-o",
@@ -217,7 +224,7 @@ def main():
             res["compile_model"] = model
         for bits in (32, 16):
             pkg = os.path.join(args.work, "%s%d" % (model, bits))
-            run([args.lfc, onnx, "compile", "-o", pkg, "--bits", str(bits),
+            run([args.lfc, onnx, "compile", "-o", pkg, "--force", "--bits", str(bits),
                  "--calibrate", inputs])
             info = json.load(open(os.path.join(pkg, model + ".json")))
             width = info["inputs"][0]["width"]

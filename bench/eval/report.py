@@ -35,7 +35,7 @@ import statistics
 import sys
 import time
 
-CCS = ["lf_aurora", "lf_aurora_noadapt", "lf_aurora_user", "lf_mocc", "lf_dummy", "cubic", "bbr"]
+CCS = ["lf_aurora", "lf_aurora_noadapt", "lf_aurora_bpf", "lf_aurora_user", "lf_mocc", "lf_dummy", "cubic", "bbr"]
 ALGO = {"lf_aurora": "lf_aurora", "lf_aurora_noadapt": "lf_aurora", "lf_aurora_user": "lf_aurora_user",
         "lf_mocc": "lf_mocc", "lf_dummy": "lf_dummy"}
 
@@ -173,7 +173,8 @@ def write_doc(path, runs, summ, plots, out, note=None):
          "Reproduce: `bench/eval/run.sh` (all scenarios; `--quick` for 1 short repetition), then "
          "`bench/eval/report.py BUILD/eval/runs.jsonl --doc docs/EVALUATION.md`.", "",
          "CCs: `lf_aurora` (the bundled policy in the kernel, adapted online by lf-runtime), "
-         "`lf_aurora_noadapt` (same, adaptation off), `lf_aurora_user` (the same policy answered by a "
+         "`lf_aurora_noadapt` (same, adaptation off), `lf_aurora_bpf` (the same policy, snapshot v1, as a "
+         "BPF struct_ops CC: no module; docs/BPF.md), `lf_aurora_user` (the same policy answered by a "
          "userspace process over one netlink round trip per MI: the CCP-style baseline), `lf_mocc`, "
          "`lf_dummy` (kernel BBR + one ignored NN query per ACK), `cubic`, `bbr`.", "",
          ] + (["**About this run:** " + note, ""] if note else []) + [

@@ -56,7 +56,7 @@ import tomllib
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 APPS = ["cc", "fs", "lb"]
-CCS = ["lf_aurora", "lf_aurora_noadapt", "lf_aurora_user", "lf_mocc", "lf_dummy", "cubic", "bbr"]
+CCS = ["lf_aurora", "lf_aurora_noadapt", "lf_aurora_bpf", "lf_aurora_user", "lf_mocc", "lf_dummy", "cubic", "bbr"]
 AGAINST = ["cubic", "bbr", "reno"]
 FS_SCHEMES = ["fifo", "pias", "oracle", "user", "lf"]
 LB_SCHEMES = ["ecmp", "flowlet", "user", "lf_noadapt", "lf"]

@@ -7,6 +7,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/module.h>
+#include <linux/math64.h>
 #include <linux/mm.h>
 #include <linux/percpu.h>
 #include <linux/slab.h>
@@ -53,6 +54,7 @@ static struct lf_inst *lf_inst_new(struct lf_reg *reg, const void *params,
 	memcpy(inst->params, params, size);
 	refcount_set(&inst->ref, 1);
 	inst->infer = reg->desc->infer;
+	inst->infer_batch = reg->desc->infer_batch;
 	inst->reg = reg;
 	inst->gen = reg->next_gen++;
 	atomic64_inc(&lf_inst_alive);
@@ -111,6 +113,66 @@ int lf_query_model(struct lf_model *m, u64 flow_key, const s32 *in, s32 *out)
 	return ret;
 }
 EXPORT_SYMBOL_GPL(lf_query_model);
+
+/* @n queries on @inst: its batched entry, else one infer() per query */
+static int lf_inst_infer_batch(const struct lf_inst *inst, const s32 *in,
+			       s32 *out, unsigned int n, u32 n_in, u32 n_out)
+{
+	unsigned int i;
+	int ret = 0;
+
+	if (inst->infer_batch)
+		return inst->infer_batch(inst->params, in, out, n);
+	for (i = 0; i < n && !ret; i++)
+		ret = inst->infer(inst->params, in + i * n_in, out + i * n_out);
+	return ret;
+}
+
+int lf_query_model_batch(struct lf_model *m, u64 flow_key, const s32 *in,
+			 s32 *out, unsigned int n)
+{
+	const struct lf_snapshot_desc *d;
+	struct lf_inst *inst;
+	u64 t0 = 0, t1 = 0, t2;
+	bool timed;
+	int ret;
+
+	if (!n)
+		return 0;
+	if (n > LF_BATCH_MAX)
+		return -EINVAL;
+	timed = !((this_cpu_read(m->stats->queries) + 1) & LF_TIME_MASK) ||
+		trace_lf_query_enabled();
+	if (timed)
+		t0 = ktime_get_ns();
+	rcu_read_lock();
+	inst = lf_flow_lookup(m, flow_key);
+	if (unlikely(!inst)) {
+		ret = -ENOENT;
+	} else {
+		d = inst->reg->desc;
+		this_cpu_add(m->stats->queries, n);
+		if (timed)
+			t1 = ktime_get_ns();
+		ret = lf_inst_infer_batch(inst, in, out, n, d->n_in, d->n_out);
+	}
+	if (timed) {
+		t2 = ktime_get_ns();
+		if (inst) {
+			/* per query, as for single queries */
+			this_cpu_add(m->stats->infer_ns, t2 - t1);
+			this_cpu_add(m->stats->timed, n);
+		}
+		this_cpu_inc(m->stats->lat_hist[lf_lat_bucket(div_u64(t2 - t0, n))]);
+		trace_lf_query(m->id, flow_key, inst ? inst->reg->desc->version : 0,
+			       inst ? inst->gen : 0, t2 - t0, ret);
+	}
+	rcu_read_unlock();
+	if (unlikely(ret))
+		this_cpu_inc(m->stats->errors);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(lf_query_model_batch);
 
 /* ---- models ---- */
 

@@ -14,6 +14,7 @@
 
 #define LF_NAME_MAX 32		/* model name, including the NUL */
 #define LF_IO_MAX 1024		/* most inputs or outputs of one model */
+#define LF_BATCH_MAX 4096	/* most queries of one lf_query_model_batch() */
 
 struct module;
 
@@ -38,6 +39,11 @@ struct module;
  * @validate: optional: 0 if a params blob of @params_size bytes keeps the
  *            bounds @infer relies on (shift counts, accumulator widths);
  *            lf_core refuses a weight push it rejects (-EDOM)
+ * @infer_batch: optional: @n queries at once (@n x @n_in inputs, @n x @n_out
+ *               outputs), the same integers as @n calls of @infer; lets the
+ *               snapshot enter the FPU once per batch.  Returns 0 or the
+ *               first negative errno.  Without it lf_query_model_batch()
+ *               calls @infer per query.
  */
 struct lf_snapshot_desc {
 	const char *model;
@@ -53,6 +59,8 @@ struct lf_snapshot_desc {
 	u32 stack_bytes;
 	struct module *owner;
 	int (*validate)(const void *params);
+	int (*infer_batch)(const void *params, const s32 *in, s32 *out,
+			   unsigned int n);
 };
 
 struct lf_model;
@@ -168,6 +176,31 @@ int lf_query_model(struct lf_model *model, u64 flow_key, const s32 *in,
 		   s32 *out);
 
 /**
+ * lf_query_model_batch() - run @n inferences through the router at once
+ * @model: the model (a reference from lf_model_get())
+ * @flow_key: the key the router resolves, once for the whole batch (as for
+ *            lf_query_model(): its flow cache entry pins the snapshot); all
+ *            @n queries run on that one snapshot instance
+ * @in: @n rows of @n_in inputs in the model's fixed-point formats
+ * @out: @n rows of @n_out outputs, written
+ * @n: number of queries, at most %LF_BATCH_MAX (0 does nothing)
+ *
+ * For datapaths that score many flows at once: one router lookup and one
+ * RCU section per batch, and with a snapshot that provides @infer_batch
+ * (every lfc package does) one kernel_fpu_begin()/kernel_fpu_end() per
+ * chunk of queries instead of one per query.  Row i of @out equals what
+ * lf_query_model() with @flow_key gives for row i of @in.  The statistics
+ * count @n queries.  Context as lf_query_model(): process or softirq, never
+ * sleeps.
+ *
+ * Return: 0; -EINVAL if @n > %LF_BATCH_MAX; -ENOENT if no snapshot serves
+ * @flow_key; or the first negative errno of the snapshot's inference (the
+ * outputs of that row and later ones are then unspecified).
+ */
+int lf_query_model_batch(struct lf_model *model, u64 flow_key, const s32 *in,
+			 s32 *out, unsigned int n);
+
+/**
  * lf_flow_forget() - drop a flow's cache entry (e.g. when a socket closes)
  * @model: the model
  * @flow_key: the flow
@@ -266,5 +299,63 @@ int lf_collect_sample(struct lf_model *model, u64 flow_key, const s32 *in,
 		      const s32 *out, const s32 *label, u32 n_label);
 
 #define LF_LABEL_MAX 16		/* most labels of one collected sample */
+
+/**
+ * struct lf_user_ops - how a datapath module receives userspace answers
+ * @answer: called once per answered query with the caller's @cookie, the
+ *          @n_out outputs in the model's output formats and the time from
+ *          the query to the answer in ns.  Runs in process context (the
+ *          answering process's netlink send) under rcu_read_lock(): must
+ *          not sleep.  The object the cookie names may be gone: look it up.
+ *
+ * One static instance per datapath module; lf_user_cancel() it before the
+ * module goes away.
+ */
+struct lf_user_ops {
+	void (*answer)(u64 cookie, const s32 *out, u32 n_out, u64 wait_ns);
+};
+
+/**
+ * lf_user_query() - ask userspace for a model's answer (upcall)
+ * @model: the model (a reference from lf_model_get())
+ * @flow_key: the flow the query is for (passed to userspace)
+ * @in: @n_in inputs in the model's input formats
+ * @n_in: must equal the model's n_in
+ * @ops: receives the answer; must stay valid until lf_user_cancel(@ops)
+ * @cookie: the caller's name for the query, given back to @ops->answer
+ *
+ * The userspace deployment of a model: the query is multicast on lf_core's
+ * "queries" group (LF_CMD_QUERY, a per-query sequence number); a process
+ * with CAP_NET_ADMIN (lf-runtime) computes the answer and sends
+ * LF_CMD_ANSWER with that sequence number.  The answer reaches
+ * @ops->answer once; an answer that comes after the query expired
+ * (UQ_TIMEOUT_MS), after lf_user_cancel() or a second time is counted as
+ * stale and dropped.  At most UQ_MAX queries wait at once.  Never sleeps;
+ * process or softirq context.
+ *
+ * Return: 0 when sent; -ENOTCONN when nobody listens; -EBUSY when UQ_MAX
+ * queries wait (counted as refused); -ENOMEM; -EINVAL for bad arguments.
+ */
+int lf_user_query(struct lf_model *model, u64 flow_key, const s32 *in,
+		  u32 n_in, const struct lf_user_ops *ops, u64 cookie);
+
+/**
+ * lf_user_listening() - does a process answer queries?
+ *
+ * Return: true if some allowed network namespace has a listener on the
+ * "queries" group.  A caller may fall back to its in-kernel behaviour
+ * while this is false.
+ */
+bool lf_user_listening(void);
+
+/**
+ * lf_user_cancel() - forget every waiting query made with @ops
+ * @ops: the caller's ops
+ *
+ * Their answers will be stale.  Returns when no @ops->answer runs any more
+ * (an RCU grace period), so the module that owns @ops may go away after it
+ * stopped calling lf_user_query().  Process context only; may sleep.
+ */
+void lf_user_cancel(const struct lf_user_ops *ops);
 
 #endif /* _LF_CORE_H */

@@ -243,6 +243,7 @@ TEST(EmitTwin, BufferReuse) {
   EmitOptions noReuse;
   noReuse.reuseBuffers = false;
   noReuse.maxBufferBytes = 4096;
+  noReuse.maxStackBytes = 8192;
   Built nb(text, noReuse);
   ASSERT_TRUE(nb.twin) << nb.error;
   EXPECT_EQ(nb.info.bufferBytes, 5u * 100 * 4);

@@ -19,7 +19,7 @@ $S check "$here"/scenarios/*.toml && ok "shipped scenarios are valid" || fail "s
 n=$($S plan "$here"/scenarios/*.toml | wc -l)
 [ "$n" -ge 100 ] && ok "plan: $n runs" || fail "plan: only $n runs"
 q=$($S plan --quick "$here"/scenarios/steady-24-40.toml)
-[ "$(printf '%s\n' "$q" | wc -l)" = 7 ] && ok "quick plan: one run per CC" || fail "quick plan: $q"
+[ "$(printf '%s\n' "$q" | wc -l)" = 8 ] && ok "quick plan: one run per CC" || fail "quick plan: $q"
 printf '%s\n' "$q" | grep -qx 'steady-24-40|lf_aurora|1|8|24|40|100|0|1||0|' && ok "plan line fields" ||
 	fail "plan line: $(printf '%s\n' "$q" | head -n 1)"
 

@@ -11,7 +11,9 @@
 # is stopped (SIGSTOP, state kept) during the other CCs' runs, whose CPU it
 # would otherwise take (LibTorch under TCG);
 # lf_aurora_noadapt: the same policy, snapshot v1, no exploration, no
-# re-pinning; lf_aurora_user: lf_cc_responder answers every MI over netlink.
+# re-pinning; lf_aurora_bpf: the same policy as a BPF struct_ops CC
+# (kmod/apps/cc/bpf, registered by lf_cc_bpf beside the module);
+# lf_aurora_user: lf-runtime serve answers every MI over netlink.
 . "$LF_SRC/test/vm/tests/lib.sh"
 . "$LF_SRC/test/vm/tests/cc-lib.sh"
 PLAN=${LF_EVAL_PLAN:?no plan}
@@ -22,6 +24,12 @@ cc_load
 insmod "$CC_SNAP_AURORA_V4" || die "insmod aurora v4 (standby)"
 insmod "$CC_SNAP_MOCC" || die "insmod mocc"
 modprobe -q tcp_bbr
+CCBPF=${LF_CC_BPF:-$LF_BUILD/test/vm/cc-bpf}
+if [ -x "$CCBPF/lf_cc_bpf" ]; then
+	{ mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf; } &&
+		"$CCBPF/lf_cc_bpf" up "$CCBPF/aurora/aurora_cc.params" > /dev/null ||
+		echo "lf_aurora_bpf: unavailable (lf_cc_bpf up failed)"
+fi
 P=/sys/module/lf_cc/parameters
 adapt="off"
 if [ -x "$RT" ]; then
@@ -54,7 +62,10 @@ while IFS='|' read -r name cc rep dur rate rtt queue loss count against stagger 
 		echo 0 > $P/explore_milli; echo 0 > $P/repin_ms
 		"$LFCTL" activate aurora --version 1 2>/dev/null ;;
 	lf_aurora_user)
-		"$CC_RESPONDER" 2> /tmp/resp.err & resp=$! ;;
+		# the userspace deployment: lf-runtime answers each MI's query
+		lf_serve aurora "$LF_SRC/examples/cc/aurora.onnx" \
+			"$LF_SRC/examples/cc/ranges_aurora.txt" /tmp/resp.err
+		resp=$LF_SERVE_PID ;;
 	esac
 	stats0=$(tr '\n' ';' < $P/stats)
 	if [ -n "$steps" ]; then
@@ -85,6 +96,7 @@ while IFS='|' read -r name cc rep dur rate rtt queue loss count against stagger 
 	lf_link_down
 done < "$PLAN"
 [ -n "${rtpid:-}" ] && { kill -CONT $rtpid; kill $rtpid; } 2>/dev/null
+[ -x "$CCBPF/lf_cc_bpf" ] && "$CCBPF/lf_cc_bpf" down > /dev/null 2>&1
 [ -f /tmp/rt.log ] && { echo "lf-runtime log (tail):"; tail -n 15 /tmp/rt.log; }
 [ -d /tmp/rt ] && ls /tmp/rt/aurora 2>/dev/null && tail -n 3 /tmp/rt/aurora/decisions.jsonl 2>/dev/null
 exit 0

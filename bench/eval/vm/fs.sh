@@ -6,7 +6,7 @@
 #   pias    lf_fs pias: class by bytes sent (thresholds FS_THR)
 #   oracle  lf_fs off, lf_fsgen --oracle: each socket marked with the class of
 #           its true size (shortest job first by class)
-#   user    lf_fs user + lf_fs_responder: the FFNN over a netlink round trip
+#   user    lf_fs user + lf-runtime serve: the FFNN over a netlink round trip
 #           per flow, default class (0) until the answer
 #   lf      lf_fs nn: the FFNN in the kernel (adaptation off: the bundled snapshot)
 # Prints "RESULT SCHEME REP key value ..." (lib/flows.py) per run, and
@@ -28,9 +28,9 @@ while [ $r -lt "$FS_REPS" ]; do
 		lf) fsparam mode nn ;;
 		user)
 			fsparam mode user
-			"$FS_RESPONDER" 2> resp.err &
-			resp=$!
-			sleep 0.3
+			lf_serve ffnn "$LF_SRC/examples/fs/ffnn.onnx" \
+				"$LF_SRC/examples/fs/ranges_ffnn.txt" resp.err
+			resp=$LF_SERVE_PID
 			u0=$(fsstat upcall_us) a0=$(fsstat answers) st0=$(fsstat stale)
 			;;
 		esac

@@ -29,8 +29,12 @@ struct EmitOptions {
   /// Most bytes the intermediate buffers of lf_NAME_infer may take.
   unsigned maxBufferBytes = 1536;
   /// Stack allowance for helper frames, locals and spills (added to the
-  /// buffer bytes in SnapshotInfo::stackBytes).
-  unsigned helperStackBytes = 256;
+  /// buffer bytes, 2 bytes per element of the widest row and 64 per 32-bit
+  /// table or 16-bit layer in SnapshotInfo::stackBytes).
+  unsigned helperStackBytes = 640;
+  /// Most stack lf_NAME_infer may need (either kernel object): the
+  /// kernel's frame-size warning (CONFIG_FRAME_WARN, 2048 on x86-64).
+  unsigned maxStackBytes = 2048;
   /// Reuse intermediate buffers by liveness (ping-pong).
   bool reuseBuffers = true;
 };
@@ -61,7 +65,7 @@ struct SnapshotInfo {
   std::vector<TensorInfo> inputs, outputs;
   uint64_t macs = 0;
   uint64_t bufferBytes = 0;  ///< intermediate buffers of lf_NAME_infer
-  uint64_t stackBytes = 0;   ///< bufferBytes + helper allowance
+  uint64_t stackBytes = 0;   ///< estimate covering both kernel objects
   uint64_t paramsBytes = 0;  ///< sizeof(struct lf_NAME_params) (LP64)
   uint64_t archHash = 0;     ///< FNV-1a 64 of archString
   std::string archString;    ///< canonical architecture description

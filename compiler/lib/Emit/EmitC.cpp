@@ -17,6 +17,7 @@
 
 #include "lfc/EmitC.h"
 #include "lfc/Quantize.h"
+#include "lfc/Snapshot.h"
 
 #include "lf/LfDialect.h"
 #include "lf_float.h"
@@ -182,6 +183,7 @@ private:
   std::vector<std::string> lut16Vars; // struct lf_lut16 locals
   std::set<std::string> ints;         // int loop variables used
   bool needAcc = false, needLut = false, usesParams = false;
+  unsigned lut32Calls = 0, q16Calls = 0; // lf_lut_s32(), lf_fc_q16() calls
   std::vector<int64_t> pool; // buffer sizes (elements)
   std::vector<bool> poolFree;
   DenseMap<Value, Value> rootOf;
@@ -631,6 +633,7 @@ LogicalResult Emitter::emitFcAcc32(FullyConnectedOp op, FixedType fi,
     res = lut.getResult();
   }
   std::string y = allocate(res, m * n);
+  ++q16Calls;
   line(1, "lf_fc_q16(" + x + ", " + Twine(m) + ", " + Twine(k) + ", " +
               Twine(n) + ", " + Twine(r) + ", " + P(pre + "_w") + ", " +
               P(pre + "_b") + ",");
@@ -870,6 +873,7 @@ LogicalResult Emitter::emitLut(LutOp op) {
       failed(addBounds(op, pre, fo)))
     return failure();
   needLut = true;
+  ++lut32Calls;
   line(1, "t.table = " + P(pre + "_table") + ";");
   line(1, "t.n = " + Twine(tab.size()) + ";");
   for (const char *fld : {"shift", "start", "linear", "symmetry", "sym_const",
@@ -1065,6 +1069,10 @@ LogicalResult Emitter::run() {
   name = sanitizeSnapshotName(opts.name.empty() ? f.getSymName().str()
                                                 : opts.name);
   NAME = StringRef(name).upper();
+  if (std::string why; failed(checkSnapshotName(name, why)))
+    return f.emitError() << "snapshot name '" << name
+                         << "' cannot be used: " << why
+                         << "; choose another --name";
   info = SnapshotInfo();
   info.name = name;
   info.bits = 0;
@@ -1224,7 +1232,26 @@ LogicalResult Emitter::run() {
                          << " bytes after buffer reuse, the limit is "
                          << opts.maxBufferBytes
                          << " (make the layers narrower)";
-  info.stackBytes = info.bufferBytes + opts.helperStackBytes;
+  // The frames of both kernel objects (scalar NAME.o and NAME_avx2.o, every
+  // helper inlined, the kernel's flags: stack protector, auto-var-init,
+  // 8-byte stack alignment) measured with -fstack-usage on nets of 1-6
+  // hidden layers and widths 5-256 at 16 and 32 bits lie within buffers +
+  // 250..950 bytes; the AVX2 object grows with the widest row (packed
+  // copies, spills), every 32-bit table (its broadcast constants) and every
+  // 16-bit layer.  The estimate bounds them with a margin of 48 bytes or more
+  // (test/kbuild/stack_usage.sh).
+  int64_t widest = 0; // the caller's in/out arrays are not on this stack
+  for (int64_t s : pool)
+    widest = std::max(widest, s);
+  info.stackBytes = info.bufferBytes + opts.helperStackBytes + 2 * widest +
+                    64 * static_cast<uint64_t>(lut32Calls + q16Calls);
+  if (info.stackBytes > opts.maxStackBytes)
+    return f.emitError() << "the net is too wide for the kernel stack: lf_"
+                         << name << "_infer needs about " << info.stackBytes
+                         << " bytes of stack (buffers " << info.bufferBytes
+                         << " + helpers), over the kernel's "
+                         << opts.maxStackBytes
+                         << "-byte frame warning (make the layers narrower)";
   info.archString = "lf-arch-1;" + arch;
   info.archHash = fnv1a64(info.archString);
   if (fields.empty())
@@ -1373,11 +1400,11 @@ void Emitter::printSource(raw_ostream &c) {
     llvm::raw_string_ostream d(decls);
     d << "\tconst struct lf_" << name << "_params *p = params;\n";
     for (size_t i = 0; i < pool.size(); ++i)
-      d << "\tlf_s32 b" << i << "[" << pool[i] << "];\n";
+      d << "\tlf_s32 b" << i << "[" << pool[i] << "] LF_NOINIT;\n";
     if (needLut)
-      d << "\tstruct lf_lut t;\n";
+      d << "\tstruct lf_lut t LF_NOINIT;\n";
     for (const std::string &v : lut16Vars)
-      d << "\tstruct lf_lut16 " << v << ";\n";
+      d << "\tstruct lf_lut16 " << v << " LF_NOINIT;\n";
     if (needAcc)
       d << "\tlf_s64 acc;\n";
     if (!ints.empty()) {

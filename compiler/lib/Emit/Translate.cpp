@@ -19,6 +19,10 @@ static llvm::cl::opt<unsigned> maxBufferBytes(
     "lf-max-buffer-bytes",
     llvm::cl::desc("most bytes of intermediate buffers on the kernel stack"),
     llvm::cl::init(1536));
+static llvm::cl::opt<unsigned> maxStackBytes(
+    "lf-max-stack-bytes",
+    llvm::cl::desc("most kernel stack lf_NAME_infer may need (estimate)"),
+    llvm::cl::init(2048));
 static llvm::cl::opt<bool>
     noBufferReuse("lf-no-buffer-reuse",
                   llvm::cl::desc("one buffer per intermediate tensor"),
@@ -31,6 +35,7 @@ static LogicalResult translate(Operation *op, raw_ostream &os, bool header) {
   lf::EmitOptions o;
   o.name = snapshotName;
   o.maxBufferBytes = maxBufferBytes;
+  o.maxStackBytes = maxStackBytes;
   o.reuseBuffers = !noBufferReuse;
   std::string c, h;
   llvm::raw_string_ostream cs(c), hs(h);

@@ -69,9 +69,11 @@ Twin::build(const SnapshotInfo &info, llvm::StringRef cText,
                        "' not found in PATH (needed to build the twin)");
     ccPath = *found;
   }
-  std::vector<std::string> args = {o.cc,     "-std=gnu11", "-O2",
-                                   "-fPIC",  "-shared",    "-Wall",
-                                   "-Werror", "-I",        dir.str().str()};
+  // -fno-strict-overflow: the kernel's semantics for signed overflow (it
+  // wraps), so the twin computes the kernel's integers on any blob.
+  std::vector<std::string> args = {
+      o.cc,    "-std=gnu11", "-O2", "-fno-strict-overflow", "-fPIC", "-shared",
+      "-Wall", "-Werror",    "-I",  dir.str().str()};
   for (const std::string &fl : o.extraFlags)
     args.push_back(fl);
   args.insert(args.end(), {"-o", so.str().str(), src.str().str()});

@@ -39,6 +39,21 @@ typedef uint64_t lf_u64;
 #endif
 
 #define LF_S64_MAX ((lf_s64)(~(lf_u64)0 >> 1))
+
+/*
+ * A local written before it is read: exempt from the kernel's
+ * -ftrivial-auto-var-init=zero, which would clear it on every query and
+ * keep each one in its own stack slot (the AVX2 object's frame grew to
+ * three times the scalar one's).
+ */
+#if defined(__has_attribute)
+#if __has_attribute(uninitialized)
+#define LF_NOINIT __attribute__((uninitialized))
+#endif
+#endif
+#ifndef LF_NOINIT
+#define LF_NOINIT
+#endif
 #define LF_S64_MIN (-LF_S64_MAX - 1)
 
 /**
@@ -153,22 +168,34 @@ struct lf_lut {
 	lf_s32 slope_frac;
 };
 
+/* a + b and a - b modulo 2^64 (the kernel's wrapping, defined in C). */
+static inline lf_s64 lf_add_wrap(lf_s64 a, lf_s64 b)
+{
+	return (lf_s64)((lf_u64)a + (lf_u64)b);
+}
+
+static inline lf_s64 lf_sub_wrap(lf_s64 a, lf_s64 b)
+{
+	return (lf_s64)((lf_u64)a - (lf_u64)b);
+}
+
 static inline lf_s64 lf_lut_half(const struct lf_lut *t, lf_s64 x)
 {
-	lf_s64 end = t->start + ((lf_s64)(t->n - 1) << t->shift);
+	lf_s64 end = lf_add_wrap(t->start, (lf_s64)(t->n - 1) << t->shift);
 	lf_s64 dx, idx, frac, lo, d;
 	int s = t->shift;
 
 	if (x <= t->start) {
-		dx = x - t->start;
-		return t->table[0] + lf_shift_round(lf_mul_sat(dx, t->slope_below),
-						    t->slope_frac);
+		dx = lf_sub_wrap(x, t->start);
+		return lf_add_wrap(t->table[0],
+				   lf_shift_round(lf_mul_sat(dx, t->slope_below),
+						  t->slope_frac));
 	}
 	if (x >= end) {
-		dx = x - end;
-		return t->table[t->n - 1] +
-		       lf_shift_round(lf_mul_sat(dx, t->slope_above),
-				      t->slope_frac);
+		dx = lf_sub_wrap(x, end);
+		return lf_add_wrap(t->table[t->n - 1],
+				   lf_shift_round(lf_mul_sat(dx, t->slope_above),
+						  t->slope_frac));
 	}
 	dx = x - t->start;
 	if (!t->linear)
@@ -194,7 +221,7 @@ static inline lf_s64 lf_lut_eval(const struct lf_lut *t, lf_s64 x)
 	if (t->symmetry == 0 || x >= 0)
 		return lf_lut_half(t, x);
 	y = lf_lut_half(t, x == LF_S64_MIN ? LF_S64_MAX : -x);
-	return t->symmetry == 1 ? -y : t->sym_const - y;
+	return lf_sub_wrap(t->symmetry == 1 ? 0 : t->sym_const, y);
 }
 
 /**
@@ -219,7 +246,7 @@ static inline void lf_lut_s32_scalar(const struct lf_lut *t, const lf_s32 *x,
 			y[i] = (lf_s32)lf_sat(lf_lut_eval(t, x[i]), lo, hi);
 		return;
 	}
-	end = start + ((lf_s64)(t->n - 1) << s);
+	end = lf_add_wrap(start, (lf_s64)(t->n - 1) << s);
 	c = sym == 1 ? 0 : t->sym_const;
 	half = ((lf_s64)1 << s) >> 1;
 	for (i = 0; i < n; i++) {
@@ -237,7 +264,7 @@ static inline void lf_lut_s32_scalar(const struct lf_lut *t, const lf_s32 *x,
 				   (dx & (((lf_s64)1 << s) - 1)) +
 			   half) >> s);
 		if (neg)
-			v = c - v;
+			v = lf_sub_wrap(c, v);
 		y[i] = (lf_s32)lf_sat(v, lo, hi);
 	}
 }
@@ -329,16 +356,19 @@ struct lf_lut16 {
 /* Branch-free: |x| under the symmetry, the index clamped into the table. */
 static inline lf_s32 lf_lut16_eval(const struct lf_lut16 *t, lf_s32 x)
 {
-	lf_s32 neg = (x >> 31) & t->sym, s = t->shift;
-	lf_s32 dx = (lf_s32)(((lf_u32)x ^ neg) - neg) - t->start, i, f, t0, y;
+	lf_s32 neg = (x >> 31) & t->sym, s = t->shift, i, f, t0, d, y;
+	/* Modulo 2^32 (no signed overflow on any blob or input). */
+	lf_s32 dx = (lf_s32)((((lf_u32)x ^ neg) - neg) - (lf_u32)t->start);
 
 	dx = dx < 0 ? 0 : dx;
 	dx = dx > t->span ? t->span : dx;
 	i = dx >> s;
 	f = dx & ((1 << s) - 1);
 	t0 = t->table[i];
-	y = t0 + (((t->table[i + 1] - t0) * f + ((1 << s) >> 1)) >> s);
-	y = (lf_s32)(((lf_u32)y ^ neg) - neg) + (t->c & neg);
+	d = (lf_s32)((lf_u32)t->table[i + 1] - (lf_u32)t0);
+	d = (lf_s32)((lf_u32)d * (lf_u32)f + (lf_u32)((1 << s) >> 1));
+	y = (lf_s32)((lf_u32)t0 + (lf_u32)(d >> s));
+	y = (lf_s32)((((lf_u32)y ^ neg) - neg) + (lf_u32)(t->c & neg));
 	y = y < t->lo ? t->lo : y;
 	return y > t->hi ? t->hi : y;
 }
@@ -381,7 +411,7 @@ static inline void lf_fc_q16_scalar(const lf_s32 *x, int m, int k, int n,
 				    const struct lf_lut16 *t, lf_s32 *y)
 {
 	lf_s32 lo32 = lf_sat32(lo), hi32 = lf_sat32(hi);
-	lf_s16 xs[LF_Q16_KC + 2];
+	lf_s16 xs[LF_Q16_KC + 2] LF_NOINIT;
 	int kp2 = (k + 1) & ~1, row, o, i, c, kc;
 
 	for (row = 0; row < m; row++) {
@@ -889,7 +919,8 @@ lf_avx2_lut8(const struct lf_avx2_lut *k, const lf_s32 *table,
 		v = __builtin_ia32_maskloadd256((const lf_v8si *)x, tail);
 	*xv = v;
 	neg = (v >> 31) & k->sym;
-	dx = ((v ^ neg) - neg) - k->start;
+	/* Modulo 2^32 (unsigned lanes): no signed overflow for any input. */
+	dx = (lf_v8si)(((lf_v8su)(v ^ neg) - (lf_v8su)neg) - (lf_v8su)k->start);
 	/* start <= xa <= end - 1, as an unsigned compare of dx. */
 	ok = (lf_v8si)((dx ^ bias) <= k->span);
 	if (!full)
@@ -908,8 +939,8 @@ lf_avx2_lut8(const struct lf_avx2_lut *k, const lf_s32 *table,
 	q = __builtin_shufflevector((lf_v8si)((lf_v4du)pe >> s),
 				    (lf_v8si)((lf_v4du)po << (32 - s)), 0, 9,
 				    2, 11, 4, 13, 6, 15);
-	q += t0;
-	r = LF_AVX2_BLENDV(q, k->c - q, neg);
+	q = (lf_v8si)((lf_v8su)q + (lf_v8su)t0);
+	r = LF_AVX2_BLENDV(q, (lf_v8si)((lf_v8su)k->c - (lf_v8su)q), neg);
 	bad = (lf_v8si)((q ^ k->ovx) > k->ovt) & neg;
 	bad |= ~ok;
 	if (!full)
@@ -928,7 +959,7 @@ LF_AVX2_FN void lf_lut_s32_avx2(const struct lf_lut *t, const lf_s32 *x,
 	const lf_s64 i32min = -2147483647 - 1, i32max = 2147483647;
 	lf_s64 c = t->symmetry == 1 ? 0 : t->sym_const, end, span, h;
 	lf_s32 ovx, ovt;
-	struct lf_avx2_lut k;
+	struct lf_avx2_lut k LF_NOINIT;
 	lf_v8si bad, xv;
 	int s = t->shift, i, j;
 
@@ -1063,13 +1094,18 @@ lf_avx2_lut16(const struct lf_avx2_lut16 *k, const lf_s32 *table, int s,
 	const lf_v8si ones = { -1, -1, -1, -1, -1, -1, -1, -1 };
 	lf_v8si neg = (v >> 31) & k->sym, dx, idx, t0, t1, y;
 
-	dx = ((v ^ neg) - neg) - k->start;
+	/* lf_lut16_eval()'s arithmetic modulo 2^32 (unsigned lanes). */
+	dx = (lf_v8si)(((lf_v8su)(v ^ neg) - (lf_v8su)neg) -
+		       (lf_v8su)k->start);
 	dx = LF_AVX2_MIND(LF_AVX2_MAXD(dx, zero), k->span);
 	idx = dx >> s;
 	t0 = LF_AVX2_GATHER_D(zero, table, idx, ones);
 	t1 = LF_AVX2_GATHER_D(zero, table + 1, idx, ones);
-	y = t0 + ((((t1 - t0) * (dx & k->fmask)) + k->half) >> s);
-	y = ((y ^ neg) - neg) + (k->c & neg);
+	y = (lf_v8si)(((lf_v8su)t1 - (lf_v8su)t0) * (lf_v8su)(dx & k->fmask) +
+		      (lf_v8su)k->half);
+	y = (lf_v8si)((lf_v8su)t0 + (lf_v8su)(y >> s));
+	y = (lf_v8si)((((lf_v8su)(y ^ neg) - (lf_v8su)neg)) +
+		      (lf_v8su)(k->c & neg));
 	return LF_AVX2_MIND(LF_AVX2_MAXD(y, k->lo), k->hi);
 }
 
@@ -1085,10 +1121,11 @@ lf_avx2_q16_group(const lf_s32 *xr, int k, int n, int r, const lf_s16 *w,
 		  lf_s32 *yr)
 {
 	int kp = (k + 1) >> 1, c, i, j;
-	lf_v8si acc[4], v;
+	lf_v8su acc[4] LF_NOINIT; /* pair terms and sums modulo 2^32 */
+	lf_v8si v;
 
 	for (j = 0; j < g; j++)
-		acc[j] = *(const lf_v8si_u *)(bias + (b0 + j) * 8);
+		acc[j] = (lf_v8su)*(const lf_v8si_u *)(bias + (b0 + j) * 8);
 	for (c = 0; c < k; c += LF_Q16_KC) {
 		int kc = k - c < LF_Q16_KC ? k - c : LF_Q16_KC;
 		int pc = (kc + 1) >> 1;
@@ -1102,12 +1139,13 @@ lf_avx2_q16_group(const lf_s32 *xr, int k, int n, int r, const lf_s16 *w,
 
 #pragma GCC unroll 4
 			for (j = 0; j < g; j++) {
-				acc[j] += (lf_v8si)__builtin_ia32_pmaddwd256(
-						  (lf_v16hi)xv,
-						  *(const lf_v16hi_u *)(w +
+				acc[j] += (lf_v8su)((lf_v8si)
+					__builtin_ia32_pmaddwd256(
+						(lf_v16hi)xv,
+						*(const lf_v16hi_u *)(w +
 							((long)(b0 + j) * kp +
 							 c / 2 + i) * 16)) >>
-					  r;
+					r);
 				/*
 				 * One running sum per block: no reassociation
 				 * into a tree of live partial sums (spills).
@@ -1120,7 +1158,8 @@ lf_avx2_q16_group(const lf_s32 *xr, int k, int n, int r, const lf_s16 *w,
 	for (j = 0; j < g; j++) {
 		int o = (b0 + j) * 8;
 
-		v = LF_AVX2_SRAV(acc[j], *(const lf_v8si_u *)(shift + o));
+		v = LF_AVX2_SRAV((lf_v8si)acc[j],
+				 *(const lf_v8si_u *)(shift + o));
 		v = LF_AVX2_MIND(LF_AVX2_MAXD(v, lov), hiv);
 		if (t)
 			v = lf_avx2_lut16(tk, t->table, t->shift, v);
@@ -1140,7 +1179,7 @@ LF_AVX2_FN void lf_fc_q16_avx2(const lf_s32 *x, int m, int k, int n, int r,
 	lf_s32 lo32 = lf_sat32(lo), hi32 = lf_sat32(hi);
 	lf_v8si lov = { lo32, lo32, lo32, lo32, lo32, lo32, lo32, lo32 };
 	lf_v8si hiv = { hi32, hi32, hi32, hi32, hi32, hi32, hi32, hi32 };
-	lf_s32 xp[LF_Q16_KC / 2] __attribute__((aligned(32)));
+	lf_s32 xp[LF_Q16_KC / 2] __attribute__((aligned(32))) LF_NOINIT;
 	struct lf_avx2_lut16 tk = { 0 };
 	int nb = (n + 7) >> 3, row, b;
 
@@ -1187,7 +1226,7 @@ lf_avx2_w32b_group(const lf_s32 *xr, int k, int n, const lf_s64 *w,
 		   lf_v4di hi, int b0, int g, lf_s32 *yr)
 {
 	const lf_v4di one = { 1, 1, 1, 1 }, zero = { 0, 0, 0, 0 };
-	lf_v4di acc[8];
+	lf_v4di acc[8] LF_NOINIT;
 	int i, j;
 
 	for (j = 0; j < g; j++)
@@ -1199,9 +1238,11 @@ lf_avx2_w32b_group(const lf_s32 *xr, int k, int n, const lf_s64 *w,
 
 #pragma GCC unroll 8
 		for (j = 0; j < g; j++) {
-			acc[j] += __builtin_ia32_pmuldq256(
+			/* Modulo 2^64, as lf_fc_w32b_scalar(). */
+			acc[j] = (lf_v4di)((lf_v4du)acc[j] +
+				(lf_v4du)__builtin_ia32_pmuldq256(
 				xv, *(const lf_v8si_u *)(w +
-					((long)(b0 + j) * k + i) * 4));
+					((long)(b0 + j) * k + i) * 4)));
 			__asm__("" : "+x"(acc[j]));
 		}
 	}
@@ -1212,7 +1253,8 @@ lf_avx2_w32b_group(const lf_s32 *xr, int k, int n, const lf_s64 *w,
 		lf_v4du su = __builtin_convertvector((lf_v4su)s4, lf_v4du);
 		lf_v4du half = (lf_v4du)__builtin_ia32_psllv4di(
 			(lf_v4di)one, (lf_v4di)(su - (lf_v4du)one));
-		lf_v4di t = acc[j] + (lf_v4di)half, neg = (lf_v4di)(t < zero), r;
+		lf_v4di t = (lf_v4di)((lf_v4du)acc[j] + half), r;
+		lf_v4di neg = (lf_v4di)(t < zero);
 		lf_v4di mlo, mhi;
 		lf_v4si q;
 

@@ -96,8 +96,8 @@ func.func @q16(%x: tensor<1x3xf32>) -> tensor<1x2xf32> {
 // CHECK-NEXT: return -EINVAL;
 // CHECK-NEXT: if (!lf_fc_q16_valid(2, 1,
 // CHECK: LF_INFER_ATTR int lf_fused_infer(
-// CHECK: struct lf_lut t;
-// CHECK-NEXT: struct lf_lut16 u0;
+// CHECK: struct lf_lut t LF_NOINIT;
+// CHECK-NEXT: struct lf_lut16 u0 LF_NOINIT;
 // CHECK: u0.table = p->lut0_table;
 // CHECK-NEXT: u0.span = p->lut0_span;
 // CHECK: lf_fc_q16(in, 1, 2, 2, 1, p->fc0_w, p->fc0_b,

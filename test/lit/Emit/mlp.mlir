@@ -68,9 +68,9 @@
 // CHECK: LF_INFER_ATTR int lf_mlp_infer(const void *params, const lf_s32 *in, lf_s32 *out)
 // CHECK-NEXT: {
 // CHECK-NEXT: const struct lf_mlp_params *p = params;
-// CHECK-NEXT: lf_s32 b0[3];
-// CHECK-NEXT: lf_s32 b1[3];
-// CHECK-NEXT: struct lf_lut t;
+// CHECK-NEXT: lf_s32 b0[3] LF_NOINIT;
+// CHECK-NEXT: lf_s32 b1[3] LF_NOINIT;
+// CHECK-NEXT: struct lf_lut t LF_NOINIT;
 // CHECK-NEXT: int i;
 // CHECK-EMPTY:
 // CHECK-NEXT: #ifdef LF_AVX2_DISPATCH

@@ -13,10 +13,10 @@ check_eq() {
 }
 [ -f "$A/expected_raw_v1.csv" ] || die "no Aurora build in $A (examples/aurora/build.sh)"
 
-# query_kernel FILE: lf_query_test with FILE's raw input rows; prints the
-# outputs, one row per line (n_out = 1 for Aurora: one value a line)
+# query_kernel FILE [batch=1]: lf_query_test with FILE's raw input rows; prints
+# the outputs, one row per line (n_out = 1 for Aurora: one value a line)
 query_kernel() {
-	insmod "$KM/test/lf_query_test.ko" model=aurora in="$(paste -sd, "$1")" ||
+	insmod "$KM/test/lf_query_test.ko" model=aurora in="$(paste -sd, "$1")" $2 ||
 		{ echo "insmod lf_query_test failed"; return 1; }
 	v=$(param lf_query_test r_version)
 	rc=$(param lf_query_test r_rc)
@@ -41,6 +41,11 @@ check_eq "lfctl eval --raw = snapshot C (v1)" \
 	"$("$LFCTL" eval aurora --input "$A/inputs_raw.csv" --raw)" "$(cat "$A/expected_raw_v1.csv")"
 check_eq "lf_query_model from the kernel (v1)" "$(query_kernel "$A/inputs_raw.csv")" \
 	"$(cat "$A/expected_raw_v1.csv"; echo "version 1")"
+q0=$(lfstat aurora queries)
+check_eq "lf_query_model_batch, all rows in one call (v1)" \
+	"$(query_kernel "$A/inputs_raw.csv" batch=1)" "$(cat "$A/expected_raw_v1.csv"; echo "version 1")"
+check_eq "stats: a batch counts its queries" "$(( $(lfstat aurora queries) - q0 ))" \
+	"$(wc -l < "$A/inputs_raw.csv")"
 
 insmod "$A/v2/lf_snap_aurora_v2.ko" || die "insmod lf_snap_aurora_v2"
 out=$("$LFCTL" list)
@@ -59,6 +64,8 @@ check_eq "lfctl eval = lfc run (v2 active)" "$("$LFCTL" eval aurora --input "$A/
 check_eq "lfctl eval --raw (v2 active)" \
 	"$("$LFCTL" eval aurora --input "$A/inputs_raw.csv" --raw)" "$(cat "$A/expected_raw_v2.csv")"
 check_eq "lf_query_model from the kernel (v2 active)" "$(query_kernel "$A/inputs_raw.csv")" \
+	"$(cat "$A/expected_raw_v2.csv"; echo "version 2")"
+check_eq "lf_query_model_batch (v2 active)" "$(query_kernel "$A/inputs_raw.csv" batch=1)" \
 	"$(cat "$A/expected_raw_v2.csv"; echo "version 2")"
 "$LFCTL" activate aurora --version 1 || fail "activate --version 1"
 check_eq "lf_query_model after switching back (v1)" "$(query_kernel "$A/inputs_raw.csv")" \
