@@ -4,9 +4,8 @@
 #
 # Usage: test/bpf/build.sh --lfc LFC --out DIR
 #
-# For each of aurora_cc (examples/cc/aurora.onnx), mocc (examples/cc/mocc.onnx),
-# ffnn (examples/fs/ffnn.onnx) and wide (make_big_model.py wide: a layer that
-# needs bpf_loop), DIR/NAME/ holds the package of
+# For each of aurora_cc (examples/cc/aurora.onnx), mocc (examples/cc/mocc.onnx)
+# and ffnn (examples/fs/ffnn.onnx), DIR/NAME/ holds the package of
 # `lfc compile --target bpf` (NAME.bpf.o, NAME.params, ...), and DIR/ holds
 #   NAME.raw.csv   1,000 rows of input integers (extremes first; gen_raw_inputs.py)
 #   NAME.ref.csv   what `lfc run --raw` (the C snapshot's twin) gives for them
@@ -49,10 +48,6 @@ snap() {
 snap aurora_cc "$src/examples/cc/aurora.onnx" "$src/examples/cc/ranges_aurora.txt" 1
 snap mocc "$src/examples/cc/mocc.onnx" "$src/examples/cc/ranges_mocc.txt" 2
 snap ffnn "$src/examples/fs/ffnn.onnx" "$src/examples/fs/ranges_ffnn.txt" 3
-# 8-256-256-1: its 65,536-MAC layer verifies only under bpf_loop
-"$py" "$here/make_big_model.py" wide "$out/wide.onnx"
-printf -- '-4,4\n' > "$out/wide.ranges"
-snap wide "$out/wide.onnx" "$out/wide.ranges" 4
 # a second weight set of Aurora's shape (same params layout) for buffer 1
 r=$(tr -d ' \n' < "$src/examples/cc/ranges_aurora.txt")
 rm -rf "$out/sat_hi"
@@ -68,4 +63,4 @@ rm -rf "$out/bench_aurora"
 cat > "$out/bpf.env" <<E
 LF_BPF_SNAPS=$out
 E
-echo "bpf: built $out (aurora_cc, mocc, ffnn, wide, sat_hi, bench_aurora)"
+echo "bpf: built $out (aurora_cc, mocc, ffnn, sat_hi, bench_aurora)"

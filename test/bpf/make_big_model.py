@@ -5,8 +5,8 @@
                                     32-64 (2,048 MACs each: plain loops), then
                                     1: over the verifier budget (lfc refuses,
                                     naming a 'mid_N' layer)
-  make_big_model.py wide OUT.onnx   8-256-256-1: the 65,536-MAC middle layer
-                                    ('wide_fc') fits only under bpf_loop
+  make_big_model.py wide OUT.onnx   8-256-256-1 (a 65,536-MAC 'wide_fc'):
+                                    over the budget with plain loops
 """
 import sys
 

@@ -51,8 +51,6 @@ struct BpfInfo {
   uint64_t stackBytes = 0;     ///< BPF stack of the inference (estimate)
   uint64_t objInsns = 0;       ///< instructions in the object (0: not built)
   std::vector<int64_t> tableSizes;
-  /// (k, n) of the layers run under bpf_loop.
-  std::vector<std::pair<int64_t, int64_t>> fcLoops;
 };
 
 struct BpfOptions {

@@ -47,9 +47,6 @@ constexpr uint64_t kInsnPerOutput = 40;
 constexpr uint64_t kInsnPerTableElem = 24;
 constexpr uint64_t kInsnPerTableFn = 400;
 constexpr uint64_t kInsnPerElem = 40;
-constexpr uint64_t kInsnPerLoop = 300;
-/// LF_BPF_LOOP_MACS of lf_fixed_bpf.h.
-constexpr uint64_t kBpfLoopMacs = 2048;
 /// The estimate must stay below the limit by this factor (the model is
 /// approximate; a refusal at load time is what the check exists to avoid).
 constexpr double kBudgetShare = 0.8;
@@ -128,17 +125,6 @@ LogicalResult mlir::lf::analyzeBpf(func::FuncOp f, const SnapshotInfo &info,
       l.kind = "fc " + shapeOf(in) + " -> " + shapeOf(rt);
       l.macs = uint64_t(out) * k;
       l.estInsns = l.macs * kInsnPerMac + out * kInsnPerOutput;
-      auto wAttr = dyn_cast<DenseIntElementsAttr>(fc.getWeight());
-      int64_t m = in.getRank() == 2 ? in.getShape()[0] : 0;
-      // lf_fixed_bpf.h runs a 32-bit layer of one row above
-      // LF_BPF_LOOP_MACS under bpf_loop: the callback is verified once.
-      if (wAttr && wAttr.getType().getElementTypeBitWidth() == 32 && m == 1 &&
-          l.macs > kBpfLoopMacs) {
-        l.kind += " (bpf_loop)";
-        l.estInsns = uint64_t(k) * kInsnPerMac + kInsnPerLoop;
-        if (!llvm::is_contained(bi.fcLoops, std::make_pair(k, out)))
-          bi.fcLoops.push_back({k, out});
-      }
       if (fc.getAccBits() == 32) {
         failedOp = op;
         why = "a 16-bit layer with a 32-bit accumulator (--bits 16) has no "
@@ -284,13 +270,6 @@ LogicalResult mlir::lf::emitBpfSources(func::FuncOp f, const EmitOptions &eo,
   os << "};\n\n";
   for (int64_t sz : bi.tableSizes)
     os << "LF_BPF_DEFINE_LUT(" << sz << ")\n";
-  for (auto [k, n] : bi.fcLoops)
-    os << "LF_BPF_DEFINE_FC_LOOP(" << k << ", " << n << ")\n";
-  os << "\nLF_BPF_INLINE int lf_bpf_fc_w32b_loop(int k, int n, struct "
-        "lf_bpf_fc_ctx *c)\n{\n";
-  for (auto [k, n] : bi.fcLoops)
-    os << "\tLF_BPF_FC_LOOP_CASE(" << k << ", " << n << ")\n";
-  os << "\t(void)k;\n\t(void)n;\n\t(void)c;\n\treturn 0;\n}\n";
   os << "\nLF_BPF_INLINE lf_s64 lf_bpf_lut_call(const struct lf_lut *t,\n"
      << "\t\t\t\t     const struct lf_bpf_lut_sc *sc, lf_s64 x)\n{\n";
   if (!bi.tableSizes.empty()) {

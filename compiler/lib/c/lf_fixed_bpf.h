@@ -324,53 +324,6 @@ LF_BPF_INLINE lf_s32 lf_w32b_requant(lf_u64 v, lf_s32 s, lf_s64 lo, lf_s64 hi)
 		(y)[o] = lf_w32b_requant(acc_, (shift)[o], lo, hi);          \
 	} while (0)
 
-/*
- * Layers of more than LF_BPF_LOOP_MACS multiply-adds run their outputs under
- * bpf_loop(): the verifier checks the callback once (k products), not once
- * per output.  The generated NAME.bpf.h instantiates LF_BPF_DEFINE_FC_LOOP(K,
- * N) for each such shape (constants the verifier sees) and defines
- * lf_bpf_fc_w32b_loop(), which returns 0 for a shape it has no loop for.
- */
-#ifndef LF_BPF_LOOP_MACS
-#define LF_BPF_LOOP_MACS 2048
-#endif
-
-struct lf_bpf_fc_ctx {
-	const lf_s32 *x;
-	const lf_s64 *w;
-	const lf_s64 *bias;
-	const lf_s32 *shift;
-	lf_s32 *y;
-	lf_s64 lo;
-	lf_s64 hi;
-};
-
-#ifdef __bpf__
-#define LF_BPF_DEFINE_FC_LOOP(K, N)                                          \
-	static long lf_bpf_fc_w32b_##K##x##N(lf_u32 o, void *vctx)           \
-	{                                                                    \
-		struct lf_bpf_fc_ctx *c = vctx;                              \
-									     \
-		if (o >= N)                                                  \
-			return 1;                                            \
-		LF_BPF_W32B_OUT(c->x, K, o, c->w, c->bias, c->shift, c->lo,  \
-				c->hi, c->y);                                \
-		return 0;                                                    \
-	}
-#define LF_BPF_FC_LOOP_CASE(K, N)                                            \
-	if (k == K && n == N) {                                              \
-		bpf_loop(N, lf_bpf_fc_w32b_##K##x##N, c, 0);                 \
-		return 1;                                                    \
-	}
-#else
-/* host builds (tests) run the plain loops: the same integers */
-#define LF_BPF_DEFINE_FC_LOOP(K, N)
-#define LF_BPF_FC_LOOP_CASE(K, N)
-#endif
-
-/* Defined by the generated NAME.bpf.h (see above). */
-LF_BPF_INLINE int lf_bpf_fc_w32b_loop(int k, int n, struct lf_bpf_fc_ctx *c);
-
 /* lf_fc_w32b() - the broadcast layout of lf_fixed.h (blocks of 4 outputs). */
 LF_BPF_INLINE void lf_fc_w32b(const lf_s32 *x, int m, int k, int n,
 			      const lf_s64 *w, const lf_s64 *bias,
@@ -379,12 +332,6 @@ LF_BPF_INLINE void lf_fc_w32b(const lf_s32 *x, int m, int k, int n,
 {
 	int r, o;
 
-	if (m == 1 && k * n > LF_BPF_LOOP_MACS) {
-		struct lf_bpf_fc_ctx c = { x, w, bias, shift, y, lo, hi };
-
-		if (lf_bpf_fc_w32b_loop(k, n, &c))
-			return;
-	}
 	for (r = 0; r < m; r++)
 		for (o = 0; o < n; o++)
 			LF_BPF_W32B_OUT(x + r * k, k, o, w, bias, shift, lo, hi,

@@ -1,6 +1,6 @@
 # Test 40 (bpf): BPF snapshots (lfc compile --target bpf, built on the host by
-# test/bpf/build.sh into $LF_BPF_SNAPS: Aurora, MOCC, the FFNN, and wide, whose
-# 65,536-MAC layer runs under bpf_loop) load and verify in this kernel, and
+# test/bpf/build.sh into $LF_BPF_SNAPS: Aurora, MOCC, the FFNN) load and
+# verify in this kernel, and
 # BPF_PROG_TEST_RUN of each gives exactly `lfc run --raw`'s integers on 1,000
 # inputs (extremes included).  The two params buffers: buffer 1 holding a
 # second weight set (aurora_sat_hi) answers with that set's integers, buffer
@@ -10,7 +10,7 @@ S=${LF_BPF_SNAPS:-$LF_BUILD/test/vm/bpf}
 RUN=${LF_BPF_RUN:-$LF_BUILD/bin/lf_bpf_run}
 [ -f "$S/aurora_cc.ref.csv" ] || die "no BPF snapshots in $S (test/bpf/build.sh)"
 
-for n in aurora_cc mocc ffnn wide; do
+for n in aurora_cc mocc ffnn; do
 	if "$RUN" "$S/$n/$n.bpf.o" "$S/$n/$n.params" < "$S/$n.raw.csv" > "$n.out" 2> "$n.err"; then
 		sed -n 's/^verifier: /    /p' "$n.err"
 		if cmp -s "$n.out" "$S/$n.ref.csv"; then
