@@ -9,7 +9,7 @@
 //   lf-runtime compile --model NAME=FILE.onnx --snapshot-version N -o DIR
 //
 // The command line is llvm::cl options, one subcommand each; a flag given
-// to `daemon` or `compile` overrides the config file for every model.
+// to `daemon`, `serve` or `compile` overrides the config file for every model.
 //
 //===----------------------------------------------------------------------===//
 
@@ -95,8 +95,8 @@ cl::opt<std::string> outDir("o", cl::desc("Output directory of the package"),
 
 // Overrides of [models.NAME] keys; applied only when given.
 #define LFRT_OPT(type, var, flag, help)                                                        \
-  cl::opt<type> var(flag, cl::desc(help), cl::sub(daemonCmd), cl::sub(compileCmd),            \
-                    cl::cat(tuneCat))
+  cl::opt<type> var(flag, cl::desc(help), cl::sub(daemonCmd), cl::sub(serveCmd),              \
+                    cl::sub(compileCmd), cl::cat(tuneCat))
 LFRT_OPT(std::string, objective, "objective", "mse | huber | ce | reinforce");
 LFRT_OPT(std::string, optimizer, "optimizer", "sgd | adam");
 LFRT_OPT(std::string, updateMode, "update", "push | module | auto");

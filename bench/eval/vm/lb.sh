@@ -5,8 +5,9 @@
 # (seed LB_SEED + r) from lf_fsgen:
 #   ecmp        lf_lb ecmp: a hash of the 5-tuple over the up paths
 #   flowlet     lf_lb flowlet: a random up path per flowlet (LB_FLOWLET_US)
-#   user        lf_lb user: the MLP answered in userspace per flow (skipped
-#               with a SKIP line while lf_lb has no userspace transport)
+#   user        lf_lb user: the MLP answered in userspace per flow by
+#               `lf-runtime serve` (lf_core's userspace queries); the flow
+#               waits on default_path until the answer
 #   lf_noadapt  lf_lb nn with the bundled snapshot (v1), lf-runtime stopped
 #   lf          lf_lb nn with lf-runtime adapting the MLP (weight pushes into
 #               v2); LB_WARMUP flows first in each repetition
@@ -94,7 +95,9 @@ while [ "$r" -lt "$LB_REPS" ]; do
 		case $s in
 		ecmp) m=ecmp ;;
 		flowlet) m=flowlet ;;
-		user) m=user ;;
+		user) m=user
+			lf_serve lbmlp "$LF_SRC/examples/lb/lbmlp.onnx" \
+				"$LF_SRC/examples/lb/ranges_lbmlp.txt" /tmp/serve.log ;;
 		lf_noadapt) m=nn; "$LFCTL" activate lbmlp --version 1 > /dev/null 2>&1 ;;
 		lf) m=nn ;;
 		esac
@@ -120,6 +123,7 @@ while [ "$r" -lt "$LB_REPS" ]; do
 		t1=$(date +%s%N)
 		[ -n "$LB_CHANGES" ] && { kill $chp 2>/dev/null; wait $chp 2>/dev/null; }
 		[ "$s" = lf ] && [ -n "${rtpid:-}" ] && kill -STOP $rtpid
+		[ "$s" = user ] && lf_serve_stop
 		per=$(echo "$a0 $(lbpaths assigned) $b0 $(lbpaths bytes)" | awk -v n="$LB_NPATHS" -v t=$(( (t1 - t0) / 1000000 )) '{
 			for (i = 1; i <= n; i++)
 				printf "path%d_flows %d path%d_mbps %.3f ", i - 1, $(i + n) - $i, i - 1,

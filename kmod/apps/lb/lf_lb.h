@@ -157,11 +157,9 @@ u32 lf_lb_attached(void);
  * lf_lb_user.c: the userspace deployment's transport.  Sends the query of
  * flow @key to model @m (LF_LB_N_IN inputs in the model's formats); the
  * answer must come back through lf_lb_flow_answer(@key, ...).  Never sleeps.
- * Return: 0 when sent.  lf_lb_user_ready(): a transport exists.
+ * Return: 0 when sent.  lf_lb_user_exit(): no answer runs any more.
  */
-int lf_lb_user_init(void);
 void lf_lb_user_exit(void);
-bool lf_lb_user_ready(void);
 int lf_lb_user_request(struct lf_model *m, u64 key, const s32 *in);
 
 #define LF_LB_F_FIN 0x01

@@ -190,10 +190,6 @@ static int lf_lb_mode_set(const char *val, const struct kernel_param *kp)
 	for (i = 0; i < LF_LB_NMODE; i++)
 		if (len == strlen(lf_lb_mode_name[i]) &&
 		    !strncmp(val, lf_lb_mode_name[i], len)) {
-			if (i == LF_LB_USER && !lf_lb_user_ready()) {
-				pr_err("mode user: no userspace transport (awaits lf_core's user-query upcall)\n");
-				return -EOPNOTSUPP;
-			}
 			WRITE_ONCE(lf_lb_tun.mode, i);
 			return 0;
 		}
@@ -395,9 +391,6 @@ static int __init lf_lb_init(void)
 	ret = lf_lb_path_init();
 	if (ret)
 		goto err_flow;
-	ret = lf_lb_user_init();
-	if (ret)
-		goto err_path;
 	INIT_DELAYED_WORK(&lf_lb_bind_work, lf_lb_bind_retry);
 	mutex_lock(&lf_lb_bind_lock);
 	lf_lb_live = true;
@@ -421,7 +414,6 @@ err_bind:
 	lf_lb_unbind();
 	mutex_unlock(&lf_lb_bind_lock);
 	lf_lb_user_exit();
-err_path:
 	lf_lb_path_exit();
 err_flow:
 	lf_lb_flow_exit();

@@ -11,7 +11,10 @@
 #   (lfctl monitor) as one sample, with no drop, and its label (the
 #   throughput it got) lies in the model's output range;
 # - ecmp: no query, every path used; flowlet: flowlets counted, every path used;
-# - mode off: no mark, every flow on path 0 (the main table's route).
+# - mode off: no mark, every flow on path 0 (the main table's route);
+# - user: the same MLP answered by lf-runtime (serve) over lf_core's
+#   userspace queries: one request per flow, no in-kernel query, every
+#   request answered once (applied, or stale when the flow ended first).
 . "$LF_SRC/test/vm/tests/lib.sh"
 . "$LF_SRC/test/vm/tests/lb-lib.sh"
 
@@ -30,6 +33,7 @@ run() {
 	lbparam mode "$1"
 	_a0=$(lbpaths assigned) _b0=$(lbpaths bytes) _q0=$(lfstat lbmlp queries) _f0=$(lbstat flows)
 	_lq0=$(lbstat queries) _l0=$(lbstat labels) _fl0=$(lbstat flowlets) _e0=$(lbstat end_fin)
+	_u0=$(lbstat upcalls) _an0=$(lbstat answers) _st0=$(lbstat stale)
 	_t0=$(for i in 0 1 2 3; do tc_sent $i; done | tr '\n' ' ')
 	lb_flows "$1.txt" "$2" $N 0.5 40 || die "lf_fsgen $1"
 	sleep 0.6		# the collector's flush (100 ms) and the last ends
@@ -42,6 +46,9 @@ run() {
 	eval "${1}_labels=$(($(lbstat labels) - _l0))"
 	eval "${1}_flowlets=$(($(lbstat flowlets) - _fl0))"
 	eval "${1}_fin=$(($(lbstat end_fin) - _e0))"
+	eval "${1}_up=$(($(lbstat upcalls) - _u0))"
+	eval "${1}_ans=$(($(lbstat answers) - _an0))"
+	eval "${1}_stale=$(($(lbstat stale) - _st0))"
 	eval "${1}_gen=$(wc -l < "$1.txt")"
 }
 run nn 21
@@ -50,9 +57,15 @@ lbparam flowlet_us 200
 run flowlet 21
 run off 21
 kill $mon; wait $mon 2>/dev/null
+lf_serve lbmlp "$LF_SRC/examples/lb/lbmlp.onnx" "$LF_SRC/examples/lb/ranges_lbmlp.txt" serve.err
+run user 21
+sleep 1			# answers of the last flows
+user_ans=$(($(lbstat answers) - _an0))
+user_stale=$(($(lbstat stale) - _st0))
+lf_serve_stop
 cat $LBP/stats
 cat $LBP/path_state
-for m in nn ecmp flowlet off; do
+for m in nn ecmp flowlet off user; do
 	eval "echo \"$m: flows \$${m}_gen, per path \$${m}_assigned; bytes \$${m}_bytes; routers sent \$${m}_tc\""
 done
 
@@ -130,6 +143,15 @@ for m in ecmp flowlet; do
 	check_eq "$m: paths with no flow" "$n0" 0
 done
 [ "$flowlet_flowlets" -gt 0 ] && ok "flowlet: $flowlet_flowlets flowlets" || fail "flowlet: no flowlet"
+# user: one round trip per flow, answered by lf-runtime
+check_eq "user: flows finished" "$user_gen" "$N"
+check_eq "user: requests (one per flow)" "$user_up" "$N"
+check_eq "user: request failures" "$(lbstat upcall_fail)" 0
+check_eq "user: lf_core queries (none in the kernel)" "$user_q" 0
+check_eq "user: answers applied + stale = requests" "$((user_ans + user_stale))" "$N"
+[ "$user_ans" -gt 0 ] && ok "user: $user_ans answers applied, $user_stale after their flow ended" ||
+	fail "user: no answer applied ($user_stale stale)"
+check_eq "user: sum of per-path flows" "$(echo $user_assigned | awk '{ for (i = 1; i <= NF; i++) s += $i; print s }')" "$N"
 # off: everything on path 0's router
 set -- $off_tc
 [ "$1" -gt 0 ] && [ $(($2 + $3 + $4)) -lt 10000 ] && ok "off: path 0 only ($off_tc)" || fail "off: routers sent $off_tc"

@@ -67,7 +67,6 @@ bad() {
 	check_eq "$1 after the bad write" "$($rd)" "$before"
 }
 bad mode bogus "mode 'bogus': want off, ecmp, flowlet, nn or user"
-bad mode user "mode user: no userspace transport"
 bad npaths 9 "npaths: '9' is not an integer in 2..8"
 bad npaths 1 "npaths: '1' is not an integer in 2..8"
 bad mark_base 0x10000 "mark_base: 0x10000 leaves a path mark (mark_base + path) outside mark_mask"
