@@ -1,4 +1,4 @@
-# Test 43 (bpf): weight updates are never seen torn.  lf_aurora_bpf carries
+# Test 53 (bpf): weight updates are never seen torn.  lf_aurora_bpf carries
 # two iperf3 transfers while `lf_cc_bpf flip` pushes two weight sets
 # alternately in a tight loop (sat_hi at even generations, Aurora at odd ones:
 # each push retires the idle buffer, rewrites it and flips the index).  Every

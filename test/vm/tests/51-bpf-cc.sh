@@ -1,4 +1,4 @@
-# Test 41 (bpf): the BPF struct_ops CC lf_aurora_bpf, no LiteFlow module.
+# Test 51 (bpf): the BPF struct_ops CC lf_aurora_bpf, no LiteFlow module.
 # lf_cc_bpf (kmod/apps/cc/bpf, built into $LF_CC_BPF) loads and registers it
 # (and lf_dummy_bpf), adding the names to tcp_allowed_congestion_control; an
 # iperf3 transfer over a 24 Mbit/s, 40 ms netns link runs on it; the query the

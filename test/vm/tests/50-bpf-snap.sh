@@ -1,4 +1,4 @@
-# Test 40 (bpf): BPF snapshots (lfc compile --target bpf, built on the host by
+# Test 50 (bpf): BPF snapshots (lfc compile --target bpf, built on the host by
 # test/bpf/build.sh into $LF_BPF_SNAPS: Aurora, MOCC, the FFNN) load and
 # verify in this kernel, and
 # BPF_PROG_TEST_RUN of each gives exactly `lfc run --raw`'s integers on 1,000
