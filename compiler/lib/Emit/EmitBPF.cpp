@@ -190,7 +190,7 @@ LogicalResult mlir::lf::emitBpfSources(func::FuncOp f, const EmitOptions &eo,
                          << n << "_infer() to build on";
 
   // The inference body: buffers into the scratch struct, no AVX2 dispatch.
-  llvm::Regex bufDecl("^\t(lf_s(8|16|32|64)) (b[0-9]+)\\[([0-9]+)\\];$");
+  llvm::Regex bufDecl("^\t(lf_s(8|16|32|64)) (b[0-9]+)\\[([0-9]+)\\]( LF_NOINIT)?;$");
   std::vector<std::string> body, bufFields;
   uint64_t bufBytes = 0;
   bool skip = false;

@@ -28,6 +28,8 @@ typedef unsigned int lf_u32;
 typedef unsigned long long lf_u64;
 
 #define LF_BPF_INLINE static inline __attribute__((always_inline))
+/* lf_fixed.h's marker for locals written before read: nothing to do here */
+#define LF_NOINIT
 #define LF_S64_MAX ((lf_s64)(~(lf_u64)0 >> 1))
 #define LF_S64_MIN (-LF_S64_MAX - 1)
 
