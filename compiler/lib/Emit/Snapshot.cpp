@@ -8,6 +8,8 @@
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <cmath>
+
 using namespace mlir;
 using namespace mlir::lf;
 
@@ -259,10 +261,14 @@ static llvm::json::Array tensorsJson(const std::vector<TensorInfo> &ts) {
     llvm::json::Array shape;
     for (int64_t d : t.shape)
       shape.push_back(d);
+    // The real values the format holds (beyond them a value saturates).
+    double lo = -std::ldexp(1.0, t.width - 1 - t.frac);
+    double hi = std::ldexp(std::ldexp(1.0, t.width - 1) - 1, -t.frac);
     a.push_back(llvm::json::Object{{"name", t.name},
                                    {"shape", std::move(shape)},
                                    {"frac", t.frac},
-                                   {"width", t.width}});
+                                   {"width", t.width},
+                                   {"holds", llvm::json::Array{lo, hi}}});
   }
   return a;
 }
