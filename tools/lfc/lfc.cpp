@@ -201,7 +201,8 @@ chooseRanges(func::FuncOp f, const std::vector<std::vector<double>> *rows,
     noteHeader(header);
     calRows = std::move(*c);
     data = &calRows;
-    source = "--calibrate " + calibrate;
+    // The file name only: NAME.json holds no path of the build machine.
+    source = ("--calibrate " + llvm::sys::path::filename(calibrate)).str();
   } else if (rows) {
     source = "the --input rows";
   }
