@@ -73,6 +73,14 @@ cl::opt<double>
              cl::desc("Factor applied to every range before choosing formats"),
              cl::init(1.0), cl::cat(quantCat), cl::sub(compileCmd),
              cl::sub(runCmd), cl::sub(inspectCmd));
+cl::opt<double> inputHeadroom(
+    "input-headroom",
+    cl::desc("Widen every input range by this factor away from zero before "
+             "choosing formats, so that inputs drifting that far beyond "
+             "their calibration neither saturate nor void the error bound "
+             "(1 = none)"),
+    cl::init(QuantOptions().inputHeadroom), cl::cat(quantCat),
+    cl::sub(compileCmd), cl::sub(runCmd), cl::sub(inspectCmd));
 cl::opt<std::string> modelName(
     "model",
     cl::desc("Model the snapshot belongs to in lf_core (default: --name); "
@@ -209,7 +217,8 @@ chooseRanges(func::FuncOp f, const std::vector<std::vector<double>> *rows,
     noteHeader(header);
     calRows = std::move(*c);
     data = &calRows;
-    source = "--calibrate " + calibrate;
+    // The file name only: NAME.json holds no path of the build machine.
+    source = ("--calibrate " + llvm::sys::path::filename(calibrate)).str();
   } else if (rows) {
     source = "the --input rows";
   }
@@ -236,6 +245,7 @@ QuantOptions quantOptions(std::vector<Interval> ranges) {
   q.inputRanges = std::move(ranges);
   q.lutError = lutError;
   q.headroom = headroom;
+  q.inputHeadroom = inputHeadroom;
   return q;
 }
 
@@ -248,8 +258,12 @@ bool checkQuantFlags() {
     fail("--lut-error must be positive");
     return false;
   }
-  if (!(headroom >= 1.0)) {
-    fail("--headroom must be >= 1");
+  if (!(headroom >= 1.0) || !std::isfinite(headroom)) {
+    fail("--headroom must be finite and >= 1");
+    return false;
+  }
+  if (!(inputHeadroom >= 1.0) || !std::isfinite(inputHeadroom)) {
+    fail("--input-headroom must be finite and >= 1");
     return false;
   }
   return true;
@@ -340,6 +354,30 @@ LogicalResult checkOutputDir() {
   return success();
 }
 
+/// The input ranges the formats were chosen for (the given ones widened by
+/// --input-headroom): inside them nothing saturates and the error bound
+/// holds.
+std::vector<Interval> guaranteedRanges(const std::vector<Interval> &given) {
+  std::vector<Interval> out;
+  for (const Interval &r : given)
+    out.push_back(widenRange(r, inputHeadroom));
+  return out;
+}
+
+llvm::json::Array guaranteedRangesJson(const std::vector<Interval> &given) {
+  llvm::json::Array a;
+  for (const Interval &r : guaranteedRanges(given))
+    a.push_back(llvm::json::Array{r.lo, r.hi});
+  return a;
+}
+
+std::string rangesText(const std::vector<Interval> &rs) {
+  std::string s;
+  for (auto [i, r] : llvm::enumerate(rs))
+    s += llvm::formatv("{0}[{1}, {2}]", i ? " " : "", r.lo, r.hi).str();
+  return s;
+}
+
 int runCompile(MLIRContext &ctx) {
   auto t0 = std::chrono::steady_clock::now();
   if (emitKind == EmitKind::Package && failed(checkOutputDir()))
@@ -412,6 +450,8 @@ int runCompile(MLIRContext &ctx) {
     rangesJson.push_back(llvm::json::Array{r.lo, r.hi});
   po.extra["input_ranges"] = std::move(rangesJson);
   po.extra["input_ranges_from"] = source;
+  po.extra["input_headroom"] = inputHeadroom.getValue();
+  po.extra["input_ranges_guaranteed"] = guaranteedRangesJson(*ranges);
   llvm::json::Array bounds;
   for (double e : resultErrorBounds(f))
     bounds.push_back(e);
@@ -526,7 +566,21 @@ int runInspect(MLIRContext &ctx) {
   });
   if (failed(lowerToFixed(*module, quantOptions(*ranges))))
     return 1;
-  os << "  input ranges from " << source << "\n  fixed-point formats:\n";
+  os << "  input ranges from " << source << ": " << rangesText(*ranges)
+     << llvm::formatv("\n  guaranteed (x{0} input headroom; no saturation, "
+                      "error bound holds): ",
+                      inputHeadroom.getValue())
+     << rangesText(guaranteedRanges(*ranges)) << "\n";
+  for (auto [i, arg] : llvm::enumerate(f.getArguments()))
+    for (Operation *user : arg.getUsers())
+      if (auto q = dyn_cast<QuantizeOp>(user)) {
+        FixedType t = getFixedElementType(q.getType());
+        os << llvm::formatv("  input {0} format Q{1}.{2} holds [{3}, {4}] "
+                            "(beyond it inputs saturate)\n",
+                            i, t.getWidth(), t.getFrac(), t.getMinValue(),
+                            t.getMaxValue());
+      }
+  os << "  fixed-point formats:\n";
   f.walk([&](Operation *op) {
     if (isa<func::FuncOp, func::ReturnOp>(op) || op->getNumResults() != 1)
       return;
@@ -565,11 +619,14 @@ int runInspect(MLIRContext &ctx) {
                       "{4} stack bytes, {5} params bytes, arch {6:x16}\n",
                       info.name, info.nIn, info.nOut, info.macs,
                       info.stackBytes, info.paramsBytes, info.archHash);
-  auto err = measureError(ff, *twin, *ranges, countInputElements(f), 2000);
-  os << "  max |snapshot - float| over 2000 samples of the input ranges:";
+  auto err = measureError(ff, *twin, guaranteedRanges(*ranges),
+                          countInputElements(f), 2000);
+  os << "  max |snapshot - float| over 2000 samples of the guaranteed "
+        "ranges:";
   for (double e : err)
     os << llvm::formatv(" {0:e2}", e).str();
-  os << "\n  error bound (-lf-error-bounds, inputs inside the ranges):";
+  os << "\n  error bound (-lf-error-bounds, inputs inside the guaranteed "
+        "ranges):";
   for (double e : resultErrorBounds(f))
     os << llvm::formatv(" {0:e2}", e).str();
   os << "\n";

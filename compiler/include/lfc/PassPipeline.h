@@ -23,6 +23,10 @@ struct QuantOptions {
   /// One pair for every input feature, or one pair per feature.
   std::vector<Interval> inputRanges;
   double headroom = 1.0;
+  /// Input ranges are widened by this factor (widenRange) before formats
+  /// are chosen: inputs up to 2x beyond their calibration neither saturate
+  /// nor void the error bound, at the cost of one bit of precision.
+  double inputHeadroom = 2.0;
   double lutError = 1e-5;
   unsigned maxTableEntries = 4096;
   /// Pinned fractional bits of each result (empty: chosen from ranges).
@@ -49,8 +53,8 @@ void buildLfcPipeline(OpPassManager &pm, LfcStage stage,
                       const QuantOptions &o = QuantOptions());
 
 /// Registers `--lfc-pipeline` (options: stage=float|fixed|all, input-range,
-/// bits, headroom, lut-error, max-entries, result-frac, saturate-pinned;
-/// the defaults are lfc's).
+/// bits, headroom, input-headroom, lut-error, max-entries, result-frac,
+/// saturate-pinned; the defaults are lfc's).
 void registerLfcPipeline();
 
 } // namespace mlir::lf

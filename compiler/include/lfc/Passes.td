@@ -35,6 +35,10 @@ def LfQuantize : Pass<"lf-quantize", "func::FuncOp"> {
     Option<"bits", "bits", "unsigned", "32", "storage width of values and weights: 32 or 16">,
     Option<"headroom", "headroom", "double", "1.0",
            "factor applied to every interval before choosing formats (>= 1)">,
+    Option<"inputHeadroom", "input-headroom", "double", "1.0",
+           "factor by which every input range is widened away from zero "
+           "before the analysis (>= 1; see widenRange): inputs that drift "
+           "that far still fit every format and the error bound holds">,
     ListOption<"resultFracs", "result-frac", "int",
                "fractional bits of each result, pinned (e.g. to the running "
                "snapshot's output formats so that new weights can be pushed "

@@ -15,6 +15,16 @@ struct Interval {
   double maxAbs() const { return std::max(std::abs(lo), std::abs(hi)); }
 };
 
+/// `r` widened by `factor` (>= 1) away from zero on both sides without
+/// changing its sign: a bound b becomes b * factor if it points away from 0
+/// (hi > 0, lo < 0) and b / factor otherwise ([1, 2] x 2 -> [0.5, 4],
+/// [0, 10] -> [0, 20], [-8, 8] -> [-16, 16]). The input headroom: inputs
+/// that drift by up to `factor` beyond their calibrated range stay inside.
+inline Interval widenRange(Interval r, double factor) {
+  return {r.lo < 0 ? r.lo * factor : r.lo / factor,
+          r.hi > 0 ? r.hi * factor : r.hi / factor};
+}
+
 /// Per-element intervals (row-major) of every tensor value of a function.
 class RangeAnalysis {
 public:

@@ -31,8 +31,8 @@ struct PackageOptions {
   std::string model;
   /// lfc version string recorded in NAME.json; empty: the build's version.
   std::string lfcVersion;
-  /// Default LF_CORE_SYMVERS in the Makefile; empty: <build>/kmod/core/
-  /// Module.symvers of the lfc build.
+  /// Default LF_CORE_SYMVERS in the Makefile; empty: none (given at make
+  /// time, so that the package holds no path of the build machine).
   std::string coreSymvers;
   /// Extra top-level fields of NAME.json (input ranges, error bounds,
   /// lut reports, ...); they override generated fields of the same name.

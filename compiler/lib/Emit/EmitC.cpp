@@ -22,12 +22,14 @@
 #include "lf/LfDialect.h"
 #include "lf_float.h"
 
+#include "mlir/IR/AttrTypeSubElements.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Format.h"
+#include "llvm/Support/Path.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -51,6 +53,19 @@ uint64_t mlir::lf::fnv1a64(StringRef s) {
     h *= 0x100000001b3ULL;
   }
   return h;
+}
+
+/// Prints `loc` with every file name reduced to its last component: the
+/// package records which ONNX node a table comes from, not where the model
+/// lay on the build machine (packages are byte-identical from any checkout).
+static void printPackageLocation(Location loc, llvm::raw_ostream &os) {
+  AttrTypeReplacer r;
+  r.addReplacement([](FileLineColLoc l) -> Attribute {
+    return FileLineColLoc::get(
+        l.getContext(), llvm::sys::path::filename(l.getFilename().getValue()),
+        l.getLine(), l.getColumn());
+  });
+  cast<LocationAttr>(r.replace(Attribute(loc))).print(os);
 }
 
 std::string mlir::lf::sanitizeSnapshotName(StringRef name) {
@@ -552,7 +567,7 @@ LogicalResult Emitter::addLut16(LutOp op, std::string &var) {
   ti.field = pre;
   std::string loc;
   llvm::raw_string_ostream ls(loc);
-  op.getLoc().print(ls);
+  printPackageLocation(op.getLoc(), ls);
   ti.location = loc;
   ti.size = n;
   if (auto e = op.getMaxError())
@@ -890,7 +905,7 @@ LogicalResult Emitter::emitLut(LutOp op) {
   ti.field = pre;
   std::string loc;
   llvm::raw_string_ostream ls(loc);
-  op.getLoc().print(ls);
+  printPackageLocation(op.getLoc(), ls);
   ti.location = loc;
   ti.size = tab.size();
   if (auto e = op.getMaxError())

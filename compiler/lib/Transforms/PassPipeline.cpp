@@ -28,6 +28,7 @@ void mlir::lf::buildLfcPipeline(OpPassManager &pm, LfcStage stage,
   q.resultFracs = o.resultFracs;
   q.saturatePinned = o.saturatePinned;
   q.headroom = o.headroom;
+  q.inputHeadroom = o.inputHeadroom;
   pm.addNestedPass<func::FuncOp>(createLfQuantize(q));
   LfLowerActivationsOptions l;
   l.lutError = o.lutError;
@@ -51,6 +52,10 @@ struct LfcPipelineOptions : public PassPipelineOptions<LfcPipelineOptions> {
   Option<double> headroom{*this, "headroom",
                           llvm::cl::desc("range headroom factor (>= 1)"),
                           llvm::cl::init(QuantOptions().headroom)};
+  Option<double> inputHeadroom{
+      *this, "input-headroom",
+      llvm::cl::desc("input ranges widened by this factor (>= 1)"),
+      llvm::cl::init(QuantOptions().inputHeadroom)};
   Option<double> lutError{*this, "lut-error",
                           llvm::cl::desc("worst-case error of each table"),
                           llvm::cl::init(QuantOptions().lutError)};
@@ -78,6 +83,7 @@ void mlir::lf::registerLfcPipeline() {
           q.inputRanges.push_back({opts.inputRanges[i], opts.inputRanges[i + 1]});
         q.bits = opts.bits;
         q.headroom = opts.headroom;
+        q.inputHeadroom = opts.inputHeadroom;
         q.lutError = opts.lutError;
         q.maxTableEntries = opts.maxEntries;
         q.resultFracs.assign(opts.resultFracs.begin(), opts.resultFracs.end());

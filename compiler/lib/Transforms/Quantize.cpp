@@ -17,6 +17,7 @@
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
+#include "llvm/Support/FormatVariadic.h"
 
 #include <cmath>
 
@@ -68,9 +69,16 @@ struct LfQuantizePass : public lf::impl::LfQuantizeBase<LfQuantizePass> {
     int frac = chooseFrac(maxAbs * headroom, bits, kMinFrac, kMaxFrac);
     if (auto it = pinned.find(v); it != pinned.end())
       frac = it->second;
+    else if (maxAbs > FixedType::get(&getContext(), bits, frac).getMaxValue())
+      tooWide.push_back({v, maxAbs});
     return RankedTensorType::get(t.getShape(),
                                  FixedType::get(&getContext(), bits, frac));
   }
+  /// Values whose range exceeds even the coarsest format (frac kMinFrac):
+  /// they would saturate inside the input ranges and no error bound holds.
+  SmallVector<std::pair<Value, double>> tooWide;
+  /// Reports tooWide (one error each); fails if there is any.
+  LogicalResult checkFormatsHoldRanges();
 
   LogicalResult quantizeFc(FullyConnectedOp fc, RangeAnalysis &ra);
 
@@ -197,16 +205,49 @@ LogicalResult LfQuantizePass::quantizeFc(FullyConnectedOp fc,
   return success();
 }
 
+LogicalResult LfQuantizePass::checkFormatsHoldRanges() {
+  for (auto [v, maxAbs] : tooWide) {
+    FixedType coarsest = FixedType::get(&getContext(), bits, kMinFrac);
+    InFlightDiagnostic d = [&] {
+      if (Operation *op = v.getDefiningOp())
+        return op->emitError();
+      auto arg = cast<BlockArgument>(v);
+      Operation *f = arg.getOwner()->getParentOp();
+      InFlightDiagnostic d = f->emitError();
+      auto names = f->getAttrOfType<ArrayAttr>("lf.input_names");
+      if (names && arg.getArgNumber() < names.size())
+        d << "input '" << cast<StringAttr>(names[arg.getArgNumber()]).getValue()
+          << "': ";
+      else
+        d << "argument " << arg.getArgNumber() << ": ";
+      return d;
+    }();
+    d << "range +-" << llvm::formatv("{0:e2}", maxAbs).str()
+      << " exceeds what any " << static_cast<unsigned>(bits)
+      << "-bit format holds (+-"
+      << llvm::formatv("{0:e2}", coarsest.getMaxValue()).str()
+      << "): values would saturate inside the input ranges "
+         "and no error bound holds; give tighter input ranges "
+         "or scale the model";
+  }
+  return success(tooWide.empty());
+}
+
 void LfQuantizePass::runOnOperation() {
   func::FuncOp f = getOperation();
+  pinned.clear();
+  tooWide.clear();
   if (bits != 32 && bits != 16) {
     f.emitError() << "--bits must be 32 or 16, got "
                   << static_cast<unsigned>(bits);
     return signalPassFailure();
   }
-  if (headroom < 1.0) {
-    f.emitError() << "headroom must be >= 1, got "
-                  << static_cast<double>(headroom);
+  if (!(headroom >= 1.0) || !(inputHeadroom >= 1.0) ||
+      !std::isfinite(headroom) || !std::isfinite(inputHeadroom)) {
+    f.emitError() << "headroom and input-headroom must be finite and >= 1, "
+                     "got "
+                  << static_cast<double>(headroom) << " and "
+                  << static_cast<double>(inputHeadroom);
     return signalPassFailure();
   }
   // Float level only, decomposed.
@@ -232,7 +273,8 @@ void LfQuantizePass::runOnOperation() {
                     << inputRanges[i + 1] << "] is empty or not finite";
       return signalPassFailure();
     }
-    ranges.push_back({inputRanges[i], inputRanges[i + 1]});
+    ranges.push_back(
+        widenRange({inputRanges[i], inputRanges[i + 1]}, inputHeadroom));
   }
   RangeAnalysis ra;
   if (failed(ra.run(f, ranges)))
@@ -315,7 +357,7 @@ void LfQuantizePass::runOnOperation() {
     res.setType(fixedTypeFor(res, ra.maxAbs(res)));
     return WalkResult::advance();
   });
-  if (walk.wasInterrupted())
+  if (walk.wasInterrupted() || failed(checkFormatsHoldRanges()))
     return signalPassFailure();
 
   // Dequantize each result.

@@ -46,6 +46,14 @@ def wide():
                      mm.init("w2", mm.f32(1, 1000, seed=1))])
 
 
+def linear():
+    # y = x @ W, x [1, 2]: no activation to hide a saturation.
+    w = np.array([[0.5, -1.0], [0.25, 2.0]], np.float32)
+    return mm.model([helper.make_node("MatMul", ["x", "w"], ["y"], name="mm")],
+                    [mm.vi("x", [1, 2])], [mm.vi("y", [1, 2])],
+                    [mm.init("w", w)], name="linear")
+
+
 def empty_weight():
     # x [1, 2] @ w [2, 0]: a zero-size output (crashed lfc before issue 15).
     return mm.model([helper.make_node("MatMul", ["x", "w"], ["y"], name="mm")],
@@ -65,7 +73,7 @@ def empty_hidden():
 
 
 EXTRA = {"tiny": tiny, "div_rt": div_rt, "wide": wide,
-         "empty_weight": empty_weight, "empty_hidden": empty_hidden}
+         "linear": linear, "empty_weight": empty_weight, "empty_hidden": empty_hidden}
 
 
 def main():
