@@ -1,35 +1,47 @@
 #!/usr/bin/env bash
 # cc-up.sh - bring LiteFlow's congestion control up (or down) on this host.
 #
-# Usage (root): scripts/cc-up.sh [--build DIR] [--default] [--no-runtime]
+# Usage (root): scripts/cc-up.sh [--build DIR] [--default] [--no-adapt | --no-runtime]
 #               scripts/cc-up.sh --down [--build DIR]
+#               scripts/cc-up.sh --bpf [--down] [--build DIR] [--default]
 #
 # Up: loads lf_core, the bundled snapshots (model aurora: v1 active, v4 as the
 # standby that weight pushes land in; model mocc v1) and lf_cc (lf_aurora,
 # lf_mocc, lf_aurora_user, lf_dummy), then starts lf-runtime tuning model
 # aurora online with REINFORCE from lf_cc's samples (lf_cc explores with
-# noise of 0.1 and moves connections to the active snapshot every 2 s).
+# noise of 0.1 and moves connections to the active snapshot every 2 s); the
+# same lf-runtime answers lf_aurora_user's per-MI queries with the float
+# policy it tunes (lf_core's userspace queries).
 #   --default     also make lf_aurora the host's default CC (sysctl)
-#   --no-runtime  no online adaptation
+#   --no-adapt    lf-runtime only answers lf_aurora_user (`lf-runtime serve`)
+#   --no-runtime  no lf-runtime: no adaptation, lf_aurora_user falls back to
+#                 CUBIC
 # Then: iperf3 -C lf_aurora ..., setsockopt(TCP_CONGESTION, "lf_aurora"),
 # `lfctl stats aurora`, `cat /sys/module/lf_cc/parameters/stats`.
 # Down: stops lf-runtime, restores the previous default CC, unloads lf_cc
 # (refused while connections use it: retry when they end) and the standby
 # snapshots.  The active snapshot and lf_core stay loaded: lf_core pins the
 # active snapshot's module (docs/KERNEL.md); reboot or deactivate it first.
+# --bpf: the BPF struct_ops CCs instead (lf_aurora_bpf, lf_dummy_bpf; no
+# LiteFlow module at all): kmod/apps/cc/bpf's lf_cc_bpf loads and registers
+# them with the Aurora policy's weights and adds the names to
+# net.ipv4.tcp_allowed_congestion_control (weight updates: lf_cc_bpf push);
+# --bpf --down unregisters them and drops the names (docs/BPF.md).
 # State: /run/lf-cc.  Every failure: one line on stderr, exit 1.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 src=$(cd "$here/.." && pwd)
 build=${BUILD_DIR:-$src/build}
-down= setdef= runtime=1
+down= setdef= runtime=1 adapt=1 bpf=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--build) build=$2; shift 2 ;;
 	--down) down=1; shift ;;
 	--default) setdef=1; shift ;;
 	--no-runtime) runtime=; shift ;;
-	-h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	--no-adapt) adapt=; shift ;;
+	--bpf) bpf=1; shift ;;
+	-h|--help) sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "cc-up: unknown argument '$1' (try --help)" >&2; exit 1 ;;
 	esac
 done
@@ -37,6 +49,31 @@ die() { echo "cc-up: $*" >&2; exit 1; }
 [ "$(id -u)" -eq 0 ] || die "must run as root (loads kernel modules)"
 state=/run/lf-cc
 mod_loaded() { [ -d "/sys/module/$1" ]; }
+
+if [ -n "$bpf" ]; then
+	ccb=$build/test/vm/cc-bpf/lf_cc_bpf
+	[ -x "$ccb" ] || die "$ccb missing: build the project first (kmod/apps/cc/bpf/build.sh)"
+	mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf 2>/dev/null ||
+		die "cannot mount bpffs on /sys/fs/bpf"
+	mkdir -p $state
+	if [ -n "$down" ]; then
+		if [ -f $state/prev_cc_bpf ]; then
+			sysctl -qw net.ipv4.tcp_congestion_control="$(cat $state/prev_cc_bpf)" || true
+			rm -f $state/prev_cc_bpf
+		fi
+		"$ccb" down >/dev/null || exit 1
+		echo "cc-up: lf_aurora_bpf down"
+		exit 0
+	fi
+	"$ccb" up "$build/test/vm/cc-bpf/aurora/aurora_cc.params" >/dev/null || exit 1
+	if [ -n "$setdef" ]; then
+		sysctl -n net.ipv4.tcp_congestion_control > $state/prev_cc_bpf
+		sysctl -qw net.ipv4.tcp_congestion_control=lf_aurora_bpf ||
+			die "cannot make lf_aurora_bpf the default CC"
+	fi
+	echo "cc-up: lf_aurora_bpf and lf_dummy_bpf up (BPF, no module); iperf3 -C lf_aurora_bpf ..."
+	exit 0
+fi
 
 if [ -n "$down" ]; then
 	if [ -f $state/runtime.pid ]; then
@@ -79,14 +116,27 @@ fi
 if [ -n "$runtime" ]; then
 	rt=$build/bin/lf-runtime
 	[ -x "$rt" ] || die "no $rt (configure with -DLF_BUILD_RUNTIME=ON) or use --no-runtime"
-	echo 100 > /sys/module/lf_cc/parameters/explore_milli
-	echo 2000 > /sys/module/lf_cc/parameters/repin_ms
-	"$rt" daemon --model aurora="$src/examples/cc/aurora.onnx" --objective reinforce \
+	if [ -f $state/runtime.pid ]; then
+		kill "$(cat $state/runtime.pid)" 2>/dev/null || true
+		rm -f $state/runtime.pid
+		sleep 0.5
+	fi
+	if [ -n "$adapt" ]; then
+		echo 100 > /sys/module/lf_cc/parameters/explore_milli
+		echo 2000 > /sys/module/lf_cc/parameters/repin_ms
+		set -- daemon --objective reinforce --update push --state-dir /var/lib/lf-runtime
+	else
+		set -- serve --state-dir $state/serve	# answering only: nothing to keep
+	fi
+	"$rt" "$@" --model aurora="$src/examples/cc/aurora.onnx" \
 		--input-range "$(tr -d ' \n' < "$src/examples/cc/ranges_aurora.txt")" \
-		--state-dir /var/lib/lf-runtime --update push > $state/runtime.log 2>&1 &
+		> $state/runtime.log 2>&1 &
 	echo $! > $state/runtime.pid
-	sleep 2
-	kill -0 "$(cat $state/runtime.pid)" 2>/dev/null ||
-		die "lf-runtime exited: $(tail -n 1 $state/runtime.log)"
+	for _ in $(seq 300); do
+		grep -q "running:" $state/runtime.log && break
+		kill -0 "$(cat $state/runtime.pid)" 2>/dev/null ||
+			die "lf-runtime exited: $(tail -n 1 $state/runtime.log)"
+		sleep 0.1
+	done
 fi
-echo "cc-up: lf_aurora, lf_mocc, lf_aurora_user, lf_dummy ready${setdef:+ (lf_aurora is the default)}${runtime:+; lf-runtime adapting model aurora (log $state/runtime.log)}"
+echo "cc-up: lf_aurora, lf_mocc, lf_aurora_user, lf_dummy ready${setdef:+ (lf_aurora is the default)}${runtime:+; lf-runtime ${adapt:+adapting model aurora and }answering lf_aurora_user (log $state/runtime.log)}"

@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # fs-up.sh - brings LiteFlow flow scheduling up on this host (or takes it down):
 # lf_core, the bundled FFNN snapshot (model ffnn, v1 active and v2 standby for
-# weight pushes), lf_fs.ko in the chosen mode, and, for mode user, the
-# userspace responder; with --adapt, lf-runtime tuning the FFNN online from
-# lf_fs's labels (MSE on log2 size).
+# weight pushes), lf_fs.ko in the chosen mode, and lf-runtime when something
+# needs it: for mode user it answers lf_fs's per-flow queries with the FFNN
+# (`lf-runtime serve`, one netlink round trip per new flow); with --adapt it
+# also tunes the FFNN online from lf_fs's labels (`lf-runtime daemon`,
+# supervised MSE on log2 size) and updates the kernel's snapshot.
 #
 # Usage: scripts/fs-up.sh [--build DIR] [--mode nn|user|pias|off]
 #                         [--thresholds B1,B2,B3] [--adapt] [--state-dir DIR]
+#   --state-dir  where the adapting daemon keeps its state (default
+#                /var/lib/lf-runtime-fs); mode user alone keeps none
 #        scripts/fs-up.sh --down [--build DIR]
 # Needs root.  The bottleneck's qdisc is yours: lf_fs marks class c as DSCP
 # CS(c + 1) and skb->priority c (see README.md, "Flow scheduling";
@@ -32,12 +36,16 @@ case $mode in nn|user|pias|off) ;; *) die "--mode '$mode': want nn, user, pias o
 run=/run/lf-fs
 mkdir -p "$run"
 
-stop_pid() { # FILE
-	if [ -f "$1" ]; then kill "$(cat "$1")" 2>/dev/null || true; rm -f "$1"; fi
+stop_pid() { # FILE: stop the process and wait until it is gone (5 s)
+	if [ -f "$1" ]; then
+		p=$(cat "$1")
+		kill "$p" 2>/dev/null || true
+		for _ in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+		rm -f "$1"
+	fi
 }
 if [ $down = 1 ]; then
 	stop_pid "$run/runtime.pid"
-	stop_pid "$run/responder.pid"
 	if grep -q "^lf_fs " /proc/modules; then rmmod lf_fs || die "rmmod lf_fs failed"; fi
 	# the active snapshot's module is pinned by lf_core until it is retired
 	if grep -q "^lf_snap_ffnn_fs" /proc/modules; then
@@ -72,18 +80,26 @@ if grep -q "^lf_fs " /proc/modules; then
 else
 	insmod "$ko" mode="$mode" thresholds="$thr" || die "insmod lf_fs mode=$mode thresholds=$thr failed (dmesg)"
 fi
-if [ "$mode" = user ]; then
-	stop_pid "$run/responder.pid"
-	"$FS_RESPONDER" 2>> "$run/responder.log" &
-	echo $! > "$run/responder.pid"
-fi
-if [ $adapt = 1 ]; then
+if [ "$mode" = user ] || [ $adapt = 1 ]; then
 	rt=$build/bin/lf-runtime
-	[ -x "$rt" ] || die "$rt missing: build the runtime"
+	[ -x "$rt" ] || die "$rt missing: build the runtime (-DLF_BUILD_RUNTIME=ON)"
 	stop_pid "$run/runtime.pid"
-	"$rt" daemon --model ffnn="$src/examples/fs/ffnn.onnx" --objective mse \
+	if [ $adapt = 1 ]; then
+		# settings for per-flow samples: examples/fs/adapt.toml says why
+		set -- daemon --config "$src/examples/fs/adapt.toml" --state-dir "$state"
+	else
+		# answering only: nothing to keep across runs
+		set -- serve --state-dir "$run/serve"
+	fi
+	"$rt" "$@" --model ffnn="$src/examples/fs/ffnn.onnx" \
 		--input-range "$(tr -d ' \n' < "$src/examples/fs/ranges_ffnn.txt")" \
-		--state-dir "$state" 2>> "$run/runtime.log" &
+		2> "$run/runtime.log" &
 	echo $! > "$run/runtime.pid"
+	for _ in $(seq 300); do
+		grep -q "running:" "$run/runtime.log" 2> /dev/null && break
+		kill -0 "$(cat "$run/runtime.pid")" 2> /dev/null ||
+			{ rm -f "$run/runtime.pid"; die "lf-runtime exited: $(tail -n 1 "$run/runtime.log")"; }
+		sleep 0.1
+	done
 fi
-echo "fs-up: lf_fs mode $mode, thresholds $thr; stats: cat /sys/module/lf_fs/parameters/stats"
+echo "fs-up: lf_fs mode $mode, thresholds $thr$([ $adapt = 1 ] && echo "; lf-runtime adapting ffnn (state $state)")$([ "$mode" = user ] && echo "; lf-runtime answers each new flow's query"); stats: cat /sys/module/lf_fs/parameters/stats"

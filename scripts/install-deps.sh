@@ -14,6 +14,8 @@ PKGS=(
   # kernel and VM tests
   linux-headers-amd64 linux-image-amd64 qemu-system-x86 busybox-static cpio kmod xz-utils
   iproute2 iperf3 ethtool
+  # BPF backend (lfc --target bpf, lf_aurora_bpf): libbpf headers, skeletons, BTF
+  libbpf-dev bpftool pahole
   # network evaluation (bench/eval): plots
   python3-matplotlib
   # test models, unit tests, benchmarks

@@ -82,7 +82,8 @@ def time_compile(lfc, onnx, inputs, work, runs):
     out = os.path.join(work, "compile-timing")
     for _ in range(runs):
         t0 = time.perf_counter()
-        r = run([lfc, onnx, "compile", "-o", out, "--calibrate", inputs])
+        r = run([lfc, onnx, "compile", "-o", out, "--force", "--calibrate",
+                 inputs])
         wall.append((time.perf_counter() - t0) * 1e3)
         m = re.search(r"in ([0-9.]+) ms", r.stderr)
         if m:
@@ -223,7 +224,7 @@ def main():
             res["compile_model"] = model
         for bits in (32, 16):
             pkg = os.path.join(args.work, "%s%d" % (model, bits))
-            run([args.lfc, onnx, "compile", "-o", pkg, "--bits", str(bits),
+            run([args.lfc, onnx, "compile", "-o", pkg, "--force", "--bits", str(bits),
                  "--calibrate", inputs])
             info = json.load(open(os.path.join(pkg, model + ".json")))
             width = info["inputs"][0]["width"]

@@ -1,17 +1,32 @@
 #!/usr/bin/env python3
-"""Aggregates a bench/eval run: results JSON, plots, and docs/EVALUATION.md.
+"""Aggregates a bench/eval run (bench/eval/run.sh) of any application:
+results JSON, plots, tables, and the application's section of the
+evaluation document.
 
-Usage: report.py RUNS.jsonl [--out DIR] [--doc docs/EVALUATION.md] [--note TEXT]
+Usage: report.py OUT | RUNS.jsonl [--out DIR] [--doc FILE] [--note TEXT]
 
-RUNS.jsonl: one record a run (vm-eval.sh's LF-EVAL lines).  Writes
-DIR/results.json ({"runs": [...], "summary": {scenario: {cc: medians}}}),
-DIR/<scenario>.png (rate and RTT over time, repetition 1, one line per CC;
-needs python3-matplotlib) and prints one line per scenario and CC.  Medians
-over repetitions: goodput (all flows of the CC), median and 95th-percentile
-RTT, retransmits, Jain's index over same-CC flows, share against the
-competing flow; lf_cc's counters of the run (queries per MI, netlink round
-trips).  --doc rewrites the evaluation document from the run; --note adds a
-paragraph about the run (e.g. the host's load) to it.
+Congestion control: RUNS.jsonl (OUT/runs.jsonl), one record a run (vm/cc.sh's
+LF-EVAL lines).  Writes DIR/results.json ({"runs": [...], "summary":
+{scenario: {cc: medians}}}), DIR/<scenario>.png (rate and RTT over time,
+repetition 1, one line per CC) and prints one line per scenario and CC.
+Medians over repetitions: goodput (all flows of the CC), median and
+95th-percentile RTT, retransmits, Jain's index over same-CC flows, share
+against the competing flow; lf_cc's counters of the run (queries per MI,
+netlink round trips).
+
+Flow scheduling and load balancing: OUT/index.txt ("APP NAME LOG" lines
+written by run.sh) names the VM consoles; their RESULT lines (one per scheme
+and repetition, lib/flows.py's figures plus the app's counters) give the
+medians over repetitions per scheme, written to DIR/NAME.json, DIR/NAME.md (a
+markdown table) and DIR/NAME.png (bar charts); UPCALL lines give the
+userspace deployment's round trips.
+
+--doc FILE rewrites the evaluation document from the run: the congestion
+control part (the file is regenerated, keeping the marked sections of the
+other applications), and the section of each load-balancing scenario of the
+run between "<!-- lb:NAME begin -->" and "<!-- lb:NAME end -->" (appended
+when absent); --note adds a paragraph about the run (e.g. the host's load).
+Plots need python3-matplotlib.
 """
 import json
 import os
@@ -20,7 +35,7 @@ import statistics
 import sys
 import time
 
-CCS = ["lf_aurora", "lf_aurora_noadapt", "lf_aurora_user", "lf_mocc", "lf_dummy", "cubic", "bbr"]
+CCS = ["lf_aurora", "lf_aurora_noadapt", "lf_aurora_bpf", "lf_aurora_user", "lf_mocc", "lf_dummy", "cubic", "bbr"]
 ALGO = {"lf_aurora": "lf_aurora", "lf_aurora_noadapt": "lf_aurora", "lf_aurora_user": "lf_aurora_user",
         "lf_mocc": "lf_mocc", "lf_dummy": "lf_dummy"}
 
@@ -158,7 +173,8 @@ def write_doc(path, runs, summ, plots, out, note=None):
          "Reproduce: `bench/eval/run.sh` (all scenarios; `--quick` for 1 short repetition), then "
          "`bench/eval/report.py BUILD/eval/runs.jsonl --doc docs/EVALUATION.md`.", "",
          "CCs: `lf_aurora` (the bundled policy in the kernel, adapted online by lf-runtime), "
-         "`lf_aurora_noadapt` (same, adaptation off), `lf_aurora_user` (the same policy answered by a "
+         "`lf_aurora_noadapt` (same, adaptation off), `lf_aurora_bpf` (the same policy, snapshot v1, as a "
+         "BPF struct_ops CC: no module; docs/BPF.md), `lf_aurora_user` (the same policy answered by a "
          "userspace process over one netlink round trip per MI: the CCP-style baseline), `lf_mocc`, "
          "`lf_dummy` (kernel BBR + one ignored NN query per ACK), `cubic`, `bbr`.", "",
          ] + (["**About this run:** " + note, ""] if note else []) + [
@@ -221,49 +237,300 @@ def write_doc(path, runs, summ, plots, out, note=None):
           "with fine-grained reporting on real hardware; we report what this VM shows.",
           "- Absolute numbers move with the host's load; compare CCs within one run (same VM boot), not "
           "across runs.", ""]
+    kept = [b for b in marked_sections(path)]
     with open(path, "w") as f:
-        f.write("\n".join(L))
+        f.write("\n".join(L) + ("\n" + "\n\n".join(kept) + "\n" if kept else ""))
+
+
+# ---- applications measured by flow completion times (fs, lb) ----
+
+FCT_APPS = {
+    "fs": {"order": ["fifo", "pias", "oracle", "user", "lf"],
+           "label": {"fifo": "FIFO", "pias": "PIAS", "oracle": "oracle SJF", "user": "userspace FFNN",
+                     "lf": "LiteFlow FFNN"},
+           "base": "fifo"},
+    "lb": {"order": ["ecmp", "flowlet", "user", "lf_noadapt", "lf"],
+           "label": {"ecmp": "ECMP", "flowlet": "flowlet (fixed timeout)", "user": "userspace MLP",
+                     "lf_noadapt": "LiteFlow MLP, adaptation off", "lf": "LiteFlow MLP, adaptation on"},
+           "base": "ecmp"},
+}
+FCT_COLS = [("small_mean_ms", "small mean"), ("small_p99_ms", "small p99"),
+            ("large_mean_ms", "large mean"), ("large_p99_ms", "large p99"), ("mean_ms", "all mean"),
+            ("mean_slowdown", "mean slowdown")]
+# the paper's figures for LiteFlow against the userspace deployment
+PAPER = {"fs": (-10.9, -33.7), "lb": (-34.3, -56.7)}
+
+
+def parse_console(log):
+    """RESULT SCHEME REP k v ... / UPCALL REP k v ... lines of a VM console
+    (SKIP and adaptation lines go to parse_console.notes)."""
+    runs, up = {}, []
+    parse_console.notes = {"skipped": [], "adaptation": None}
+    for line in open(log, errors="replace"):
+        w = line.strip().split()
+        if w and w[0] == "SKIP" and line.strip() not in parse_console.notes["skipped"]:
+            parse_console.notes["skipped"].append(line.strip()[5:])
+        if w and w[0] == "adaptation:":
+            parse_console.notes["adaptation"] = line.strip()[len("adaptation: "):]
+        try:
+            if len(w) > 3 and w[0] == "RESULT":
+                d = {k: float(v) for k, v in zip(w[3::2], w[4::2])}
+                d["rep"] = int(w[2])
+                runs.setdefault(w[1], []).append(d)
+            elif len(w) > 3 and w[0] == "UPCALL":
+                up.append({k: float(v) for k, v in zip(w[2::2], w[3::2])})
+        except ValueError:
+            continue
+    return runs, up
+
+
+def fct_report(app, name, log, out):
+    """Medians over repetitions of one fs or lb scenario; writes NAME.json/md/png."""
+    cfg = FCT_APPS[app]
+    runs, up = parse_console(log)
+    if not runs:
+        print("report: %s: no RESULT lines" % log, file=sys.stderr)
+        return None
+    med = {}
+    for sc, rs in runs.items():
+        keys = sorted({k for r in rs for k in r if k != "rep"})
+        med[sc] = {k: statistics.median(r[k] for r in rs if k in r) for k in keys}
+    res = {"app": app, "name": name, "reps": {sc: len(rs) for sc, rs in runs.items()}, "median": med,
+           "runs": runs, "upcall": up}
+    res.update(parse_console.notes)
+    if "lf" in med and "user" in med:
+        res["lf_vs_user"] = {k: med["lf"][k] / med["user"][k] - 1 for k, _ in FCT_COLS
+                             if med["user"].get(k) and k in med["lf"]}
+    if app == "lb" and "lf" in med and "ecmp" in med and med["ecmp"].get("mean_ms"):
+        res["lf_vs_ecmp_mean"] = med["lf"]["mean_ms"] / med["ecmp"]["mean_ms"] - 1
+    schemes = [sc for sc in cfg["order"] if sc in med]
+    base = cfg["base"]
+    cols = [(k, c) for k, c in FCT_COLS if any(k in med[sc] for sc in schemes)]
+    extra = ("flows (and flowlets) put on each path (finished/started); mean rate per path" if app == "lb"
+             else "flows finished")
+    md = ["| scheme | " + " | ".join(c for _, c in cols) + " | %s |" % extra,
+          "|---|" + "---|" * (len(cols) + 1)]
+    for sc in schemes:
+        m = med[sc]
+        cells = []
+        for k, _ in cols:
+            if k not in m:
+                cells.append("-")
+                continue
+            v = "%.1f" % m[k] if k.endswith("_ms") else "%.2f" % m[k]
+            if sc != base and base in med and med[base].get(k):
+                v += " (%+.0f%%)" % (100 * (m[k] / med[base][k] - 1))
+            cells.append(v)
+        if app == "lb":
+            pf = sorted((k, v) for k, v in m.items() if k.startswith("path") and k.endswith("_flows"))
+            pm = sorted((k, v) for k, v in m.items() if k.startswith("path") and k.endswith("_mbps"))
+            last = " / ".join("%.0f" % v for _, v in pf) + " (%d/%d)" % (m.get("flows", 0), m.get("started", 0))
+            if pm:
+                last += "; " + " / ".join("%.1f" % v for _, v in pm) + " Mbit/s"
+        else:
+            last = "%d/%d" % (m.get("finished", 0), m.get("started", 0))
+        md.append("| %s | %s | %s |" % (cfg["label"][sc], " | ".join(cells), last))
+    if "lf_vs_user" in res and "small_mean_ms" in res["lf_vs_user"]:
+        md.append("")
+        md.append("LiteFlow vs the userspace deployment: small-flow mean FCT %+.1f%%, large-flow mean FCT "
+                  "%+.1f%% (paper: %+.1f%% short, %+.1f%% long)." % (
+                      100 * res["lf_vs_user"]["small_mean_ms"], 100 * res["lf_vs_user"].get("large_mean_ms", 0),
+                      PAPER[app][0], PAPER[app][1]))
+    if up:
+        md.append("Userspace round trip (request to answer applied): median of runs %.0f us; answers that came "
+                  "after their flow ended: %d of %d." % (
+                      statistics.median(u.get("mean_us", 0) for u in up), sum(u.get("stale", 0) for u in up),
+                      sum(u.get("stale", 0) + u.get("answers", 0) for u in up)))
+    text = "\n".join(md) + "\n"
+    print("%s (%s; medians of %s runs; FCT in ms; small < 100 KB, large: top decile by size)"
+          % (name, app, "/".join(str(len(runs[sc])) for sc in schemes)))
+    print(text)
+    with open(os.path.join(out, name + ".json"), "w") as f:
+        json.dump(res, f, indent=1)
+    with open(os.path.join(out, name + ".md"), "w") as f:
+        f.write(text)
+    res["md"] = text
+    res["png"] = fct_plot(cfg, name, med, schemes, out)
+    return res
+
+
+def fct_plot(cfg, name, med, schemes, out):
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return None
+    cols = [(k, c) for k, c in FCT_COLS[:4] if all(k in med[sc] for sc in schemes)]
+    if not cols:
+        return None
+    fig, axs = plt.subplots(1, len(cols), figsize=(3.4 * len(cols), 3.2))
+    if len(cols) == 1:
+        axs = [axs]
+    for ax, (k, c) in zip(axs, cols):
+        ax.bar([cfg["label"][sc] for sc in schemes], [med[sc][k] for sc in schemes],
+               color=["#999", "#6a6", "#c66", "#69c", "#36c"][:len(schemes)])
+        ax.set_title(c + " FCT (ms)", fontsize=9)
+        ax.tick_params(axis="x", rotation=45, labelsize=7)
+    fig.suptitle(name)
+    fig.tight_layout()
+    p = os.path.join(out, name + ".png")
+    fig.savefig(p, dpi=90)
+    plt.close(fig)
+    return p
+
+
+def marked_sections(path, skip=()):
+    """The "<!-- X begin -->...<!-- X end -->" blocks of an existing document."""
+    try:
+        text = open(path).read()
+    except OSError:
+        return []
+    out, pos = [], 0
+    while True:
+        b = text.find("<!-- ", pos)
+        if b < 0:
+            break
+        e = text.find(" begin -->", b)
+        if e < 0 or "\n" in text[b:e]:
+            pos = b + 5
+            continue
+        tag = text[b + 5:e]
+        end = text.find("<!-- %s end -->" % tag, e)
+        if end < 0:
+            break
+        end += len("<!-- %s end -->" % tag)
+        if tag not in skip:
+            out.append(text[b:end])
+        pos = end
+    return out
+
+
+def lb_section(res, desc, out, docdir, note=None):
+    """The generated section of one load-balancing scenario."""
+    name = res["name"]
+    L = ["<!-- lb:%s begin -->" % name,
+         "### Load balancing: %s" % name, "",
+         "<!-- Generated by bench/eval/report.py from `bench/eval/run.sh --app lb --doc`; do not edit. -->", "",
+         "%s Generated %s; medians over %s repetition(s); FCT in ms; small < 100 KB, large: the top decile "
+         "by size; percentages against ECMP." % (desc, time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+                                                 max(res["reps"].values())), ""]
+    if note:
+        L += ["**About this run:** " + note, ""]
+    if res.get("adaptation"):
+        L += ["Adaptation (scheme lf): %s." % res["adaptation"], ""]
+    for sk in res.get("skipped", []):
+        L += ["Not run: %s" % sk, ""]
+    L += [res["md"].rstrip(), "",
+          "| comparison | paper (section 5.3) | this run |", "|---|---|---|"]
+    lu = res.get("lf_vs_user", {})
+    if "small_mean_ms" in lu:
+        L.append("| LF-MLP vs userspace MLP, short flows (mean FCT) | -34.3%% | %+.1f%% |" % (100 * lu["small_mean_ms"]))
+    if "large_mean_ms" in lu:
+        L.append("| LF-MLP vs userspace MLP, long flows (mean FCT) | -56.7%% | %+.1f%% |" % (100 * lu["large_mean_ms"]))
+    med = res["median"]
+    if "user" in med and "ecmp" in med and med["ecmp"].get("mean_ms"):
+        L.append("| userspace MLP vs ECMP (mean FCT) | worse than ECMP | %+.1f%% |" % (
+            100 * (med["user"]["mean_ms"] / med["ecmp"]["mean_ms"] - 1)))
+    if "lf" in med and "lf_noadapt" in med and med["lf_noadapt"].get("mean_ms"):
+        L.append("| LF-MLP adaptation on vs off (mean FCT) | better with adaptation | %+.1f%% |" % (
+            100 * (med["lf"]["mean_ms"] / med["lf_noadapt"]["mean_ms"] - 1)))
+    if res.get("png"):
+        dst = os.path.join(docdir, "eval")
+        os.makedirs(dst, exist_ok=True)
+        shutil.copyfile(res["png"], os.path.join(dst, name + ".png"))
+        L += ["", "![%s](eval/%s.png)" % (name, name)]
+    L.append("<!-- lb:%s end -->" % name)
+    return "\n".join(L)
+
+
+def replace_section(path, tag, block):
+    try:
+        text = open(path).read()
+    except OSError:
+        text = ""
+    b, e = "<!-- %s begin -->" % tag, "<!-- %s end -->" % tag
+    if b in text and e in text:
+        i, j = text.index(b), text.index(e) + len(e)
+        text = text[:i] + block + text[j:]
+    else:
+        text = text.rstrip("\n") + "\n\n" + block + "\n"
+    with open(path, "w") as f:
+        f.write(text)
 
 
 def main():
     args = sys.argv[1:]
     if not args or args[0].startswith("-"):
-        print("usage: report.py RUNS.jsonl [--out DIR] [--doc FILE]", file=sys.stderr)
+        print("usage: report.py OUT|RUNS.jsonl [--out DIR] [--doc FILE] [--note TEXT]", file=sys.stderr)
         return 2
-    out = os.path.dirname(os.path.abspath(args[0]))
-    doc = None
-    if "--out" in args:
-        out = args[args.index("--out") + 1]
-    if "--doc" in args:
-        doc = args[args.index("--doc") + 1]
+    src = args[0]
+    base = src if os.path.isdir(src) else os.path.dirname(os.path.abspath(src))
+    out = args[args.index("--out") + 1] if "--out" in args else base
+    doc = args[args.index("--doc") + 1] if "--doc" in args else None
+    if doc and os.path.isdir(doc):
+        doc = os.path.join(doc, "EVALUATION.md")
     note = args[args.index("--note") + 1] if "--note" in args else None
+    jsonl = os.path.join(src, "runs.jsonl") if os.path.isdir(src) else src
+    index = os.path.join(base, "index.txt")
     runs = []
-    try:
-        with open(args[0]) as f:
-            for n, line in enumerate(f, 1):
-                if line.strip():
-                    runs.append(json.loads(line))
-    except (OSError, ValueError) as e:
-        print("report: %s: %s" % (args[0], e), file=sys.stderr)
+    if os.path.isfile(jsonl) or not os.path.isdir(src):
+        try:
+            with open(jsonl) as f:
+                for n, line in enumerate(f, 1):
+                    if line.strip():
+                        runs.append(json.loads(line))
+        except (OSError, ValueError) as e:
+            print("report: %s: %s" % (jsonl, e), file=sys.stderr)
+            return 1
+    apps = []
+    if os.path.isfile(index):
+        for line in open(index):
+            w = line.split()
+            if len(w) == 3 and w[0] in FCT_APPS:
+                apps.append(w)
+    if not runs and not apps:
+        print("report: %s: no results (runs.jsonl or index.txt)" % src, file=sys.stderr)
         return 1
-    summ = summarise(runs)
     os.makedirs(out, exist_ok=True)
-    with open(os.path.join(out, "results.json"), "w") as f:
-        json.dump({"runs": runs, "summary": summ}, f, indent=1)
-    plots = plot(runs, out)
-    for s in sorted(summ):
-        for cc in CCS:
-            if cc in summ[s]:
-                m = summ[s][cc]
-                print("%-28s %-18s goodput %7s Mbit/s  rtt %7s/%7s ms  retx %5s%s%s" % (
-                    s, cc, fmt(m["goodput_mbps"]), fmt(m["rtt_median_ms"], "%.1f"), fmt(m["rtt_p95_ms"], "%.1f"),
-                    fmt(m["retransmits"], "%d"), "  jain %.3f" % m["jain"] if m["jain"] else "",
-                    "  share %.2f" % m["share"] if m["share"] is not None else ""))
-    print("report: %s/results.json, %d plots" % (out, len(plots)))
-    if doc:
-        write_doc(doc, runs, summ, plots, out, note)
-        print("report: wrote %s" % doc)
-    return 0
+    if runs:
+        summ = summarise(runs)
+        with open(os.path.join(out, "results.json"), "w") as f:
+            json.dump({"runs": runs, "summary": summ}, f, indent=1)
+        plots = plot(runs, out)
+        for s in sorted(summ):
+            for cc in CCS:
+                if cc in summ[s]:
+                    m = summ[s][cc]
+                    print("%-28s %-18s goodput %7s Mbit/s  rtt %7s/%7s ms  retx %5s%s%s" % (
+                        s, cc, fmt(m["goodput_mbps"]), fmt(m["rtt_median_ms"], "%.1f"),
+                        fmt(m["rtt_p95_ms"], "%.1f"), fmt(m["retransmits"], "%d"),
+                        "  jain %.3f" % m["jain"] if m["jain"] else "",
+                        "  share %.2f" % m["share"] if m["share"] is not None else ""))
+        print("report: %s/results.json, %d plots" % (out, len(plots)))
+        if doc:
+            write_doc(doc, runs, summ, plots, out, note)
+            print("report: wrote %s" % doc)
+    rc = 0
+    for app, name, log in apps:
+        res = fct_report(app, name, log, out)
+        if res is None:
+            rc = 1
+            continue
+        if doc and app == "lb":
+            desc = ""
+            envf = os.path.join(base, name + ".env")
+            if os.path.isfile(envf):
+                env = dict(l.strip().split("=", 1) for l in open(envf) if l.startswith("LB_") and "=" in l)
+                desc = "Paths (name:Mbit/s:RTT ms:queue:loss %%): %s%s; %s flows per run, load %s, %s." % (
+                    env.get("LB_PATHS", "?").strip("'"),
+                    ("; changes " + env["LB_CHANGES"].strip("'")) if env.get("LB_CHANGES", "''") != "''" else "",
+                    env.get("LB_FLOWS", "?").strip("'"), env.get("LB_LOAD", "?").strip("'"),
+                    os.path.basename(env.get("LB_CDF_FILE", "?").strip("'")))
+            replace_section(doc, "lb:" + name, lb_section(res, desc, out, os.path.dirname(os.path.abspath(doc)),
+                                                          note))
+            print("report: wrote the %s section of %s" % (name, doc))
+    return rc
 
 
 if __name__ == "__main__":

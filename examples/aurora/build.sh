@@ -22,23 +22,11 @@
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 src=$(cd "$here/../.." && pwd)
-lfc= out= kdir= symvers=
-while [ $# -gt 0 ]; do
-	case $1 in
-	--lfc) lfc=$2; shift 2 ;;
-	--out) out=$2; shift 2 ;;
-	--kdir) kdir=$2; shift 2 ;;
-	--symvers) symvers=$2; shift 2 ;;
-	*) echo "build.sh: unknown argument $1" >&2; exit 2 ;;
-	esac
-done
-[ -n "$lfc" ] && [ -n "$out" ] && [ -n "$kdir" ] && [ -n "$symvers" ] ||
-	{ echo "usage: build.sh --lfc LFC --out DIR --kdir KDIR --symvers FILE" >&2; exit 2; }
-[ -f "$symvers" ] || { echo "build.sh: $symvers missing: build lf_core first" >&2; exit 1; }
+# shellcheck source=../build-args.sh
+. "$here/../build-args.sh"
+lf_example_args "$@"
 range=$(tr -d ' \n' < "$here/ranges.txt")
 cc=${CC:-cc}
-mkdir -p "$out"
-out=$(cd "$out" && pwd)
 
 # The snapshot's symbols as lf_snap_run / lf_bench(_user) want them.
 sel_header() { # DIR NAME

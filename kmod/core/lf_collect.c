@@ -10,53 +10,13 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/timekeeping.h>
-#include <linux/user_namespace.h>
 #include <net/genetlink.h>
-#include <net/net_namespace.h>
 
 #include "lf_private.h"
 #include "lf_trace.h"
 
 /* ------------------------------------------------------------------ */
 /* sample collector                                                    */
-
-/*
- * Samples of every model go to listeners in the network namespaces of the
- * initial user namespace only: a container's root may join the group in its
- * own namespace but receives nothing.
- */
-static bool lf_col_net_ok(struct net *net)
-{
-	return net->user_ns == &init_user_ns &&
-	       genl_has_listeners(&lf_family, net, 0);
-}
-
-/* sends @skb (consumed) to every allowed namespace with listeners */
-static int lf_col_multicast(struct sk_buff *skb)
-{
-	struct net *net, *prev = NULL;
-	struct sk_buff *tmp;
-	int ret = -ESRCH;
-
-	rcu_read_lock();
-	for_each_net_rcu(net) {
-		if (!lf_col_net_ok(net))
-			continue;
-		if (prev) {
-			tmp = skb_clone(skb, GFP_ATOMIC);
-			if (tmp && !genlmsg_multicast_netns(&lf_family, prev, tmp, 0, 0,
-							    GFP_ATOMIC))
-				ret = 0;
-		}
-		prev = net;
-	}
-	if (prev && !genlmsg_multicast_netns(&lf_family, prev, skb, 0, 0, GFP_ATOMIC))
-		ret = 0;
-	else if (!prev)
-		kfree_skb(skb);
-	rcu_read_unlock();
-	return ret;
-}
 
 static void lf_col_send(struct lf_model *m, void *buf, u32 len, u32 count,
 			u64 seq, u64 drops)
@@ -80,7 +40,7 @@ static void lf_col_send(struct lf_model *m, void *buf, u32 len, u32 count,
 		goto drop;
 	}
 	genlmsg_end(skb, hdr);
-	ret = lf_col_multicast(skb);
+	ret = lf_nl_multicast(skb, LF_MCGRP_SAMPLES);
 	if (ret)
 		goto drop;
 	spin_lock_bh(&m->col.lock);
@@ -151,18 +111,7 @@ static void lf_col_work(struct work_struct *work)
 
 bool lf_collect_wanted(struct lf_model *m)
 {
-	struct net *net;
-	bool wanted = false;
-
-	rcu_read_lock();
-	for_each_net_rcu(net) {
-		if (lf_col_net_ok(net)) {
-			wanted = true;
-			break;
-		}
-	}
-	rcu_read_unlock();
-	return wanted;
+	return lf_nl_listening(LF_MCGRP_SAMPLES);
 }
 EXPORT_SYMBOL_GPL(lf_collect_wanted);
 

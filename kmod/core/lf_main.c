@@ -22,6 +22,8 @@ unsigned int lf_ageing_ms = LF_AGEING_MS_DEF;
 unsigned long lf_ageing;
 unsigned int lf_batch_size = LF_BATCH_DEF;
 unsigned int lf_flush_ms = LF_FLUSH_MS_DEF;
+unsigned int lf_uq_max = LF_UQ_MAX_DEF;
+unsigned int lf_uq_timeout_ms = LF_UQ_TIMEOUT_MS_DEF;
 
 static int __init lf_core_init(void)
 {
@@ -43,6 +45,7 @@ static int __init lf_core_init(void)
 static void __exit lf_core_exit(void)
 {
 	lf_nl_exit();
+	lf_uq_exit();
 	lf_flow_exit();
 }
 

@@ -53,6 +53,12 @@ static struct netlink_range_validation lf_range_flush = {
 static struct netlink_range_validation lf_range_push = {
 	.min = 1, .max = LF_PUSH_MAX,
 };
+static struct netlink_range_validation lf_range_uq_max = {
+	.min = 1, .max = LF_UQ_MAX_MAX,
+};
+static struct netlink_range_validation lf_range_uq_timeout = {
+	.min = 1, .max = LF_UQ_TIMEOUT_MS_MAX,
+};
 
 static const struct nla_policy lf_policy[LF_ATTR_MAX + 1] = {
 	[LF_ATTR_MODEL_NAME]	= { .type = NLA_NUL_STRING, .len = LF_NAME_MAX - 1 },
@@ -68,6 +74,10 @@ static const struct nla_policy lf_policy[LF_ATTR_MAX + 1] = {
 	[LF_ATTR_FLUSH_MS]	= NLA_POLICY_FULL_RANGE(NLA_U32, &lf_range_flush),
 	[LF_ATTR_OFFSET]	= { .type = NLA_U32 },
 	[LF_ATTR_TOTAL]		= NLA_POLICY_FULL_RANGE(NLA_U32, &lf_range_push),
+	[LF_ATTR_QUERY_SEQ]	= { .type = NLA_U64 },
+	[LF_ATTR_ANSWER]	= NLA_POLICY_VALIDATE_FN(NLA_BINARY, lf_validate_s32s),
+	[LF_ATTR_UQ_MAX]	= NLA_POLICY_FULL_RANGE(NLA_U32, &lf_range_uq_max),
+	[LF_ATTR_UQ_TIMEOUT_MS]	= NLA_POLICY_FULL_RANGE(NLA_U32, &lf_range_uq_timeout),
 };
 
 /* internal_flags of the ops: what pre_doit does for them */
@@ -543,7 +553,22 @@ static int lf_nl_get_config(struct sk_buff *skb, struct genl_info *info)
 	    nla_put_u64_64bit(msg, LF_ATTR_INST_FREED,
 			      atomic64_read(&lf_inst_freed), LF_ATTR_PAD) ||
 	    nla_put_u64_64bit(msg, LF_ATTR_CACHE_EVICTIONS, lf_flow_evictions(),
-			      LF_ATTR_PAD)) {
+			      LF_ATTR_PAD) ||
+	    nla_put_u32(msg, LF_ATTR_UQ_MAX, READ_ONCE(lf_uq_max)) ||
+	    nla_put_u32(msg, LF_ATTR_UQ_TIMEOUT_MS, READ_ONCE(lf_uq_timeout_ms)) ||
+	    nla_put_u32(msg, LF_ATTR_UQ_PENDING, lf_uq_waiting()) ||
+	    nla_put_u64_64bit(msg, LF_ATTR_UQ_SENT,
+			      atomic64_read(&lf_uq_stats.sent), LF_ATTR_PAD) ||
+	    nla_put_u64_64bit(msg, LF_ATTR_UQ_ANSWERED,
+			      atomic64_read(&lf_uq_stats.answered), LF_ATTR_PAD) ||
+	    nla_put_u64_64bit(msg, LF_ATTR_UQ_STALE,
+			      atomic64_read(&lf_uq_stats.stale), LF_ATTR_PAD) ||
+	    nla_put_u64_64bit(msg, LF_ATTR_UQ_EXPIRED,
+			      atomic64_read(&lf_uq_stats.expired), LF_ATTR_PAD) ||
+	    nla_put_u64_64bit(msg, LF_ATTR_UQ_REFUSED,
+			      atomic64_read(&lf_uq_stats.refused), LF_ATTR_PAD) ||
+	    nla_put_u64_64bit(msg, LF_ATTR_UQ_BAD,
+			      atomic64_read(&lf_uq_stats.bad), LF_ATTR_PAD)) {
 		nlmsg_free(msg);
 		return -EMSGSIZE;
 	}
@@ -569,6 +594,10 @@ static int lf_nl_set_config(struct sk_buff *skb, struct genl_info *info)
 		WRITE_ONCE(lf_batch_size, nla_get_u32(a[LF_ATTR_BATCH_SIZE]));
 	if (a[LF_ATTR_FLUSH_MS])
 		WRITE_ONCE(lf_flush_ms, nla_get_u32(a[LF_ATTR_FLUSH_MS]));
+	if (a[LF_ATTR_UQ_MAX])
+		WRITE_ONCE(lf_uq_max, nla_get_u32(a[LF_ATTR_UQ_MAX]));
+	if (a[LF_ATTR_UQ_TIMEOUT_MS])
+		WRITE_ONCE(lf_uq_timeout_ms, nla_get_u32(a[LF_ATTR_UQ_TIMEOUT_MS]));
 	return 0;
 }
 
@@ -638,10 +667,21 @@ static const struct genl_ops lf_ops[] = {
 		.flags = GENL_UNS_ADMIN_PERM,
 		.internal_flags = LF_NL_ADMIN | LF_NL_LOCK | LF_NL_MODEL,
 	},
+	{
+		/* the answer path takes no mutex: lf_user.c has its own lock */
+		.cmd = LF_CMD_ANSWER,
+		.doit = lf_nl_answer,
+		.flags = GENL_UNS_ADMIN_PERM,
+		.internal_flags = LF_NL_ADMIN,
+	},
 };
 
+/* indexed by enum lf_mcgrp */
 static const struct genl_multicast_group lf_mcgrps[] = {
-	{ .name = LF_GENL_MCGRP_SAMPLES, .flags = GENL_MCAST_CAP_NET_ADMIN },
+	[LF_MCGRP_SAMPLES] = { .name = LF_GENL_MCGRP_SAMPLES,
+			       .flags = GENL_MCAST_CAP_NET_ADMIN },
+	[LF_MCGRP_QUERIES] = { .name = LF_GENL_MCGRP_QUERIES,
+			       .flags = GENL_MCAST_CAP_NET_ADMIN },
 };
 
 /*
@@ -662,6 +702,68 @@ struct genl_family lf_family __ro_after_init = {
 	.mcgrps = lf_mcgrps,
 	.n_mcgrps = ARRAY_SIZE(lf_mcgrps),
 };
+
+/*
+ * Samples and queries of every model go to listeners in the network
+ * namespaces of the initial user namespace only: a container's root may
+ * join a group in its own namespace but receives nothing (and its answers
+ * are refused by LF_NL_ADMIN).
+ */
+static bool lf_nl_net_ok(struct net *net, enum lf_mcgrp group)
+{
+	return net->user_ns == &init_user_ns &&
+	       genl_has_listeners(&lf_family, net, group);
+}
+
+bool lf_nl_listening(enum lf_mcgrp group)
+{
+	struct net *net;
+	bool found = false;
+
+	rcu_read_lock();
+	for_each_net_rcu(net) {
+		if (lf_nl_net_ok(net, group)) {
+			found = true;
+			break;
+		}
+	}
+	rcu_read_unlock();
+	return found;
+}
+
+/**
+ * lf_nl_multicast() - send a message to a group in every allowed namespace
+ * @skb: the message (consumed)
+ * @group: the group
+ *
+ * Return: 0 if at least one namespace took it, -ESRCH if none listens.
+ */
+int lf_nl_multicast(struct sk_buff *skb, enum lf_mcgrp group)
+{
+	struct net *net, *prev = NULL;
+	struct sk_buff *tmp;
+	int ret = -ESRCH;
+
+	rcu_read_lock();
+	for_each_net_rcu(net) {
+		if (!lf_nl_net_ok(net, group))
+			continue;
+		if (prev) {
+			tmp = skb_clone(skb, GFP_ATOMIC);
+			if (tmp && !genlmsg_multicast_netns(&lf_family, prev, tmp, 0,
+							    group, GFP_ATOMIC))
+				ret = 0;
+		}
+		prev = net;
+	}
+	if (prev && !genlmsg_multicast_netns(&lf_family, prev, skb, 0, group,
+					     GFP_ATOMIC))
+		ret = 0;
+	else if (!prev)
+		kfree_skb(skb);
+	rcu_read_unlock();
+	return ret;
+}
 
 int lf_nl_init(void)
 {

@@ -8,6 +8,7 @@
  *   lf_flow.c     the flow cache (rhashtable, siphash-keyed, bounded, evicting)
  *   lf_collect.c  the batched sample collector
  *   lf_netlink.c  the "liteflow" generic netlink family
+ *   lf_user.c     userspace queries (upcalls) and their answers
  *
  * Locking:
  *  - lf_lock (mutex) serialises the control plane: registration, activation,
@@ -45,6 +46,10 @@
 #define LF_FLUSH_MS_MAX		60000
 #define LF_BATCH_BYTES		(60 * 1024)	/* one netlink attribute */
 #define LF_TIME_MASK		15		/* time 1 query in 16 */
+#define LF_UQ_MAX_DEF		4096
+#define LF_UQ_MAX_MAX		65536
+#define LF_UQ_TIMEOUT_MS_DEF	1000
+#define LF_UQ_TIMEOUT_MS_MAX	60000
 
 struct lf_model;
 struct lf_reg;
@@ -186,6 +191,8 @@ extern unsigned int lf_ageing_ms;
 extern unsigned long lf_ageing;		/* jiffies */
 extern unsigned int lf_batch_size;
 extern unsigned int lf_flush_ms;
+extern unsigned int lf_uq_max;
+extern unsigned int lf_uq_timeout_ms;
 
 /* lf_router.c */
 extern struct mutex lf_lock;
@@ -222,7 +229,27 @@ void lf_col_counters(struct lf_collector *c, u64 *sent, u64 *batches, u64 *drops
 
 /* lf_netlink.c */
 extern struct genl_family lf_family;
+enum lf_mcgrp {
+	LF_MCGRP_SAMPLES,
+	LF_MCGRP_QUERIES,
+};
 int lf_nl_init(void);
 void lf_nl_exit(void);
+bool lf_nl_listening(enum lf_mcgrp group);
+int lf_nl_multicast(struct sk_buff *skb, enum lf_mcgrp group);
+
+/* lf_user.c: counters of the userspace queries (lf_core-wide) */
+struct lf_uq_counters {
+	atomic64_t sent;
+	atomic64_t answered;
+	atomic64_t stale;
+	atomic64_t expired;
+	atomic64_t refused;
+	atomic64_t bad;
+};
+extern struct lf_uq_counters lf_uq_stats;
+int lf_nl_answer(struct sk_buff *skb, struct genl_info *info);
+u32 lf_uq_waiting(void);
+void lf_uq_exit(void);
 
 #endif /* _LF_PRIVATE_H */

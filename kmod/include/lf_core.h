@@ -300,4 +300,62 @@ int lf_collect_sample(struct lf_model *model, u64 flow_key, const s32 *in,
 
 #define LF_LABEL_MAX 16		/* most labels of one collected sample */
 
+/**
+ * struct lf_user_ops - how a datapath module receives userspace answers
+ * @answer: called once per answered query with the caller's @cookie, the
+ *          @n_out outputs in the model's output formats and the time from
+ *          the query to the answer in ns.  Runs in process context (the
+ *          answering process's netlink send) under rcu_read_lock(): must
+ *          not sleep.  The object the cookie names may be gone: look it up.
+ *
+ * One static instance per datapath module; lf_user_cancel() it before the
+ * module goes away.
+ */
+struct lf_user_ops {
+	void (*answer)(u64 cookie, const s32 *out, u32 n_out, u64 wait_ns);
+};
+
+/**
+ * lf_user_query() - ask userspace for a model's answer (upcall)
+ * @model: the model (a reference from lf_model_get())
+ * @flow_key: the flow the query is for (passed to userspace)
+ * @in: @n_in inputs in the model's input formats
+ * @n_in: must equal the model's n_in
+ * @ops: receives the answer; must stay valid until lf_user_cancel(@ops)
+ * @cookie: the caller's name for the query, given back to @ops->answer
+ *
+ * The userspace deployment of a model: the query is multicast on lf_core's
+ * "queries" group (LF_CMD_QUERY, a per-query sequence number); a process
+ * with CAP_NET_ADMIN (lf-runtime) computes the answer and sends
+ * LF_CMD_ANSWER with that sequence number.  The answer reaches
+ * @ops->answer once; an answer that comes after the query expired
+ * (UQ_TIMEOUT_MS), after lf_user_cancel() or a second time is counted as
+ * stale and dropped.  At most UQ_MAX queries wait at once.  Never sleeps;
+ * process or softirq context.
+ *
+ * Return: 0 when sent; -ENOTCONN when nobody listens; -EBUSY when UQ_MAX
+ * queries wait (counted as refused); -ENOMEM; -EINVAL for bad arguments.
+ */
+int lf_user_query(struct lf_model *model, u64 flow_key, const s32 *in,
+		  u32 n_in, const struct lf_user_ops *ops, u64 cookie);
+
+/**
+ * lf_user_listening() - does a process answer queries?
+ *
+ * Return: true if some allowed network namespace has a listener on the
+ * "queries" group.  A caller may fall back to its in-kernel behaviour
+ * while this is false.
+ */
+bool lf_user_listening(void);
+
+/**
+ * lf_user_cancel() - forget every waiting query made with @ops
+ * @ops: the caller's ops
+ *
+ * Their answers will be stale.  Returns when no @ops->answer runs any more
+ * (an RCU grace period), so the module that owns @ops may go away after it
+ * stopped calling lf_user_query().  Process context only; may sleep.
+ */
+void lf_user_cancel(const struct lf_user_ops *ops);
+
 #endif /* _LF_CORE_H */

@@ -21,7 +21,8 @@
  *                    "many"; unregisters them on removal.
  *   scenario=big     model "big": versions 1 and 2 with 256 KiB of weights
  *                    (struct big_params: the lin weights, then padding whose
- *                    last byte is added to out[2]), for chunked pushes.
+ *                    last byte is added to out[2]), for chunked pushes;
+ *                    its validate() refuses a last byte >= 200.
  *
  * Results are read-only parameters: r_done, r_failures, r_queries,
  * r_cycles, r_rc.
@@ -290,6 +291,17 @@ static int big_infer(const void *params, const s32 *in, s32 *out)
 	return 0;
 }
 
+/*
+ * The bound this test snapshot declares: the last byte, added to out[2],
+ * stays below 200.  lf_core must refuse a push that breaks it (-EDOM).
+ */
+static int big_validate(const void *params)
+{
+	const struct big_params *p = params;
+
+	return p->pad[sizeof(p->pad) - 1] < 200 ? 0 : -EDOM;
+}
+
 static int big_start(void)
 {
 	int ret;
@@ -299,6 +311,7 @@ static int big_start(void)
 		big_desc[big_n].params = &big_params[big_n];
 		big_desc[big_n].params_size = sizeof(big_params[big_n]);
 		big_desc[big_n].infer = big_infer;
+		big_desc[big_n].validate = big_validate;
 		ret = lf_register_snapshot(&big_desc[big_n]);
 		if (ret) {
 			while (big_n--)

@@ -1,10 +1,14 @@
 //===- Daemon.cpp - the event loop, status and rollback commands ----------===//
 //
-// The daemon is two threads: the receive loop (this file's `run`) drains the
-// netlink "samples" group into a bounded queue and handles signals; the
+// The daemon is three threads: the receive loop (this file's `run`) drains
+// the netlink "samples" group into a bounded queue and handles signals; the
 // training thread pops batches and drives one Session per model (training,
-// decisions, deployments, status). A slow training step never stalls the
-// socket: when the queue is full the batch is dropped and counted.
+// decisions, deployments, status); the query thread answers lf_core's
+// userspace queries (the "queries" group, lf_user_query()) with each
+// model's current float net (Session::serve, ServingNet.h). A slow training
+// step never stalls the socket: when the queue is full the batch is dropped
+// and counted; it never delays an answer either. Without adaptation
+// (`lf-runtime serve`) the daemon only answers queries.
 //
 //===----------------------------------------------------------------------===//
 
@@ -96,15 +100,18 @@ public:
 
 private:
   void trainingLoop();
+  void queryLoop();
   void writeStatus(bool running);
 
   DaemonConfig cfg_;
   StateStore store_;
   NlClient nl_;  ///< used by the training thread only (after setup)
   NlSampleListener listen_;
+  NlQueryServer queries_;   ///< used by the query thread only (after setup)
   std::map<std::string, std::unique_ptr<Session>> sessions_;
   BatchQueue queue_;
   std::atomic<bool> stop_{false};
+  std::atomic<bool> queryFailed_{false};
   double startT_ = 0;
 };
 
@@ -119,6 +126,12 @@ void Daemon::writeStatus(bool running) {
                  {"socket_overruns", (int64_t)listen_.overruns()},
                  {"queue_overflow_batches", (int64_t)queue_.overflowBatches()},
                  {"queue_overflow_samples", (int64_t)queue_.overflowSamples()},
+                 {"adapting", cfg_.adapt},
+                 {"queries_answered", (int64_t)queries_.answered()},
+                 {"queries_unanswered", (int64_t)queries_.unanswered()},
+                 {"answer_errors", (int64_t)queries_.errors()},
+                 {"answer_last_error", queries_.lastError()},
+                 {"query_overruns", (int64_t)queries_.overruns()},
                  {"models", std::move(models)}};
   std::string err;
   store_.writeStatus(json::Value(std::move(s)), err);
@@ -127,7 +140,16 @@ void Daemon::writeStatus(bool running) {
 void Daemon::trainingLoop() {
   double lastStatus = 0, lastCkpt = nowS();
   while (!stop_) {
-    for (auto &b : queue_.take(50)) {
+    auto batches = queue_.take(50);
+    if (!cfg_.adapt) {
+      double now = nowS();
+      if ((now - lastStatus) * 1000 >= cfg_.statusIntervalMs) {
+        writeStatus(true);
+        lastStatus = now;
+      }
+      continue;
+    }
+    for (auto &b : batches) {
       auto it = sessions_.find(b.model);
       if (it != sessions_.end())
         it->second->onBatch(b.seq, b.drops, b.count, b.blob.data(), b.blob.size());
@@ -143,6 +165,26 @@ void Daemon::trainingLoop() {
       for (auto &kv : sessions_)
         kv.second->save(false);
       lastCkpt = now;
+    }
+  }
+}
+
+void Daemon::queryLoop() {
+  NlQueryServer::Handler answer = [this](const std::string &model, uint64_t,
+                                         const int32_t *in, uint32_t nIn,
+                                         std::vector<int32_t> &out) {
+    auto it = sessions_.find(model);
+    return it != sessions_.end() && it->second->serve(in, nIn, out);
+  };
+  std::string err;
+  while (!stop_) {
+    struct pollfd p = {queries_.fd(), POLLIN, 0};
+    ::poll(&p, 1, 100);
+    if (!queries_.poll(answer, err)) {
+      logErr(err);
+      queryFailed_ = true;
+      gStop = 1;
+      return;
     }
   }
 }
@@ -179,29 +221,40 @@ int Daemon::run() {
     }
     sessions_[mc.name] = std::move(s);
   }
-  if (!listen_.join(err)) {
+  if (cfg_.adapt && !listen_.join(err)) {
+    logErr(err);
+    return 1;
+  }
+  if (!queries_.join(err)) {
     logErr(err);
     return 1;
   }
   std::signal(SIGINT, onSignal);
   std::signal(SIGTERM, onSignal);
   startT_ = nowS();
-  std::fprintf(stderr, "lf-runtime: running: %zu model(s), state in %s\n", sessions_.size(),
+  std::fprintf(stderr, "lf-runtime: running: %zu model(s), %s, state in %s\n",
+               sessions_.size(),
+               cfg_.adapt ? "adapting and answering queries" : "answering queries",
                cfg_.stateDir.c_str());
   std::fflush(stderr);
   std::thread trainer([this] { trainingLoop(); });
+  std::thread server([this] { queryLoop(); });
   auto handler = [this](const std::string &n, uint64_t seq, uint64_t drops, uint32_t count,
                         const void *b, size_t len) {
     queue_.push({n, seq, drops, count, std::string(static_cast<const char *>(b), len)});
   };
   int rc = 0;
   while (!gStop) {
-    struct pollfd p = {listen_.fd(), POLLIN, 0};
-    ::poll(&p, 1, 100);
-    if (!listen_.poll(handler, err)) {
-      logErr(err);
-      rc = 1;
-      break;
+    if (!cfg_.adapt) {
+      ::poll(nullptr, 0, 100);
+    } else {
+      struct pollfd p = {listen_.fd(), POLLIN, 0};
+      ::poll(&p, 1, 100);
+      if (!listen_.poll(handler, err)) {
+        logErr(err);
+        rc = 1;
+        break;
+      }
     }
     if (cfg_.maxRuntimeS > 0 && nowS() - startT_ > cfg_.maxRuntimeS)
       break;
@@ -209,8 +262,12 @@ int Daemon::run() {
   stop_ = true;
   queue_.close();
   trainer.join();
-  for (auto &kv : sessions_)
-    kv.second->save(true);
+  server.join();
+  if (queryFailed_)
+    rc = 1;
+  if (cfg_.adapt)
+    for (auto &kv : sessions_)
+      kv.second->save(true);
   writeStatus(false);
   std::fprintf(stderr, "lf-runtime: stopped\n");
   return rc;
@@ -265,6 +322,12 @@ int compileSnapshot(const ModelConfig &c, unsigned version, const std::string &d
   return 0;
 }
 
+/// Whether the daemon that wrote status.json `o` still runs.
+static bool daemonRunning(const json::Object &o) {
+  int64_t pid = o.getInteger("pid").value_or(0);
+  return o.getBoolean("running").value_or(false) && pid > 0 && kill((pid_t)pid, 0) == 0;
+}
+
 int runStatus(const std::string &stateDir, bool asJson) {
   StateStore store(stateDir);
   json::Value v(nullptr);
@@ -283,8 +346,8 @@ int runStatus(const std::string &stateDir, bool asJson) {
     return 1;
   }
   int64_t pid = o->getInteger("pid").value_or(0);
-  bool running = o->getBoolean("running").value_or(false) && pid > 0 && kill((pid_t)pid, 0) == 0;
-  std::printf("daemon: pid %lld, %s\n", (long long)pid, running ? "running" : "not running");
+  std::printf("daemon: pid %lld, %s\n", (long long)pid,
+              daemonRunning(*o) ? "running" : "not running");
   std::printf("%-14s %-9s %-8s %9s %6s %10s %10s %10s %-14s %4s %4s %4s\n", "MODEL", "ACTIVE",
               "STATE", "SAMPLES/S", "LOST", "LOSS", "LIVE", "FIDELITY", "LAST DECISION", "UPD",
               "RB", "DRIFT");
@@ -308,6 +371,26 @@ int runStatus(const std::string &stateDir, bool asJson) {
                         cell(*l, "samples").c_str(), cell(*l, "mean").c_str(),
                         cell(*l, "recent").c_str());
     }
+  return 0;
+}
+
+int runUnfreeze(const std::string &stateDir, const std::string &model) {
+  StateStore store(stateDir);
+  if (store.events(model).empty()) {
+    logErr("no decisions for model '" + model + "' in " + stateDir +
+           " (is that the daemon's --state-dir?)");
+    return 1;
+  }
+  if (!store.frozen(model)) {
+    std::printf("model '%s' is not frozen\n", model.c_str());
+    return 0;
+  }
+  store.event(model, json::Object{{"event", "unfreeze"}, {"by", "lf-runtime unfreeze"}});
+  json::Value st(nullptr);
+  std::string err;
+  bool running = store.readStatus(st, err) && st.getAsObject() && daemonRunning(*st.getAsObject());
+  std::printf("model '%s' unfrozen%s\n", model.c_str(),
+              running ? ": the running daemon keeps its freeze until it is restarted" : "");
   return 0;
 }
 

@@ -136,6 +136,51 @@ bool NlClient::eval(const std::string &name, const std::vector<int32_t> &in,
 
 // --- multicast -------------------------------------------------------------
 
+namespace {
+/// A non-blocking socket in one of lf_core's multicast groups, valid
+/// messages to `cb(arg)`. Null and a one-line `err` on failure.
+lfnl *joinGroup(int (*join)(lfnl *), const char *group, nl_recvmsg_msg_cb_t cb, void *arg,
+                int rcvbuf, std::string &err) {
+  lfnl *h = lfnl_open();
+  if (!h) {
+    err = "out of memory";
+    return nullptr;
+  }
+  if (lfnl_family(h) < 0 || join(h)) {
+    err = lfnl_family(h) < 0 ? lfnl_error(h)
+                             : std::string("joining the ") + group + " group: " + lfnl_error(h);
+    lfnl_close(h);
+    return nullptr;
+  }
+  nl_sock *sk = lfnl_sock(h);
+  nl_socket_disable_seq_check(sk);
+  nl_socket_disable_auto_ack(sk);
+  nl_socket_modify_cb(sk, NL_CB_VALID, NL_CB_CUSTOM, cb, arg);
+  nl_socket_set_buffer_size(sk, rcvbuf, 1 << 20);
+  nl_socket_set_nonblocking(sk);
+  return h;
+}
+
+/// Reads everything pending; socket overruns (ENOBUFS) are counted.
+bool drainGroup(lfnl *h, uint64_t &overruns, const char *what, std::string &err) {
+  for (;;) {
+    int ret = nl_recvmsgs_default(lfnl_sock(h));
+    if (ret >= 0)
+      continue;
+    if (ret == -NLE_AGAIN)
+      return true;
+    if (ret == -NLE_NOMEM || ret == -NLE_INTR) {  // ENOBUFS: socket overrun
+      ++overruns;
+      continue;
+    }
+    if (ret == -NLE_BUSY || ret == -NLE_DUMP_INTR)
+      continue;
+    err = std::string("receiving ") + what + ": " + nl_geterror(ret);
+    return false;
+  }
+}
+} // namespace
+
 NlSampleListener::~NlSampleListener() { lfnl_close(h_); }
 
 int NlSampleListener::onMsg(struct nl_msg *msg, void *arg) {
@@ -148,46 +193,59 @@ int NlSampleListener::onMsg(struct nl_msg *msg, void *arg) {
 }
 
 bool NlSampleListener::join(std::string &err) {
-  h_ = lfnl_open();
-  if (!h_) {
-    err = "out of memory";
-    return false;
-  }
-  if (lfnl_family(h_) < 0) {
-    err = lfnl_error(h_);
-    return false;
-  }
-  if (lfnl_join_samples(h_)) {
-    err = std::string("joining the samples group: ") + lfnl_error(h_);
-    return false;
-  }
-  nl_sock *sk = lfnl_sock(h_);
-  nl_socket_disable_seq_check(sk);
-  nl_socket_modify_cb(sk, NL_CB_VALID, NL_CB_CUSTOM, onMsg, this);
-  nl_socket_set_buffer_size(sk, 8 << 20, 1 << 16);
-  nl_socket_set_nonblocking(sk);
-  return true;
+  h_ = joinGroup(lfnl_join_samples, "samples", onMsg, this, 8 << 20, err);
+  return h_ != nullptr;
 }
 
 int NlSampleListener::fd() const { return h_ ? nl_socket_get_fd(lfnl_sock(h_)) : -1; }
 
 bool NlSampleListener::poll(const Handler &h, std::string &err) {
   h_cb_ = h;
-  for (;;) {
-    int ret = nl_recvmsgs_default(lfnl_sock(h_));
-    if (ret >= 0)
-      continue;
-    if (ret == -NLE_AGAIN)
-      return true;
-    if (ret == -NLE_NOMEM || ret == -NLE_INTR) {  // ENOBUFS: socket overrun
-      ++overruns_;
-      continue;
-    }
-    if (ret == -NLE_BUSY || ret == -NLE_DUMP_INTR)
-      continue;
-    err = std::string("receiving samples: ") + nl_geterror(ret);
-    return false;
+  return drainGroup(h_, overruns_, "samples", err);
+}
+
+// --- userspace queries ----------------------------------------------------
+
+NlQueryServer::~NlQueryServer() { lfnl_close(h_); }
+
+int NlQueryServer::onMsg(struct nl_msg *msg, void *arg) {
+  auto *self = static_cast<NlQueryServer *>(arg);
+  lfnl_query q;
+  if (lfnl_parse_query(msg, &q))
+    return NL_SKIP;
+  if (!(*self->cb_)(q.model, q.flow_key, q.in, q.n_in, self->out_)) {
+    ++self->unanswered_;
+    return NL_OK;
   }
+  if (lfnl_answer(self->h_, q.model_id, q.seq, self->out_.data(),
+                  (uint32_t)self->out_.size())) {
+    ++self->errors_;
+    self->lastError_ = lfnl_error(self->h_);
+  } else {
+    ++self->answered_;
+  }
+  return NL_OK;
+}
+
+int NlQueryServer::onErr(struct sockaddr_nl *, struct nlmsgerr *e, void *arg) {
+  auto *self = static_cast<NlQueryServer *>(arg);
+  ++self->errors_;
+  self->lastError_ = std::string("answer refused: ") + std::strerror(-e->error);
+  return NL_SKIP;
+}
+
+bool NlQueryServer::join(std::string &err) {
+  h_ = joinGroup(lfnl_join_queries, "queries", onMsg, this, 4 << 20, err);
+  if (h_)
+    nl_socket_modify_err_cb(lfnl_sock(h_), NL_CB_CUSTOM, onErr, this);
+  return h_ != nullptr;
+}
+
+int NlQueryServer::fd() const { return h_ ? nl_socket_get_fd(lfnl_sock(h_)) : -1; }
+
+bool NlQueryServer::poll(const Handler &h, std::string &err) {
+  cb_ = &h;
+  return drainGroup(h_, overruns_, "queries", err);
 }
 
 } // namespace lfrt

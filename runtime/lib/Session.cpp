@@ -107,6 +107,12 @@ bool Session::setup(std::string &err) {
       err.clear();
     }
   }
+  // A freeze outlives the daemon: only `lf-runtime unfreeze` lifts it.
+  if (store_.frozen(c.name)) {
+    budget_.freeze();
+    logInfo("model '" + c.name + "': frozen (recorded in " + dir_ +
+            "/decisions.jsonl): no updates until `lf-runtime unfreeze " + c.name + "`");
+  }
   // Resume tuned weights.
   std::vector<NetParam> ck;
   std::string ckErr;
@@ -118,6 +124,8 @@ bool Session::setup(std::string &err) {
     logInfo("model '" + c.name + "': ignoring checkpoint: " + ckErr);
   }
   tr_ = std::make_unique<Trainer>(mc_->net(), c);
+  serving_ = std::make_unique<ServingNet>(mc_->net(), km_.inFrac, km_.outFrac);
+  serving_->update(tr_->net()->exportParams());
   ring_ = std::make_unique<SampleRing>(c.ringSize);
   // The active instance's weights: from the history, or (generation 0, not
   // put there by us) the ONNX as given, cross-checked with EVAL later.
@@ -424,7 +432,8 @@ bool Session::rollback(const std::string &why) {
   if (budget_.frozen()) {
     log(json::Object{{"event", "freeze"},
          {"rollbacks_in_a_row", (int64_t)budget_.rollbacksInARow()},
-         {"why", "updates keep being rolled back: no more updates until restarted"}});
+         {"why", "updates keep being rolled back: no more updates until `lf-runtime unfreeze " +
+                    cfg_.name + "`"}});
     logInfo("model '" + cfg_.name + "': frozen after " +
             std::to_string(budget_.rollbacksInARow()) + " rollbacks in a row");
   }
@@ -685,6 +694,10 @@ void Session::decide() {
 
 void Session::tick() {
   train();
+  if (tr_->steps() != servedSteps_) {
+    serving_->update(tr_->net()->exportParams());
+    servedSteps_ = tr_->steps();
+  }
   if (!crossChecked_ && ring_->size() >= cfg_.evalCheck)
     crossCheck();
   decide();
@@ -723,6 +736,8 @@ json::Object Session::status(double uptimeS) {
                                                   : "tracking";
   return json::Object{
       {"name", cfg_.name},
+      {"queries_answered", (int64_t)serving_->answered()},
+      {"serving_updates", (int64_t)serving_->updates()},
       {"active", toString(activeId())},
       {"state", state},
       {"samples", (int64_t)seq_.samples},

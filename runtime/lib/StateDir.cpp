@@ -75,9 +75,12 @@ bool readFile(const std::string &path, std::string &data) {
 }
 
 bool appendLine(const std::string &path, const std::string &line) {
-  FILE *f = std::fopen(path.c_str(), "a");
+  FILE *f = std::fopen(path.c_str(), "a+");
   if (!f)
     return false;
+  // A line torn by a crash stays alone: the next one starts a line of its own.
+  if (std::fseek(f, -1, SEEK_END) == 0 && std::fgetc(f) != '\n')
+    std::fputc('\n', f);
   std::fputs(line.c_str(), f);
   std::fputc('\n', f);
   std::fflush(f);

@@ -68,6 +68,16 @@ std::vector<json::Object> StateStore::events(const std::string &model,
   return readLines(modelDir(model) + "/decisions.jsonl", bad);
 }
 
+bool StateStore::frozen(const std::string &model) const {
+  bool f = false;
+  for (const json::Object &e : events(model)) {
+    auto ev = e.getString("event");
+    if (ev == "freeze" || ev == "unfreeze")
+      f = ev == "freeze";
+  }
+  return f;
+}
+
 void StateStore::addHistory(const std::string &model, const HistoryEntry &e) const {
   json::Object o{{"t", e.t ? e.t : wallS()},
                  {"kernel_version", (int64_t)e.kernel.first},

@@ -1,10 +1,12 @@
 //===- RuntimeTests.cpp - host unit tests of lf-runtime --------------------===//
 
 #include "lfrt/Config.h"
+#include "lfrt/Daemon.h"
 #include "lfrt/ModelCompiler.h"
 #include "lfrt/OnnxWrite.h"
 #include "lfrt/Policy.h"
 #include "lfrt/Samples.h"
+#include "lfrt/StateStore.h"
 #include "lfrt/Trainer.h"
 
 #include "uapi/liteflow.h"
@@ -643,6 +645,39 @@ TEST(Policy, FidelityOfTheTwinSeesTheShift) {
 
 // ---------------------------------------------------------------------------
 // Samples
+
+// A freeze is a record in decisions.jsonl that the next daemon start reads;
+// only `lf-runtime unfreeze` (an "unfreeze" event) lifts it.
+TEST(StateFreeze, OutlivesTheDaemonUntilUnfreeze) {
+  char tmpl[] = "/tmp/lfrt-freeze-XXXXXX";
+  ASSERT_NE(mkdtemp(tmpl), nullptr);
+  std::string dir = tmpl;
+  StateStore store(dir);
+  std::string err;
+  ASSERT_TRUE(store.init("m", err)) << err;
+  EXPECT_FALSE(store.frozen("m"));
+  store.event("m", llvm::json::Object{{"event", "rollback"}});
+  EXPECT_FALSE(store.frozen("m"));
+  store.event("m", llvm::json::Object{{"event", "freeze"}});
+  EXPECT_TRUE(store.frozen("m"));
+  // a torn line (the daemon killed mid-write) does not hide the freeze
+  { std::ofstream(dir + "/m/decisions.jsonl", std::ios::app) << "{\"event\":\"unfre"; }
+  store.event("m", llvm::json::Object{{"event", "drift"}});
+  EXPECT_TRUE(store.frozen("m"));
+  unsigned malformed = 0;
+  auto ev = store.events("m", &malformed);
+  EXPECT_EQ(malformed, 1u);
+  ASSERT_EQ(ev.size(), 3u); // the event after the torn line is kept
+  EXPECT_EQ(ev.back().getString("event"), std::optional<llvm::StringRef>("drift"));
+  EXPECT_EQ(runUnfreeze(dir, "m"), 0);
+  EXPECT_FALSE(store.frozen("m"));
+  EXPECT_EQ(runUnfreeze(dir, "m"), 0); // not frozen: says so, writes nothing
+  EXPECT_FALSE(store.frozen("m"));
+  store.event("m", llvm::json::Object{{"event", "freeze"}});
+  EXPECT_TRUE(store.frozen("m"));
+  EXPECT_EQ(runUnfreeze(dir, "nosuch"), 1);
+  std::system(("rm -rf " + dir).c_str());
+}
 
 TEST(Samples, ParseRingAndSequence) {
   std::vector<char> blob;

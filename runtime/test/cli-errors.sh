@@ -18,7 +18,7 @@ check() { # expected-substring args...
 }
 printf '[models.x]\nonnx = "%s"\nobjective = "nope"\n' "$t/m.onnx" >"$t/bad.toml"
 printf '[models.x\n' >"$t/syntax.toml"
-check "expected a command: daemon, status, rollback or compile"
+check "expected a command: daemon, serve, status, rollback, unfreeze or compile"
 check "unknown command 'frob'" frob
 check "no models" daemon
 check "ONNX file /nope.onnx not found" daemon --model x=/nope.onnx
@@ -26,12 +26,19 @@ check "--model expects NAME=FILE.onnx" daemon --model x
 check "'nope' is not one of mse, huber, ce, reinforce" daemon --config "$t/bad.toml"
 check "syntax error" daemon --config "$t/syntax.toml"
 check "cannot read config" daemon --config "$t/none.toml"
-check "unknown option --frob" daemon --frob 1
-check "--lr: 'abc' is not a number" daemon --model x="$t/m.onnx" --lr abc
+check "Unknown command line argument '--frob'" daemon --frob 1
+check "no models" serve
+check "ONNX file /nope.onnx not found" serve --model x=/nope.onnx
+check "Unknown command line argument '--frob'" serve --frob 1
+check "for the --lr option: 'abc' value invalid" daemon --model x="$t/m.onnx" --lr abc
 check "no status in" status --state-dir "$t/none"
-check "rollback needs a model name" rollback --state-dir "$t/none"
+check "missing the model: lf-runtime rollback MODEL" rollback --state-dir "$t/none"
 check "--to: 'x' is not VERSION.GEN" rollback m --to x --state-dir "$t/none"
-check "rollback: unknown option --frob" rollback m --frob 1
+check "Unknown command line argument '--frob'" rollback m --frob 1
+check "Unknown command line argument '--lr'" status --lr 1
+check "missing the model: lf-runtime unfreeze MODEL" unfreeze
+check "no decisions for model 'm'" unfreeze m --state-dir "$t/none"
+check "compile needs one --model NAME=FILE.onnx, --snapshot-version N (> 0) and -o DIR" compile --model x="$t/m.onnx" -o "$t/pkg"
 printf '[models.x]\nonnx = "%s"\nstability_window = -1\n' "$t/m.onnx" >"$t/neg.toml"
 check "models.x.stability_window: -1 out of range" daemon --config "$t/neg.toml"
 printf '[models.x]\nonnx = "%s"\nwindow = 5\n' "$t/m.onnx" >"$t/unk.toml"
@@ -40,5 +47,6 @@ if [ -d /sys/module/lf_core ]; then
 	echo "skip: lf_core loaded on this host"
 else
 	check "generic netlink family 'liteflow' not found: is lf_core loaded?" daemon --model x="$t/m.onnx" --state-dir "$t/s"
+	check "generic netlink family 'liteflow' not found: is lf_core loaded?" serve --model x="$t/m.onnx" --state-dir "$t/s"
 fi
 [ $fails -eq 0 ]

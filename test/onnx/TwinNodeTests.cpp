@@ -31,9 +31,8 @@
 //                      with a diagnostic containing substring (e.g. a Div by
 //                      a range that includes 0, which the quantizer rejects)
 //                      and not crash.
-//   twin_known_bugs.inc - (test, variant, what goes wrong): compiler bugs
-//                      (crashes, wrong results), skipped with the reason
-//                      until fixed; then they move to twin_passing.inc.
+// There is no skip list: a compiler bug found by the sweep is fixed, or its
+// case fails here until it is.
 // ListsCoverFloatPassing checks every float-passing pair is in one list.
 // With LF_ONNX_TWIN_REPORT=1, TwinSweep prints PASS/FAIL/ERROR for every
 // float-passing pair (to maintain the lists); otherwise it is skipped.
@@ -89,10 +88,6 @@ const std::vector<NodeCase> kTwinPassing = {
 };
 const std::vector<ErrorCase> kTwinErrors = {
 #include "twin_errors.inc"
-};
-/// Known compiler bugs (diagnostic: what goes wrong): skipped, reported.
-const std::vector<ErrorCase> kTwinKnownBugs = {
-#include "twin_known_bugs.inc"
 };
 // clang-format on
 
@@ -303,15 +298,6 @@ INSTANTIATE_TEST_SUITE_P(Onnx, TwinNodeErrorTest,
                          ::testing::ValuesIn(errorParams(kTwinErrors)),
                          paramName);
 
-class TwinNodeKnownBug : public ::testing::TestWithParam<Param> {};
-// The list may be empty (no known bug).
-GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(TwinNodeKnownBug);
-TEST_P(TwinNodeKnownBug, Skipped) {
-  GTEST_SKIP() << "known bug: " << GetParam().diagnostic;
-}
-INSTANTIATE_TEST_SUITE_P(Onnx, TwinNodeKnownBug,
-                         ::testing::ValuesIn(errorParams(kTwinKnownBugs)),
-                         paramName);
 
 /// Every float-passing (test, variant) is either expected to pass through
 /// the twin or expected to fail with a diagnostic; no list entry is outside
@@ -336,12 +322,10 @@ TEST(TwinLists, ListsCoverFloatPassing) {
     add(c.name, c.variants);
   for (const ErrorCase &c : kTwinErrors)
     add(c.name, c.variants);
-  for (const ErrorCase &c : kTwinKnownBugs)
-    add(c.name, c.variants);
   for (const auto &[name, v] : floatSet)
     EXPECT_TRUE(twinSet.count({name, v}))
         << name << " (" << variantName(Variant(v))
-        << ") passes the float runner but is in neither twin list";
+        << ") passes the float runner but is in no twin list";
 }
 
 /// Runs `runTwinNodeTest` in a forked child so that a compiler crash is

@@ -15,6 +15,12 @@
  *                            COMMIT: EINVAL), other (another socket's chunk
  *                            in between: EINVAL).  Exits non-zero on an
  *                            unexpected answer.
+ *   lf_nltest answer V       joins the "queries" group, waits (10 s) for one
+ *                            userspace query and answers it malformed
+ *                            (EINVAL, the query keeps waiting), then with
+ *                            n_out copies of V (0), again (stale: 0) and for
+ *                            an unknown sequence number (stale: 0); checks
+ *                            lf_core's UQ_* counters moved by exactly that.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -22,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <time.h>
 #include <unistd.h>
 #include <sys/socket.h>
@@ -31,6 +38,8 @@
 #include <netlink/netlink.h>
 
 #include "lfnl/lfnl.h"
+
+#define LF_IO_MAX_TEST 1024
 
 static struct lfnl *h;
 
@@ -408,6 +417,125 @@ static int cmd_chunks(const char *model, const char *path, const char *mode)
 	return bad;
 }
 
+static struct lfnl_query got;
+static int32_t got_in[LF_IO_MAX_TEST];
+static int got_n;
+
+static int on_query(struct nl_msg *msg, void *arg)
+{
+	struct lfnl_query q;
+
+	(void)arg;
+	if (got_n || lfnl_parse_query(msg, &q) || q.n_in > LF_IO_MAX_TEST)
+		return NL_SKIP;
+	got = q;
+	memcpy(got_in, q.in, q.n_in * sizeof(*got_in));
+	got.in = got_in;
+	got.model = NULL;
+	got_n = 1;
+	return NL_OK;
+}
+
+static struct nl_msg *answer_msg(uint32_t id, uint64_t seq, const int32_t *v, int n)
+{
+	struct nl_msg *msg = new_msg(LF_CMD_ANSWER, 0);
+
+	nla_put_u32(msg, LF_ATTR_MODEL_ID, id);
+	nla_put_u64(msg, LF_ATTR_QUERY_SEQ, seq);
+	if (n >= 0)
+		put_raw(msg, LF_ATTR_ANSWER, v, n * (int)sizeof(*v));
+	return msg;
+}
+
+static int cmd_answer(int32_t val)
+{
+	struct lfnl *q = lfnl_open();
+	struct lfnl_config c0, c1;
+	struct lfnl_model *m;
+	int32_t v[LF_IO_MAX_TEST + 1];
+	uint32_t n_out;
+	struct pollfd pfd;
+	size_t nm;
+	int i;
+
+	if (!q || lfnl_family(q) < 0 || lfnl_join_queries(q)) {
+		fprintf(stderr, "lf_nltest: %s\n", q ? lfnl_error(q) : "out of memory");
+		return 1;
+	}
+	nl_socket_disable_seq_check(lfnl_sock(q));
+	nl_socket_modify_cb(lfnl_sock(q), NL_CB_VALID, NL_CB_CUSTOM, on_query, NULL);
+	printf("joined\n");
+	fflush(stdout);
+	pfd.fd = nl_socket_get_fd(lfnl_sock(q));
+	pfd.events = POLLIN;
+	while (!got_n) {
+		if (poll(&pfd, 1, 10000) <= 0) {
+			printf("FAIL no query within 10 s\n");
+			return 1;
+		}
+		nl_recvmsgs_default(lfnl_sock(q));
+	}
+	if (lfnl_get_models(h, NULL, &m, &nm))
+		return 1;
+	n_out = 0;
+	for (i = 0; i < (int)nm; i++)
+		if (m[i].id == got.model_id)
+			n_out = m[i].n_out;
+	lfnl_free_models(m, nm);
+	if (!n_out || n_out > LF_IO_MAX_TEST) {
+		printf("FAIL query for model id %u: no such model\n", got.model_id);
+		return 1;
+	}
+	printf("query: model id %u seq %llu, %u inputs\n", got.model_id,
+	       (unsigned long long)got.seq, got.n_in);
+	for (i = 0; i <= LF_IO_MAX_TEST; i++)
+		v[i] = val;
+	lfnl_get_config(h, &c0);
+	{
+		struct nl_msg *msg = new_msg(LF_CMD_ANSWER, 0);
+
+		nla_put_u32(msg, LF_ATTR_MODEL_ID, got.model_id);
+		put_raw(msg, LF_ATTR_ANSWER, v, n_out * sizeof(*v));
+		expect("answer without QUERY_SEQ", msg, EINVAL);
+	}
+	{
+		struct nl_msg *msg = new_msg(LF_CMD_ANSWER, 0);
+		uint32_t four = 1;
+
+		nla_put_u32(msg, LF_ATTR_MODEL_ID, got.model_id);
+		put_raw(msg, LF_ATTR_QUERY_SEQ, &four, sizeof(four));
+		put_raw(msg, LF_ATTR_ANSWER, v, n_out * sizeof(*v));
+		expect("answer, 4-byte u64 QUERY_SEQ", msg, EINVAL);
+	}
+	{
+		struct nl_msg *msg = answer_msg(got.model_id, got.seq, NULL, -1);
+
+		put_raw(msg, LF_ATTR_ANSWER, v, 3);
+		expect("answer, 3-byte ANSWER", msg, EINVAL);
+	}
+	expect("answer, empty ANSWER", answer_msg(got.model_id, got.seq, v, 0), EINVAL);
+	expect("answer for another model", answer_msg(got.model_id + 1000, got.seq, v, n_out),
+	       EINVAL);
+	expect("answer with n_out + 1 values", answer_msg(got.model_id, got.seq, v, n_out + 1),
+	       EINVAL);
+	expect("answer", answer_msg(got.model_id, got.seq, v, n_out), 0);
+	expect("the same answer again (stale)", answer_msg(got.model_id, got.seq, v, n_out), 0);
+	expect("answer to an unknown query (stale)",
+	       answer_msg(got.model_id, got.seq + 1000000, v, n_out), 0);
+	lfnl_get_config(h, &c1);
+	printf("uq: answered +%llu stale +%llu bad +%llu\n",
+	       (unsigned long long)(c1.uq_answered - c0.uq_answered),
+	       (unsigned long long)(c1.uq_stale - c0.uq_stale),
+	       (unsigned long long)(c1.uq_bad - c0.uq_bad));
+	if (c1.uq_answered - c0.uq_answered != 1 || c1.uq_stale - c0.uq_stale != 2 ||
+	    c1.uq_bad - c0.uq_bad != 2) {
+		printf("FAIL counters: want answered +1 stale +2 bad +2\n");
+		failures++;
+	}
+	lfnl_close(q);
+	return failures ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2)
@@ -419,6 +547,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "bad"))
 		return cmd_bad();
+	if (!strcmp(argv[1], "answer") && argc == 3)
+		return cmd_answer((int32_t)strtol(argv[2], NULL, 0));
 	if (!strcmp(argv[1], "chunks") && argc == 5)
 		return cmd_chunks(argv[2], argv[3], argv[4]);
 	if (!strcmp(argv[1], "fuzz") && argc >= 3) {
@@ -427,6 +557,6 @@ int main(int argc, char **argv)
 		return cmd_fuzz(atoi(argv[2]));
 	}
 usage:
-	fprintf(stderr, "usage: lf_nltest bad | fuzz SECS [SEED] | chunks MODEL FILE MODE\n");
+	fprintf(stderr, "usage: lf_nltest bad | fuzz SECS [SEED] | chunks MODEL FILE MODE | answer V\n");
 	return 2;
 }

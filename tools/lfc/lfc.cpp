@@ -1,13 +1,15 @@
 //===- lfc.cpp - the LiteFlow compiler driver -----------------------------===//
 //
-//   lfc MODEL.onnx compile [-o DIR] [--name N] [--bits 32|16|auto]
+//   lfc MODEL.onnx compile -o DIR [--force] [--name N] [--bits 32|16|auto]
 //                          [--calibrate CSV | --input-range lo,hi,...]
-//                          [--emit onnx|float|lf|c]
-//   lfc MODEL.onnx run --input X.csv [--float] [quantization options]
-//   lfc MODEL.onnx inspect [quantization options]
+//                          [--emit onnx|float|lf|c] [--target c|bpf]
+//   lfc MODEL.onnx run --input X.csv [--float | --raw] [quantization options]
+//   lfc MODEL.onnx inspect [--target c|bpf] [quantization options]
 //
 //===----------------------------------------------------------------------===//
 
+#include "lfc/CommandLine.h"
+#include "lfc/EmitBPF.h"
 #include "lfc/EmitC.h"
 #include "lfc/Interpreter.h"
 #include "lfc/OnnxImport.h"
@@ -18,6 +20,7 @@
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
@@ -92,9 +95,16 @@ cl::opt<std::string> snapName("name",
                               cl::cat(quantCat), cl::sub(compileCmd),
                               cl::sub(runCmd), cl::sub(inspectCmd));
 
-cl::opt<std::string> outDir("o", cl::desc("Output directory of the package"),
+cl::opt<std::string> outDir("o",
+                            cl::desc("Output directory of the package "
+                                     "(required unless --emit is given)"),
                             cl::value_desc("DIR"), cl::sub(compileCmd),
                             cl::cat(lfcCat));
+cl::opt<bool> force("force",
+                    cl::desc("Write the package into a non-empty -o "
+                             "directory (files of the same name are "
+                             "replaced)"),
+                    cl::sub(compileCmd), cl::cat(lfcCat));
 enum class EmitKind { Package, Onnx, Float, Lf, C };
 cl::opt<EmitKind> emitKind(
     "emit", cl::desc("Print one stage instead of writing the package"),
@@ -119,6 +129,20 @@ cl::opt<std::string> inputCsv("input",
                               cl::desc("CSV of inputs, one sample a row"),
                               cl::value_desc("CSV"), cl::sub(runCmd),
                               cl::cat(lfcCat));
+enum class Target { C, Bpf };
+cl::opt<Target> target(
+    "target", cl::desc("What the snapshot is built for"),
+    cl::values(clEnumValN(Target::C, "c", "a kernel module (lf_core)"),
+               clEnumValN(Target::Bpf, "bpf",
+                          "a BPF object: weights in an array map with two "
+                          "buffers (clang-19 -target bpf)")),
+    cl::init(Target::C), cl::sub(compileCmd), cl::sub(inspectCmd),
+    cl::cat(lfcCat));
+cl::opt<bool> runRaw(
+    "raw",
+    cl::desc("Inputs and outputs as the snapshot's integers (its fixed-point "
+             "formats) instead of reals"),
+    cl::sub(runCmd), cl::cat(lfcCat));
 cl::opt<bool>
     runFloat("float",
              cl::desc("Run the float reference instead of the snapshot"),
@@ -127,6 +151,12 @@ cl::opt<bool>
 int fail(const llvm::Twine &msg) {
   llvm::WithColor::error(llvm::errs(), "lfc") << msg << "\n";
   return 1;
+}
+
+/// Says which CSV line was skipped as a header (empty: none).
+void noteHeader(llvm::StringRef note) {
+  if (!note.empty())
+    llvm::WithColor::note(llvm::errs(), "lfc") << note << "\n";
 }
 
 /// Rejects NaN and Inf in CSV rows (they have no fixed-point value and
@@ -180,11 +210,13 @@ chooseRanges(func::FuncOp f, const std::vector<std::vector<double>> *rows,
       fail("--calibrate: empty file name");
       return failure();
     }
-    auto c = readCsv(calibrate, err);
+    std::string header;
+    auto c = readCsv(calibrate, err, &header);
     if (failed(c) || failed(checkFinite(*c, calibrate, err))) {
       fail("--calibrate: " + err);
       return failure();
     }
+    noteHeader(header);
     calRows = std::move(*c);
     data = &calRows;
     source = "--calibrate " + calibrate;
@@ -287,6 +319,10 @@ std::unique_ptr<Twin> buildTwin(func::FuncOp f, SnapshotInfo &info) {
   llvm::raw_string_ostream cs(c), hs(h);
   EmitOptions eo;
   eo.name = snapName;
+  // The kernel-stack limit is the module's: run's twin (userspace) and the
+  // BPF target (buffers in a scratch map) take the BPF scratch limit.
+  if (target == Target::Bpf || runCmd)
+    eo.maxBufferBytes = kBpfScratchBufferBytes;
   if (failed(emitSnapshotC(f, eo, cs, hs, info)))
     return nullptr;
   std::string err;
@@ -321,8 +357,42 @@ std::vector<double> measureError(func::FuncOp floatFunc, Twin &twin,
   return worst;
 }
 
+/// -o DIR must be given and, without --force, be missing or empty: lfc
+/// never writes over files it did not ask for (a user's Makefile in `.`).
+LogicalResult checkOutputDir() {
+  if (outDir.empty()) {
+    fail("compile needs -o DIR, the package directory (or --emit to print "
+         "one stage)");
+    return failure();
+  }
+  llvm::sys::fs::file_status st;
+  if (llvm::sys::fs::status(outDir, st))
+    return success(); // missing: created when the package is written
+  if (!llvm::sys::fs::is_directory(st)) {
+    fail("-o " + outDir + ": exists and is not a directory");
+    return failure();
+  }
+  std::error_code ec;
+  llvm::sys::fs::directory_iterator it(outDir, ec), end;
+  if (ec) {
+    fail("-o " + outDir + ": " + ec.message());
+    return failure();
+  }
+  if (it != end && !force) {
+    fail(llvm::formatv("-o {0}: directory is not empty (it holds '{1}'); "
+                       "give an empty or new directory, or --force to "
+                       "write into it",
+                       outDir.getValue(), llvm::sys::path::filename(it->path()))
+             .str());
+    return failure();
+  }
+  return success();
+}
+
 int runCompile(MLIRContext &ctx) {
   auto t0 = std::chrono::steady_clock::now();
+  if (emitKind == EmitKind::Package && failed(checkOutputDir()))
+    return 1;
   auto module = importModel(modelPath, ctx, snapName);
   if (!module)
     return 1;
@@ -363,8 +433,27 @@ int runCompile(MLIRContext &ctx) {
                  << c;
     return 0;
   }
+  if (target == Target::Bpf) {
+    BpfOptions bo;
+    bo.dir = outDir.empty() ? std::string(".") : outDir.getValue();
+    bo.name = snapName;
+    SnapshotInfo info;
+    BpfInfo bi;
+    if (failed(writeBpfPackage(f, bo, info, bi)))
+      return 1;
+    auto ms = std::chrono::duration<double, std::milli>(
+                  std::chrono::steady_clock::now() - t0)
+                  .count();
+    llvm::errs() << llvm::formatv(
+        "lfc: wrote {0}/ (BPF snapshot {1}: {2} inputs, {3} outputs, {4} "
+        "MACs, {5} object instructions, ~{6} verifier steps, params map {7} "
+        "bytes) in {8:f1} ms\n",
+        bo.dir, info.name, info.nIn, info.nOut, info.macs, bi.objInsns,
+        bi.estInsns, bi.paramsMapBytes, ms);
+    return 0;
+  }
   PackageOptions po;
-  po.dir = outDir.empty() ? std::string(".") : outDir.getValue();
+  po.dir = outDir;
   po.name = snapName;
   po.model = modelName;
   po.version = snapVersion;
@@ -397,9 +486,11 @@ int runRun(MLIRContext &ctx) {
   if (inputCsv.empty())
     return fail("run needs --input X.csv");
   std::string err;
-  auto rows = readCsv(inputCsv, err);
+  std::string header;
+  auto rows = readCsv(inputCsv, err, &header);
   if (failed(rows) || failed(checkFinite(*rows, inputCsv, err)))
     return fail("--input: " + err);
+  noteHeader(header);
   auto module = importModel(modelPath, ctx, snapName);
   if (!module || failed(lowerToFloat(*module)))
     return 1;
@@ -411,6 +502,12 @@ int runRun(MLIRContext &ctx) {
                                 "{3} input features",
                                 inputCsv.getValue(), i + 1, row.size(),
                                 features));
+  if (runFloat && runRaw)
+    return fail("--float and --raw are exclusive");
+  if (runRaw && !inputRange.getNumOccurrences() &&
+      !calibrate.getNumOccurrences())
+    return fail("--raw needs --input-range or --calibrate (the ranges the "
+                "snapshot was compiled with)");
   std::string out;
   llvm::raw_string_ostream os(out);
   if (runFloat) {
@@ -432,6 +529,26 @@ int runRun(MLIRContext &ctx) {
   auto twin = buildTwin(f, info);
   if (!twin)
     return 1;
+  if (runRaw) {
+    // Inputs are integers in the snapshot's input formats (no rounding).
+    std::vector<int32_t> in(info.nIn), res(info.nOut);
+    for (auto [r, row] : llvm::enumerate(*rows)) {
+      for (auto [i, v] : llvm::enumerate(row)) {
+        if (v != std::trunc(v) || v < -2147483648.0 || v > 2147483647.0)
+          return fail(llvm::formatv("{0}: row {1}, column {2}: --raw inputs "
+                                    "are 32-bit integers, got {3}",
+                                    inputCsv.getValue(), r + 1, i + 1, v));
+        in[i] = static_cast<int32_t>(v);
+      }
+      if (twin->infer(in.data(), res.data()))
+        return fail(llvm::formatv("the snapshot refused row {0}", r + 1));
+      for (auto [i, v] : llvm::enumerate(res))
+        os << (i ? "," : "") << v;
+      os << "\n";
+    }
+    llvm::outs() << out;
+    return 0;
+  }
   for (const auto &row : *rows)
     printRow(os, twin->runFloat(row));
   llvm::outs() << out;
@@ -511,6 +628,32 @@ int runInspect(MLIRContext &ctx) {
   for (double e : resultErrorBounds(f))
     os << llvm::formatv(" {0:e2}", e).str();
   os << "\n";
+  if (target == Target::Bpf) {
+    // Build the object in a scratch directory for its instruction count.
+    llvm::SmallString<128> tmp;
+    if (std::error_code ec =
+            llvm::sys::fs::createUniqueDirectory("lfc-bpf", tmp))
+      return fail("cannot create a temporary directory: " + ec.message());
+    BpfOptions bo;
+    bo.dir = std::string(tmp);
+    bo.name = snapName;
+    SnapshotInfo binfo;
+    BpfInfo bi;
+    LogicalResult built = writeBpfPackage(f, bo, binfo, bi);
+    llvm::sys::fs::remove_directories(tmp);
+    if (failed(built))
+      return 1;
+    os << llvm::formatv("  bpf: {0} object instructions, ~{1} verifier "
+                        "steps (limit {2}), stack ~{3} bytes, params map "
+                        "{4} bytes (2 x {5}), per-CPU scratch {6} bytes, "
+                        "{7} table function(s)\n",
+                        bi.objInsns, bi.estInsns, kBpfInsnLimit, bi.stackBytes,
+                        bi.paramsMapBytes, binfo.paramsBytes, bi.scratchBytes,
+                        bi.tableSizes.size());
+    for (const BpfLayer &l : bi.layers)
+      os << llvm::formatv("    {0}: {1}, {2} MACs, ~{3} verifier steps\n",
+                          l.name, l.kind, l.macs, l.estInsns);
+  }
   llvm::outs() << report;
   return 0;
 }
@@ -546,32 +689,16 @@ int main(int argc, char **argv) {
   cl::SetVersionPrinter([](llvm::raw_ostream &os) {
     os << "lfc (LiteFlow) " << getLfcVersion() << "\n";
   });
-  // Option errors as one line: the first error, with a "Did you mean"
-  // suggestion that follows it appended.
-  std::string clErrors;
-  llvm::raw_string_ostream clErr(clErrors);
-  if (!cl::ParseCommandLineOptions(
-          static_cast<int>(args.size()), args.data(),
-          "LiteFlow compiler: ONNX -> kernel snapshot\n\n"
-          "  lfc MODEL.onnx compile|run|inspect [options]\n",
-          &clErr)) {
-    llvm::SmallVector<llvm::StringRef> lines;
-    llvm::StringRef(clErrors).split(lines, '\n', -1, false);
-    if (lines.empty()) // a bad option value, already reported on one line
+  std::string clError;
+  if (!lfc::parseCommandLine(static_cast<int>(args.size()), args.data(),
+                             "LiteFlow compiler: ONNX -> kernel snapshot\n\n"
+                             "  lfc MODEL.onnx compile|run|inspect [options]\n",
+                             clError)) {
+    if (clError.empty()) // a bad option value, already reported on one line
       return 1;
-    std::string msg = lines[0].str();
-    llvm::StringRef prog = llvm::sys::path::filename(args[0]);
-    llvm::StringRef m(msg);
-    m.consume_front(prog.str() + ": ");
-    std::string one = m.str();
-    if (m.starts_with("Not enough positional"))
-      one = "missing the model: lfc MODEL.onnx compile|run|inspect";
-    if (lines.size() > 1) {
-      llvm::StringRef next = lines[1];
-      if (next.consume_front(prog.str() + ": ") && next.starts_with("Did you"))
-        one += " " + next.str();
-    }
-    return fail(one);
+    if (llvm::StringRef(clError).starts_with("Not enough positional"))
+      clError = "missing the model: lfc MODEL.onnx compile|run|inspect";
+    return fail(clError);
   }
   if (snapName.empty())
     snapName = sanitizeSnapshotName(llvm::sys::path::stem(modelPath));

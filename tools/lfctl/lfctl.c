@@ -8,7 +8,7 @@
  *   lfctl deactivate MODEL
  *   lfctl [--json] eval MODEL --input FILE.csv [--raw] [--version V | --standby]
  *   lfctl push MODEL --params FILE [--version V]
- *   lfctl [--json] config [cache-size N] [ageing-ms M] [batch-size B] [flush-ms F]
+ *   lfctl [--json] config [cache-size N] [ageing-ms M] [batch-size B] [flush-ms F] [uq-max Q] [uq-timeout-ms T]
  *   lfctl flush [MODEL]
  *   lfctl [--json] monitor [--count N]
  */
@@ -55,7 +55,7 @@ static void __attribute__((noreturn)) usage_exit(FILE *f, int code)
 	      "  deactivate MODEL                   retire the active snapshot (unpins its module)\n"
 	      "  eval MODEL --input X.csv [--raw] [--version V | --standby]\n"
 	      "  push MODEL --params FILE [--version V]   replace the standby's weights\n"
-	      "  config [cache-size N] [ageing-ms M] [batch-size B] [flush-ms F]\n"
+	      "  config [cache-size N] [ageing-ms M] [batch-size B] [flush-ms F] [uq-max Q] [uq-timeout-ms T]\n"
 	      "  flush [MODEL]                      drop flow cache entries\n"
 	      "  monitor [--count N]                print sample batches\n", f);
 	exit(code);
@@ -492,6 +492,8 @@ static int cmd_config(int argc, char **argv)
 		{ "ageing-ms", LF_ATTR_AGEING_MS },
 		{ "batch-size", LF_ATTR_BATCH_SIZE },
 		{ "flush-ms", LF_ATTR_FLUSH_MS },
+		{ "uq-max", LF_ATTR_UQ_MAX },
+		{ "uq-timeout-ms", LF_ATTR_UQ_TIMEOUT_MS },
 	};
 	struct lfnl_config c;
 	struct nl_msg *msg;
@@ -504,17 +506,26 @@ static int cmd_config(int argc, char **argv)
 			printf("{\"cache_size\":%u,\"ageing_ms\":%u,\"batch_size\":%u,"
 			       "\"flush_ms\":%u,\"cache_entries\":%u,\"cache_buckets\":%u,"
 			       "\"inst_alive\":%" PRIu64 ",\"inst_freed\":%" PRIu64
-			       ",\"evictions\":%" PRIu64 "}\n",
+			       ",\"evictions\":%" PRIu64 ",\"uq_max\":%u,\"uq_timeout_ms\":%u,"
+			       "\"uq_pending\":%u,\"uq_sent\":%" PRIu64 ",\"uq_answered\":%" PRIu64
+			       ",\"uq_stale\":%" PRIu64 ",\"uq_expired\":%" PRIu64
+			       ",\"uq_refused\":%" PRIu64 ",\"uq_bad\":%" PRIu64 "}\n",
 			       c.cache_size, c.ageing_ms, c.batch_size, c.flush_ms,
 			       c.cache_entries, c.cache_buckets, c.inst_alive, c.inst_freed,
-			       c.evictions);
+			       c.evictions, c.uq_max, c.uq_timeout_ms, c.uq_pending, c.uq_sent,
+			       c.uq_answered, c.uq_stale, c.uq_expired, c.uq_refused, c.uq_bad);
 		else
 			printf("cache-size %u ageing-ms %u batch-size %u flush-ms %u\n"
 			       "    cache-entries %u cache-buckets %u snapshots-alive %" PRIu64
-			       " snapshots-freed %" PRIu64 " evictions %" PRIu64 "\n",
+			       " snapshots-freed %" PRIu64 " evictions %" PRIu64 "\n"
+			       "uq-max %u uq-timeout-ms %u\n"
+			       "    uq-pending %u uq-sent %" PRIu64 " uq-answered %" PRIu64
+			       " uq-stale %" PRIu64 " uq-expired %" PRIu64 " uq-refused %" PRIu64
+			       " uq-bad %" PRIu64 "\n",
 			       c.cache_size, c.ageing_ms, c.batch_size, c.flush_ms,
 			       c.cache_entries, c.cache_buckets, c.inst_alive, c.inst_freed,
-			       c.evictions);
+			       c.evictions, c.uq_max, c.uq_timeout_ms, c.uq_pending, c.uq_sent,
+			       c.uq_answered, c.uq_stale, c.uq_expired, c.uq_refused, c.uq_bad);
 		return 0;
 	}
 	if (argc % 2)

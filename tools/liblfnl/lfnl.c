@@ -385,6 +385,15 @@ static int parse_config(struct nl_msg *msg, void *arg)
 	c->inst_alive = get_u64(tb[LF_ATTR_INST_ALIVE]);
 	c->inst_freed = get_u64(tb[LF_ATTR_INST_FREED]);
 	c->evictions = get_u64(tb[LF_ATTR_CACHE_EVICTIONS]);
+	c->uq_max = get_u32(tb[LF_ATTR_UQ_MAX]);
+	c->uq_timeout_ms = get_u32(tb[LF_ATTR_UQ_TIMEOUT_MS]);
+	c->uq_pending = get_u32(tb[LF_ATTR_UQ_PENDING]);
+	c->uq_sent = get_u64(tb[LF_ATTR_UQ_SENT]);
+	c->uq_answered = get_u64(tb[LF_ATTR_UQ_ANSWERED]);
+	c->uq_stale = get_u64(tb[LF_ATTR_UQ_STALE]);
+	c->uq_expired = get_u64(tb[LF_ATTR_UQ_EXPIRED]);
+	c->uq_refused = get_u64(tb[LF_ATTR_UQ_REFUSED]);
+	c->uq_bad = get_u64(tb[LF_ATTR_UQ_BAD]);
 	return NL_OK;
 }
 
@@ -551,21 +560,71 @@ int lfnl_eval(struct lfnl *h, const char *model, const int32_t *in, size_t rows,
 
 /* ---- samples ---- */
 
-int lfnl_join_samples(struct lfnl *h)
+static int join_group(struct lfnl *h, const char *group)
 {
 	int grp, ret;
 
 	if (h->family < 0)
 		return h->family;
-	grp = genl_ctrl_resolve_grp(h->sk, LF_GENL_NAME, LF_GENL_MCGRP_SAMPLES);
+	grp = genl_ctrl_resolve_grp(h->sk, LF_GENL_NAME, group);
 	if (grp < 0)
-		return fail(h, -ENOENT, "multicast group '%s' not found",
-			    LF_GENL_MCGRP_SAMPLES);
+		return fail(h, -ENOENT, "multicast group '%s' not found (lf_core too old?)",
+			    group);
 	ret = nl_socket_add_membership(h->sk, grp);
 	if (ret == -NLE_PERM)
 		return fail(h, -EPERM, "permission denied: CAP_NET_ADMIN required");
 	if (ret < 0)
 		return fail(h, -EIO, "cannot join group: %s", nl_geterror(ret));
+	return 0;
+}
+
+int lfnl_join_samples(struct lfnl *h)
+{
+	return join_group(h, LF_GENL_MCGRP_SAMPLES);
+}
+
+int lfnl_join_queries(struct lfnl *h)
+{
+	return join_group(h, LF_GENL_MCGRP_QUERIES);
+}
+
+int lfnl_parse_query(struct nl_msg *msg, struct lfnl_query *q)
+{
+	struct nlattr *tb[LF_ATTR_MAX + 1];
+
+	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, LF_ATTR_MAX, NULL) ||
+	    genlmsg_hdr(nlmsg_hdr(msg))->cmd != LF_CMD_QUERY ||
+	    !tb[LF_ATTR_MODEL_NAME] || !tb[LF_ATTR_MODEL_ID] ||
+	    !tb[LF_ATTR_QUERY_SEQ] || !tb[LF_ATTR_INPUTS] ||
+	    nla_len(tb[LF_ATTR_INPUTS]) % sizeof(int32_t))
+		return -EINVAL;
+	q->model = nla_get_string(tb[LF_ATTR_MODEL_NAME]);
+	q->model_id = nla_get_u32(tb[LF_ATTR_MODEL_ID]);
+	q->seq = nla_get_u64(tb[LF_ATTR_QUERY_SEQ]);
+	q->flow_key = get_u64(tb[LF_ATTR_FLOW_KEY]);
+	q->in = nla_data(tb[LF_ATTR_INPUTS]);
+	q->n_in = nla_len(tb[LF_ATTR_INPUTS]) / sizeof(int32_t);
+	return 0;
+}
+
+int lfnl_answer(struct lfnl *h, uint32_t model_id, uint64_t seq, const int32_t *out,
+		uint32_t n_out)
+{
+	struct nl_msg *msg = lfnl_msg(h, LF_CMD_ANSWER, 0, 0);
+	int ret;
+
+	if (!msg)
+		return fail(h, -ENOMEM, "out of memory");
+	if (nla_put_u32(msg, LF_ATTR_MODEL_ID, model_id) ||
+	    nla_put_u64(msg, LF_ATTR_QUERY_SEQ, seq) ||
+	    nla_put(msg, LF_ATTR_ANSWER, n_out * sizeof(*out), out)) {
+		nlmsg_free(msg);
+		return fail(h, -EMSGSIZE, "answer too large");
+	}
+	ret = nl_send_auto(h->sk, msg);
+	nlmsg_free(msg);
+	if (ret < 0)
+		return fail(h, -EIO, "sending an answer: %s", nl_geterror(ret));
 	return 0;
 }
 

@@ -1,6 +1,6 @@
 # fs-link.sh - the flow-scheduling bottleneck: link.sh's link with a
 # strict-priority qdisc under its rate limiter, for the fs tests
-# (test/vm/tests/3x-fs-*.sh), the evaluation (bench/eval/fs-run.sh) and
+# (test/vm/tests/3x-fs-*.sh), the evaluation (bench/eval/vm/fs.sh) and
 # scripts/fs-up.sh.  POSIX sh, sourced after link.sh; needs root (the VM).
 #
 #   lf_fs_link_up RATE_MBIT RTT_MS QUEUE_PKTS

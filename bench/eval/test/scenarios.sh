@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# The scenario files of bench/eval (ctest cc.eval-scenarios, on the host):
-# every shipped scenario is valid and plans runs; a file with an unknown key
-# or an impossible value is refused with exactly one line that names the
-# file and the key, exit 2, and run.sh refuses it the same way before it
-# boots anything.
+# The scenario files of bench/eval (ctest cc.eval-scenarios and
+# lb.eval-scenarios, on the host; one loader for every application): every
+# shipped scenario (cc, fs, lb) is valid and plans runs or prints its
+# environment; a file with an unknown key or an impossible value is refused
+# with exactly one line that names the file and the key (and the entry),
+# exit 2, and run.sh refuses it the same way before it boots anything.
 set -u
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 py=/usr/bin/python3
@@ -18,7 +19,7 @@ $S check "$here"/scenarios/*.toml && ok "shipped scenarios are valid" || fail "s
 n=$($S plan "$here"/scenarios/*.toml | wc -l)
 [ "$n" -ge 100 ] && ok "plan: $n runs" || fail "plan: only $n runs"
 q=$($S plan --quick "$here"/scenarios/steady-24-40.toml)
-[ "$(printf '%s\n' "$q" | wc -l)" = 7 ] && ok "quick plan: one run per CC" || fail "quick plan: $q"
+[ "$(printf '%s\n' "$q" | wc -l)" = 8 ] && ok "quick plan: one run per CC" || fail "quick plan: $q"
 printf '%s\n' "$q" | grep -qx 'steady-24-40|lf_aurora|1|8|24|40|100|0|1||0|' && ok "plan line fields" ||
 	fail "plan line: $(printf '%s\n' "$q" | head -n 1)"
 
@@ -93,5 +94,65 @@ out=$("$here/run.sh" "$tmp/rate-neg.toml" 2>&1); rc=$?
 	ok "run.sh refuses it first: $out" || fail "run.sh: rc $rc: $out"
 out=$("$here/run.sh" --bogus 2>&1); rc=$?
 [ $rc = 2 ] && [ "$out" = "run.sh: unknown option --bogus" ] && ok "run.sh: $out" || fail "run.sh --bogus: rc $rc $out"
+
+# flow scheduling and load balancing: the same loader, their own sections
+$S check "$here"/scenarios/fs/*.toml "$here"/scenarios/lb/*.toml && ok "shipped fs and lb scenarios are valid" ||
+	fail "shipped fs/lb scenarios refused"
+[ "$($S app "$here"/scenarios/fs/websearch.toml)" = fs ] && [ "$($S app "$here"/scenarios/steady-24-40.toml)" = cc ] &&
+	[ "$($S app "$here"/scenarios/lb/asym-2.toml)" = lb ] && ok "app of each kind" || fail "scenario.py app"
+e=$($S env "$here"/scenarios/lb/asym-2.toml)
+printf '%s\n' "$e" | grep -qx "LB_PATHS='fast:20:4:100:0 slow:2:4:100:0'" &&
+	printf '%s\n' "$e" | grep -qx "LB_NAME='lb-asym-2'" && printf '%s\n' "$e" | grep -qx "LB_RATE_SUM='22'" &&
+	ok "lb env: paths, name, total rate" || fail "lb env: $e"
+e=$($S env --quick "$here"/scenarios/fs/websearch.toml)
+printf '%s\n' "$e" | grep -qx "FS_REPS='1'" && printf '%s\n' "$e" | grep -qx "FS_FLOWS='60'" &&
+	printf '%s\n' "$e" | grep -qx "FS_THR='20000,200000,2000000'" && ok "fs env --quick" || fail "fs env: $e"
+[ -z "$($S plan "$here"/scenarios/lb/asym-2.toml)" ] && ok "no cc plan lines for lb" || fail "plan of lb"
+lb='app = "lb"
+description = "t"
+cdf = "websearch.cdf"
+[[paths]]
+name = "a"
+rate_mbit = 10
+rtt_ms = 4
+[[paths]]
+name = "b"
+rate_mbit = 1
+rtt_ms = 4'
+bad lb-twice "paths[1].name: path 'a' is named twice (also paths[0])" "${lb/name = \"b\"/name = \"a\"}"
+bad lb-neg-rate "paths[1].rate_mbit: -1 is outside 0.1..1000" "${lb/rate_mbit = 1$'\n'/rate_mbit = -1$'\n'}"
+bad lb-one-path "paths: 1 paths, want 2..8" 'app = "lb"
+description = "t"
+cdf = "websearch.cdf"
+[[paths]]
+name = "a"
+rate_mbit = 10
+rtt_ms = 4'
+bad lb-unknown "unknown key 'paths[0].rat'" "${lb/rate_mbit = 10/rat = 10}"
+bad lb-loss "paths[0].loss_pct: 60 is outside" "${lb/rtt_ms = 4/rtt_ms = 4
+loss_pct = 60}"
+bad lb-change-path "changes[0].path: 'c' is not a path of [[paths]]" "$lb
+[[changes]]
+at = 3
+path = \"c\"
+rate_mbit = 2"
+bad lb-change-empty "changes[0]: changes nothing" "$lb
+[[changes]]
+at = 3
+path = \"a\""
+bad lb-scheme "schemes: unknown scheme 'wcmp'" "schemes = [\"wcmp\"]
+$lb"
+bad lb-cdf "cdf: no file" "${lb/websearch.cdf/nope.cdf}"
+bad fs-thr "thresholds: want 1 to 3 increasing byte counts" 'app = "fs"
+name = "x"
+cdf = "websearch.cdf"
+thresholds = [300, 200]'
+bad fs-name "name: 'a b': letters, digits" 'app = "fs"
+name = "a b"
+cdf = "websearch.cdf"'
+bad app-unknown "app: unknown application 'xx'" 'app = "xx"'
+out=$("$here/run.sh" --app lb "$tmp/lb-twice.toml" 2>&1); rc=$?
+[ $rc = 2 ] && [ "$(printf '%s\n' "$out" | wc -l)" = 1 ] && printf '%s' "$out" | grep -q "named twice" &&
+	ok "run.sh refuses a bad lb file first: $out" || fail "run.sh lb: rc $rc: $out"
 [ $nfail -eq 0 ] || { echo "$nfail check(s) failed"; exit 1; }
 echo "all checks passed"

@@ -44,11 +44,14 @@ rangesFromRows(const std::vector<std::vector<double>> &rows, int64_t features);
 FailureOr<std::vector<Interval>> parseRanges(llvm::StringRef text,
                                              std::string &error);
 
-/// Reads a CSV of numbers: one sample a row, an optional header row of
-/// non-numbers, '#' comments and blank lines skipped. On error returns
-/// failure with a message naming the file, line and column.
-FailureOr<std::vector<std::vector<double>>> readCsv(llvm::StringRef path,
-                                                    std::string &error);
+/// Reads a CSV of numbers: one sample a row, '#' comments and blank lines
+/// skipped. The first row is a header only if none of its cells is a number
+/// (then `headerNote`, if given, says which line was skipped); any other
+/// non-number is an error. On error returns failure with a message naming
+/// the file, line and column.
+FailureOr<std::vector<std::vector<double>>>
+readCsv(llvm::StringRef path, std::string &error,
+        std::string *headerNote = nullptr);
 
 } // namespace mlir::lf
 

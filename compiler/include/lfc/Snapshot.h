@@ -56,6 +56,17 @@ std::string snapshotKbuild(const SnapshotInfo &info);
 std::string snapshotMakefile(const SnapshotInfo &info,
                              const PackageOptions &o);
 
+/// Writes `text` to dir/file; an error at `f` naming the path on failure.
+LogicalResult writePackageFile(func::FuncOp f, llvm::StringRef dir,
+                               llvm::StringRef file, llvm::StringRef text);
+
+/// Checks that snapshot `name` (a C identifier) can name a package: its
+/// files (NAME.c, NAME.h, ...) must not replace the package's own files
+/// (lf_fixed.h, lf_core.h, Kbuild, Makefile) and the identifiers and macros
+/// it generates (lf_NAME_infer, LF_NAME_INFER, ...) must not be defined by
+/// those headers. On failure `why` says what collides.
+LogicalResult checkSnapshotName(llvm::StringRef name, std::string &why);
+
 /// Texts embedded into lfc at build time.
 llvm::StringRef getLfFixedHeader();
 llvm::StringRef getLfFloatHeader();

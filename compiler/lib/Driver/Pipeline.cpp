@@ -97,7 +97,8 @@ FailureOr<std::vector<Interval>> mlir::lf::parseRanges(llvm::StringRef text,
 }
 
 FailureOr<std::vector<std::vector<double>>>
-mlir::lf::readCsv(llvm::StringRef path, std::string &error) {
+mlir::lf::readCsv(llvm::StringRef path, std::string &error,
+                  std::string *headerNote) {
   auto buf = llvm::MemoryBuffer::getFileOrSTDIN(path, /*IsText=*/true);
   if (!buf) {
     error = path.str() + ": " + buf.getError().message();
@@ -115,28 +116,35 @@ mlir::lf::readCsv(llvm::StringRef path, std::string &error) {
     line.split(cells, ',');
     if (cells.size() > 1 && cells.back().trim().empty())
       cells.pop_back(); // a trailing comma
+    std::string where = path.str() + ":" + std::to_string(lineNo + 1);
+    // Only a first row in which no cell is a number is a header; a first
+    // row with some numbers is a malformed data row, reported as such.
+    if (first) {
+      first = false;
+      bool anyNumber = llvm::any_of(cells, [](StringRef c) {
+        double v;
+        return !c.trim().getAsDouble(v);
+      });
+      if (!anyNumber) {
+        if (headerNote)
+          *headerNote = where + ": taken as a header row (no cell is a "
+                                "number)";
+        continue;
+      }
+    }
     std::vector<double> row;
-    bool header = false;
     for (auto [col, cell] : llvm::enumerate(cells)) {
       double v;
       StringRef c = cell.trim();
       if (c.getAsDouble(v)) {
-        if (first) {
-          header = true;
-          break;
-        }
-        error = path.str() + ":" + std::to_string(lineNo + 1) + ": column " +
-                std::to_string(col + 1) + ": '" + c.str() + "' is not a number";
+        error = where + ": column " + std::to_string(col + 1) + ": '" +
+                c.str() + "' is not a number";
         return failure();
       }
       row.push_back(v);
     }
-    first = false;
-    if (header)
-      continue;
     if (!rows.empty() && row.size() != rows.front().size()) {
-      error = path.str() + ":" + std::to_string(lineNo + 1) + ": " +
-              std::to_string(row.size()) + " values, expected " +
+      error = where + ": " + std::to_string(row.size()) + " values, expected " +
               std::to_string(rows.front().size());
       return failure();
     }

@@ -17,6 +17,7 @@
 
 #include "lfc/EmitC.h"
 #include "lfc/Quantize.h"
+#include "lfc/Snapshot.h"
 
 #include "lf/LfDialect.h"
 #include "lf_float.h"
@@ -1068,6 +1069,10 @@ LogicalResult Emitter::run() {
   name = sanitizeSnapshotName(opts.name.empty() ? f.getSymName().str()
                                                 : opts.name);
   NAME = StringRef(name).upper();
+  if (std::string why; failed(checkSnapshotName(name, why)))
+    return f.emitError() << "snapshot name '" << name
+                         << "' cannot be used: " << why
+                         << "; choose another --name";
   info = SnapshotInfo();
   info.name = name;
   info.bits = 0;

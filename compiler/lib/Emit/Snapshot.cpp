@@ -2,6 +2,7 @@
 
 #include "lfc/Snapshot.h"
 
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/Path.h"
@@ -207,6 +208,53 @@ std::string mlir::lf::snapshotMakefile(const SnapshotInfo &info,
          ".PHONY: all modules clean\n";
 }
 
+/// Files of a package that do not depend on its name.
+static constexpr llvm::StringLiteral kFixedFiles[] = {"lf_fixed.h", "lf_core.h",
+                                                      "Kbuild", "Makefile"};
+
+LogicalResult mlir::lf::checkSnapshotName(llvm::StringRef name,
+                                          std::string &why) {
+  for (llvm::StringRef suffix : {".c", ".h", "_mod.c", "_avx2.c", ".json"})
+    for (llvm::StringRef file : kFixedFiles)
+      if ((name + suffix).str() == file) {
+        why = ("its file " + file + " would replace the package's own " + file)
+                  .str();
+        return failure();
+      }
+  // Every global identifier and macro the snapshot C, its header and the
+  // module glue define from the name.
+  std::string upper = name.upper();
+  std::vector<std::string> generated{"LF_SNAP_" + upper + "_H",
+                                     "lf_snap_" + name.str()};
+  for (llvm::StringRef s :
+       {"params", "in_frac", "out_frac", "infer", "infer_avx2", "infer_avx2rt",
+        "infer_batch", "infer_batch_avx2", "infer_any", "query_batch",
+        "validate", "desc", "init", "exit", "avx2"})
+    generated.push_back(("lf_" + name + "_" + s).str());
+  for (llvm::StringRef s : {"N_IN", "N_OUT", "STACK_BYTES", "PARAMS_BYTES",
+                            "ARCH_HASH", "AVX2_TU", "INFER"})
+    generated.push_back(("LF_" + upper + "_" + s).str());
+  for (auto [file, text] : {std::pair{"lf_fixed.h", getLfFixedHeader()},
+                            std::pair{"lf_core.h", getLfCoreHeader()}}) {
+    for (const std::string &id : generated) {
+      size_t at = 0;
+      while ((at = text.find(id, at)) != llvm::StringRef::npos) {
+        auto isIdent = [](char c) { return llvm::isAlnum(c) || c == '_'; };
+        bool starts = at == 0 || !isIdent(text[at - 1]);
+        size_t end = at + id.size();
+        bool ends = end == text.size() || !isIdent(text[end]);
+        if (starts && ends) {
+          why =
+              "it would define " + id + ", which " + file + " already defines";
+          return failure();
+        }
+        at = end;
+      }
+    }
+  }
+  return success();
+}
+
 static llvm::json::Array tensorsJson(const std::vector<TensorInfo> &ts) {
   llvm::json::Array a;
   for (const TensorInfo &t : ts) {
@@ -314,4 +362,10 @@ LogicalResult mlir::lf::writeSnapshotPackage(func::FuncOp f,
       failed(writeFile(f, o.dir, n + ".json", json)))
     return failure();
   return success();
+}
+
+LogicalResult mlir::lf::writePackageFile(func::FuncOp f, llvm::StringRef dir,
+                                         llvm::StringRef file,
+                                         llvm::StringRef text) {
+  return writeFile(f, dir, file, text);
 }

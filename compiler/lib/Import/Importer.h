@@ -187,6 +187,12 @@ public:
       return val.v;
     if (failed(checkFloatData(*val.c)))
       return failure();
+    if (product(val.c->dims) == 0) {
+      err() << "tensor '" << val.c->name << "' is empty (shape "
+            << shapeStr(val.c->dims)
+            << "); lfc needs tensors with at least one element";
+      return failure();
+    }
     val.v = constantOp(val.c->dims, val.c->values);
     return val.v;
   }
@@ -248,7 +254,20 @@ public:
     }
     return std::vector<int64_t>((*t)->values.begin(), (*t)->values.end());
   }
+  /// Fails (naming the output) if `shape` has no elements: the snapshot has
+  /// no zero-size buffers.
+  LogicalResult checkNonEmpty(size_t i, ArrayRef<int64_t> shape) {
+    if (product(shape) != 0)
+      return success();
+    err() << "output '" << (i < node->outputs.size() ? node->outputs[i] : "")
+          << "' is empty (shape " << shapeStr(shape)
+          << "); lfc needs tensors with at least one element";
+    return failure();
+  }
   LogicalResult setOutput(size_t i, Value v) {
+    if (failed(
+            checkNonEmpty(i, cast<RankedTensorType>(v.getType()).getShape())))
+      return failure();
     if (i < node->outputs.size() && !node->outputs[i].empty())
       vals[node->outputs[i]] = Val{v, nullptr};
     return success();

@@ -72,16 +72,38 @@ bool mlir::lf::isFloatLevel(Type t) { return getElementTypeOrSelf(t).isF32(); }
 // Helpers
 //===----------------------------------------------------------------------===//
 
-/// The input and result of an elementwise unary op have one shape.
-static LogicalResult verifySameShape(Operation *op, Value input, Value result) {
-  if (cast<ShapedType>(input.getType()).getShape() !=
-      cast<ShapedType>(result.getType()).getShape())
-    return op->emitOpError() << "input and result shapes differ";
-  return success();
+static int64_t numElements(Type t) {
+  return cast<RankedTensorType>(t).getNumElements();
 }
 
-/// All of `types` must be at one level (all f32 or all fixed).
-static LogicalResult verifySameLevel(Operation *op, TypeRange types) {
+//===----------------------------------------------------------------------===//
+// Traits
+//===----------------------------------------------------------------------===//
+
+LogicalResult
+mlir::OpTrait::lf::impl::verifyStaticNonEmptyShapes(Operation *op) {
+  auto check = [&](TypeRange types) -> LogicalResult {
+    for (Type t : types) {
+      auto rt = dyn_cast<RankedTensorType>(t);
+      if (!rt)
+        continue;
+      if (!rt.hasStaticShape())
+        return op->emitOpError() << "requires static shapes, got " << t;
+      if (rt.getNumElements() == 0)
+        return op->emitOpError()
+               << "requires tensors with at least one element, got " << t;
+    }
+    return success();
+  };
+  return failure(failed(check(op->getOperandTypes())) ||
+                 failed(check(op->getResultTypes())));
+}
+
+LogicalResult mlir::OpTrait::lf::impl::verifySameLevel(Operation *op) {
+  SmallVector<Type> types(op->getOperandTypes());
+  llvm::append_range(types, op->getResultTypes());
+  if (types.empty())
+    return success();
   bool first = isFloatLevel(types.front());
   for (Type t : types)
     if (isFloatLevel(t) != first)
@@ -89,21 +111,6 @@ static LogicalResult verifySameLevel(Operation *op, TypeRange types) {
              << "mixes float and fixed-point tensors; use lf.quantize or "
                 "lf.dequantize at the boundary";
   return success();
-}
-
-static int64_t numElements(Type t) {
-  return cast<RankedTensorType>(t).getNumElements();
-}
-
-static LogicalResult verifyStatic(Operation *op) {
-  auto check = [&](TypeRange types) -> LogicalResult {
-    for (Type t : types)
-      if (auto rt = dyn_cast<RankedTensorType>(t); rt && !rt.hasStaticShape())
-        return op->emitOpError() << "requires static shapes, got " << t;
-    return success();
-  };
-  return failure(failed(check(op->getOperandTypes())) ||
-                 failed(check(op->getResultTypes())));
 }
 
 //===----------------------------------------------------------------------===//
@@ -135,18 +142,6 @@ OpFoldResult ConstantOp::fold(FoldAdaptor) { return getValueAttr(); }
 // Quantize / Dequantize
 //===----------------------------------------------------------------------===//
 
-LogicalResult QuantizeOp::verify() {
-  if (failed(verifySameShape(*this, getInput(), getResult())))
-    return failure();
-  return verifyStatic(*this);
-}
-
-LogicalResult DequantizeOp::verify() {
-  if (failed(verifySameShape(*this, getInput(), getResult())))
-    return failure();
-  return verifyStatic(*this);
-}
-
 OpFoldResult DequantizeOp::fold(FoldAdaptor) {
   // dequantize(quantize(x)) is not x (rounding), so nothing folds but the
   // trivial case of a float-typed input, which the type constraint forbids.
@@ -165,9 +160,6 @@ int64_t FullyConnectedOp::getOutFeatures() {
 }
 
 LogicalResult FullyConnectedOp::verify() {
-  if (failed(verifyStatic(*this)) ||
-      failed(verifySameLevel(*this, {getInput().getType(), getType()})))
-    return failure();
   auto in = cast<RankedTensorType>(getInput().getType());
   auto out = cast<RankedTensorType>(getType());
   auto w = cast<ShapedType>(getWeight().getType());
@@ -285,10 +277,6 @@ void FullyConnectedOp::getCanonicalizationPatterns(RewritePatternSet &results,
 //===----------------------------------------------------------------------===//
 
 LogicalResult MatMulOp::verify() {
-  if (failed(verifyStatic(*this)) ||
-      failed(verifySameLevel(
-          *this, {getLhs().getType(), getRhs().getType(), getType()})))
-    return failure();
   auto a = cast<RankedTensorType>(getLhs().getType());
   auto b = cast<RankedTensorType>(getRhs().getType());
   auto r = cast<RankedTensorType>(getType());
@@ -315,10 +303,6 @@ LogicalResult MatMulOp::verify() {
 //===----------------------------------------------------------------------===//
 
 LogicalResult BinaryOp::verify() {
-  if (failed(verifyStatic(*this)) ||
-      failed(verifySameLevel(
-          *this, {getLhs().getType(), getRhs().getType(), getType()})))
-    return failure();
   auto a = cast<RankedTensorType>(getLhs().getType());
   auto b = cast<RankedTensorType>(getRhs().getType());
   auto shape = broadcastShapes(a.getShape(), b.getShape());
@@ -370,11 +354,8 @@ void BinaryOp::getCanonicalizationPatterns(RewritePatternSet &results,
 //===----------------------------------------------------------------------===//
 
 LogicalResult ClampOp::verify() {
-  if (failed(verifyStatic(*this)) ||
-      failed(verifySameLevel(*this, {getInput().getType(), getType()})))
-    return failure();
-  if (failed(verifySameShape(*this, getInput(), getResult())))
-    return failure();
+  if (getMin().isNaN() || getMax().isNaN())
+    return emitOpError() << "bounds must not be NaN";
   if (getMin().convertToDouble() > getMax().convertToDouble())
     return emitOpError() << "min " << getMin().convertToDouble()
                          << " exceeds max " << getMax().convertToDouble();
@@ -396,11 +377,11 @@ OpFoldResult ClampOp::fold(FoldAdaptor) {
 //===----------------------------------------------------------------------===//
 
 LogicalResult ActivationOp::verify() {
-  if (failed(verifyStatic(*this)) ||
-      failed(verifySameLevel(*this, {getInput().getType(), getType()})))
-    return failure();
-  if (failed(verifySameShape(*this, getInput(), getResult())))
-    return failure();
+  for (auto [name, v] : {std::pair<StringRef, APFloat>{"alpha", getAlpha()},
+                         {"beta", getBeta()},
+                         {"gamma", getGamma()}})
+    if (!v.isFinite())
+      return emitOpError() << name << " must be finite";
   double a = getAlpha().convertToDouble();
   if ((getKind() == ActivationKind::elu || getKind() == ActivationKind::selu) &&
       a < 0)
@@ -448,10 +429,6 @@ double ActivationOp::evaluate(double x) {
 //===----------------------------------------------------------------------===//
 
 LogicalResult LutOp::verify() {
-  if (failed(verifyStatic(*this)))
-    return failure();
-  if (failed(verifySameShape(*this, getInput(), getResult())))
-    return failure();
   size_t n = getTable().size();
   if (n < 2 || n > 65536)
     return emitOpError() << "table must have 2 to 65536 entries, got " << n;
@@ -481,9 +458,6 @@ LogicalResult LutOp::verify() {
 //===----------------------------------------------------------------------===//
 
 LogicalResult ReduceOp::verify() {
-  if (failed(verifyStatic(*this)) ||
-      failed(verifySameLevel(*this, {getInput().getType(), getType()})))
-    return failure();
   auto in = cast<RankedTensorType>(getInput().getType());
   int64_t axis = getAxis();
   if (axis < 0 || axis >= in.getRank())
@@ -503,10 +477,6 @@ LogicalResult ReduceOp::verify() {
 LogicalResult ConcatOp::verify() {
   if (getInputs().empty())
     return emitOpError() << "needs at least one input";
-  SmallVector<Type> types(getInputs().getTypes());
-  types.push_back(getType());
-  if (failed(verifyStatic(*this)) || failed(verifySameLevel(*this, types)))
-    return failure();
   auto out = cast<RankedTensorType>(getType());
   int64_t axis = getAxis();
   if (axis < 0 || axis >= out.getRank())
@@ -534,8 +504,6 @@ LogicalResult ConcatOp::verify() {
 //===----------------------------------------------------------------------===//
 
 LogicalResult ReshapeOp::verify() {
-  if (failed(verifyStatic(*this)))
-    return failure();
   if (getElementTypeOrSelf(getInput().getType()) !=
       getElementTypeOrSelf(getType()))
     return emitOpError() << "reshape cannot change the element type";
@@ -562,8 +530,6 @@ OpFoldResult ReshapeOp::fold(FoldAdaptor) {
 //===----------------------------------------------------------------------===//
 
 LogicalResult SoftmaxOp::verify() {
-  if (failed(verifyStatic(*this)))
-    return failure();
   auto in = cast<RankedTensorType>(getInput().getType());
   if (in != getType())
     return emitOpError() << "result type must equal the input type";
@@ -578,8 +544,6 @@ LogicalResult SoftmaxOp::verify() {
 //===----------------------------------------------------------------------===//
 
 LogicalResult Conv1dOp::verify() {
-  if (failed(verifyStatic(*this)))
-    return failure();
   auto in = cast<RankedTensorType>(getInput().getType());
   auto w = dyn_cast<ShapedType>(getWeight().getType());
   auto bias = dyn_cast<ShapedType>(getBias().getType());
@@ -614,8 +578,6 @@ LogicalResult Conv1dOp::verify() {
 //===----------------------------------------------------------------------===//
 
 LogicalResult GatherOp::verify() {
-  if (failed(verifyStatic(*this)))
-    return failure();
   if (getElementTypeOrSelf(getInput().getType()) !=
       getElementTypeOrSelf(getType()))
     return emitOpError() << "gather cannot change the element type";

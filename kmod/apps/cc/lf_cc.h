@@ -16,13 +16,11 @@
 #include <linux/rcupdate.h>
 #include <linux/version.h>
 #include <net/tcp.h>
+#include <linux/math64.h>
 #include "lf_core.h"
+#define LF_CC_DIV64(a, b) div64_u64(a, b)
+#include "lf_cc_defs.h"
 
-#define LF_CC_SHIFT	16
-#define LF_CC_ONE	(1 << LF_CC_SHIFT)
-#define LF_CC_HIST	10		/* monitor intervals in the history */
-#define LF_CC_NFEAT	3		/* features per monitor interval */
-#define LF_CC_NW	3		/* MOCC objective weights */
 #define LF_CC_IN_MAX	(LF_CC_HIST * LF_CC_NFEAT + LF_CC_NW)
 #define LF_CC_OUT_MAX	4		/* outputs read: 0 is the action */
 
@@ -72,6 +70,7 @@ enum lf_cc_stat {
 	LF_CC_ST_ANSWERS,	/* userspace answers applied */
 	LF_CC_ST_STALE,		/* answers too late or for another request */
 	LF_CC_ST_UPCALL_US,	/* sum of request->answer times (us) */
+	LF_CC_ST_CG_WEIGHTS,	/* connections with their cgroup's MOCC weights */
 	LF_CC_ST_NUM,
 };
 
@@ -143,14 +142,17 @@ void lf_cc_cubic_ack(struct sock *sk, struct lf_cc_cubic *c,
 		     const struct rate_sample *rs);
 void lf_cc_pace_from_cwnd(struct sock *sk);
 
-/* lf_cc_user.c: the userspace deployment (netlink round trip per MI) */
+/* lf_cc_user.c: the userspace deployment (lf_user_query() per MI) */
 struct lf_cc_conn;
-int lf_cc_user_init(void);
 void lf_cc_user_exit(void);
 int lf_cc_user_attach(struct lf_cc_conn *c);
 void lf_cc_user_detach(struct lf_cc_conn *c);
-bool lf_cc_user_listening(void);
-int lf_cc_user_request(struct lf_cc_conn *c, const s32 *in, u32 n_in);
+int lf_cc_user_request(struct lf_cc_conn *c, struct lf_model *m,
+		       const s32 *in, u32 n_in);
+
+/* lf_cc_mocc.c: MOCC's objective weights by cgroup */
+void lf_cc_mocc_weights(struct sock *sk, u16 *w);
+void lf_cc_mocc_exit(void);
 
 /* per-connection state of the Aurora-family algorithms (lf_cc_aurora.c) */
 struct lf_cc_conn {
@@ -177,10 +179,10 @@ struct lf_cc_conn {
 	bool prev_valid;
 	u32 bad_ver, bad_gen;		/* the distrusted snapshot */
 	u64 pin_us;			/* when the flow key was last changed */
+	u16 mocc_w[LF_CC_NW];		/* MOCC's objective weights, per mille */
 	/* userspace deployment */
 	u32 user_id;
-	u32 req_seq;
-	u64 req_us;
+	u32 req_seq;			/* WRITE_ONCE: read by the answer */
 	u32 ans_seq;			/* WRITE_ONCE by the netlink handler */
 	s32 ans_out;
 	u32 ans_done;			/* last answered seq applied */

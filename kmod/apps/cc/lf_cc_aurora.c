@@ -13,7 +13,8 @@
  * carry only positive noise (delayed and stretched ACKs, scheduling delays),
  * which at a few samples per MI would otherwise dominate, and feed a spiral
  * (less rate, more delayed ACKs).  The connection appends them to a history of 10 MIs (30 inputs, newest
- * last; MOCC appends its 3 objective weights), runs one query and applies one
+ * last; MOCC appends its 3 objective weights, the connection's: its
+ * cgroup's or the module-wide ones, lf_cc_mocc.c), runs one query and applies one
  * rate change: rate *= 1 + 0.025 a (a >= 0) or rate /= 1 - 0.025 a.  The rate
  * drives sk_pacing_rate and cwnd = rate x min RTT x cwnd_gain.
  *
@@ -41,10 +42,6 @@ enum lf_cc_mode {
 	LF_CC_MODEL,		/* the NN decides */
 	LF_CC_FALLBACK,		/* CUBIC decides */
 };
-
-/* feature clamps: the input range the bundled policies were compiled for */
-#define LF_CC_GRAD_MAX	(2 * LF_CC_ONE)
-#define LF_CC_RATIO_MAX	(8 * LF_CC_ONE)
 
 /* what lives in icsk_ca_priv */
 struct lf_cc_priv {
@@ -128,16 +125,12 @@ static void lf_cc_calibrate(struct sock *sk, struct lf_cc_conn *c, u32 segs,
 {
 	struct tcp_sock *tp = tcp_sk(sk);
 	u64 sent = div64_u64((u64)segs * tp->mss_cache * USEC_PER_SEC, dur_us);
-	u32 g = c->pace_gain;
 
 	if (tp->app_limited || !sent)
 		return;
-	if (sent * 10 < c->rate * 9)
-		g = g + g / 8;
-	else if (sent * 20 > c->rate * 21)
-		g = g - g / 16;
-	c->pace_gain = clamp(g, 1024U,
-			     READ_ONCE(lf_cc_tun.pace_max_pct) * 1024 / 100);
+	c->pace_gain = lf_cc_pace_gain(c->pace_gain, sent, c->rate,
+				       READ_ONCE(lf_cc_tun.pace_max_pct) *
+				       1024 / 100);
 }
 
 /*
@@ -200,8 +193,8 @@ static void lf_cc_inputs(const struct lf_cc_conn *c,
 			in[k] = lf_cc_to_fmt(c->hist[i][j], b->in_frac[k]);
 	if (c->algo == LF_CC_MOCC)
 		for (j = 0; j < LF_CC_NW; j++, k++)
-			in[k] = lf_cc_to_fmt((s64)READ_ONCE(lf_cc_tun.mocc_w[j]) *
-					     LF_CC_ONE / 1000, b->in_frac[k]);
+			in[k] = lf_cc_to_fmt((s64)c->mocc_w[j] * LF_CC_ONE / 1000,
+					     b->in_frac[k]);
 }
 
 /* Gaussian-ish noise (Irwin-Hall of 4 uniforms), std dev @sd_q16 */
@@ -240,7 +233,7 @@ static bool lf_cc_may_recover(struct lf_cc_conn *c, struct lf_cc_model *b)
 	if (!b)
 		return false;
 	if (c->algo == LF_CC_USER)
-		return lf_cc_user_listening();
+		return lf_user_listening();
 	lf_model_info(b->m, &info);
 	if (!info.active_version)
 		return false;
@@ -254,34 +247,6 @@ static void lf_cc_repin(struct sock *sk, struct lf_cc_conn *c)
 	c->prev_valid = false;
 }
 
-/*
- * Saturation guard: the action sits at the clamp and contradicts the path:
- * more rate while the queue or the losses grow, or less rate on a path with
- * neither (the sending ratio is too noisy at a few packets per MI to help).
- * @lr: latency ratio (Q16.16); @loss_pm: per mille.
- */
-static bool lf_cc_contradicts(s64 a, s64 amax, s32 lr, u32 loss_pm)
-{
-	if (a >= amax)
-		return lr >= LF_CC_ONE * 3 / 2 || loss_pm >= 100;
-	if (a <= -amax)
-		return lr < LF_CC_ONE * 5 / 4 && loss_pm < 50;
-	return false;
-}
-
-/* apply action @a (Q16.16) to the rate */
-static void lf_cc_act(struct lf_cc_conn *c, s64 a)
-{
-	/* rate *= 1 + 0.025 a, or rate /= 1 - 0.025 a; |a| <= 100 */
-	u64 f = (u64)abs(a) * 25;	/* 0.025 |a| x 1000 x 2^16 */
-
-	if (a >= 0)
-		c->rate += div64_u64(c->rate * f, 1000ULL * LF_CC_ONE);
-	else
-		c->rate = div64_u64(c->rate * 1000ULL * LF_CC_ONE,
-				    1000ULL * LF_CC_ONE + f);
-}
-
 /* clamp action @a (Q16.16), apply it to the rate, drive the socket */
 static s64 lf_cc_take_action(struct sock *sk, struct lf_cc_conn *c, s64 a)
 {
@@ -292,7 +257,7 @@ static s64 lf_cc_take_action(struct sock *sk, struct lf_cc_conn *c, s64 a)
 		a = clamp(a, -amax, amax);
 		lf_cc_count(c->algo, LF_CC_ST_ACT_CLAMPS);
 	}
-	lf_cc_act(c, a);
+	c->rate = lf_cc_act_rate(c->rate, a);
 	lf_cc_clamp_rate(c, start_rate);
 	lf_cc_apply_rate(sk, c);
 	return a;
@@ -413,8 +378,7 @@ static void lf_cc_end_mi(struct sock *sk, struct lf_cc_conn *c)
 
 	lf_cc_inputs(c, b, in);
 	if (c->algo == LF_CC_USER) {
-		if (!lf_cc_user_listening() ||
-		    lf_cc_user_request(c, in, b->n_in)) {
+		if (lf_cc_user_request(c, b->m, in, b->n_in)) {
 			lf_cc_to_fallback(sk, c);
 			goto out;
 		}
@@ -496,6 +460,8 @@ static void lf_cc_init_algo(struct sock *sk, enum lf_cc_algo algo)
 		c->hist[i][2] = LF_CC_ONE;
 	}
 	c->pace_gain = 1024;
+	if (algo == LF_CC_MOCC)
+		lf_cc_mocc_weights(sk, c->mocc_w);
 	c->rate = lf_cc_cwnd_rate(tp);
 	c->rate = clamp(c->rate, lf_cc_rate_min(), lf_cc_rate_max());
 	if (algo == LF_CC_USER && lf_cc_user_attach(c)) {

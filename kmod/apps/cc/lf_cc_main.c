@@ -263,15 +263,16 @@ LF_CC_UINT(explore_milli, explore_milli, 0, 10000,
 	   "exploration noise (std dev, 1/1000 action) while samples are collected");
 LF_CC_UINT(repin_ms, repin_ms, 0, 3600000,
 	   "move a connection to the active snapshot every N ms (0: stay on the first)");
-LF_CC_UINT(mocc_w_thr, mocc_w[0], 0, 1000, "MOCC throughput weight, per mille");
-LF_CC_UINT(mocc_w_lat, mocc_w[1], 0, 1000, "MOCC latency weight, per mille");
-LF_CC_UINT(mocc_w_loss, mocc_w[2], 0, 1000, "MOCC loss weight, per mille");
+LF_CC_UINT(mocc_w_thr, mocc_w[0], 0, 1000,
+	   "MOCC throughput weight, per mille (connections whose cgroup has none in mocc_weights)");
+LF_CC_UINT(mocc_w_lat, mocc_w[1], 0, 1000, "MOCC latency weight, per mille (likewise)");
+LF_CC_UINT(mocc_w_loss, mocc_w[2], 0, 1000, "MOCC loss weight, per mille (likewise)");
 
 static const char * const lf_cc_stat_name[LF_CC_ST_NUM] = {
 	"conns", "nomem", "mis", "queries", "query_errors", "fallbacks",
 	"fallback_mis", "nomodel_mis", "distrusts", "recoveries",
 	"action_clamps", "rate_clamps", "samples", "sample_drops", "upcalls",
-	"answers", "stale_answers", "upcall_us",
+	"answers", "stale_answers", "upcall_us", "cgroup_weights",
 };
 
 static int lf_cc_stats_get(char *buf, const struct kernel_param *kp)
@@ -333,9 +334,6 @@ static int __init lf_cc_init(void)
 	ret = lf_cc_dummy_setup();
 	if (ret)
 		goto err_bind;
-	ret = lf_cc_user_init();
-	if (ret)
-		goto err_dummy;
 	for (i = 0; i < LF_CC_NALGO; i++) {
 		ret = tcp_register_congestion_control(lf_cc_all[i]);
 		if (ret) {
@@ -349,7 +347,6 @@ err_reg:
 	while (--i >= 0)
 		tcp_unregister_congestion_control(lf_cc_all[i]);
 	lf_cc_user_exit();
-err_dummy:
 	lf_cc_dummy_cleanup();
 err_bind:
 	mutex_lock(&lf_cc_bind_lock);
@@ -381,7 +378,8 @@ static void __exit lf_cc_exit(void)
 	synchronize_rcu();
 	for (i = 0; i < LF_CC_NALGO; i++)
 		lf_cc_model_free(rcu_dereference_protected(lf_cc_bound[i], 1));
-	rcu_barrier();		/* kfree_rcu of connection states */
+	rcu_barrier();		/* kfree_rcu of connection states and tables */
+	lf_cc_mocc_exit();
 	free_percpu(lf_cc_stats);
 }
 

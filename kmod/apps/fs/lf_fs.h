@@ -25,8 +25,9 @@
 #include <linux/percpu.h>
 #include <linux/in6.h>
 #include "lf_core.h"
-#include "uapi/lf_fs.h"
 
+#define LF_FS_N_IN	4	/* predictor inputs (features above) */
+#define LF_FS_OUT_MAX	16	/* most outputs of a bound predictor */
 #define LF_FS_NCLASS_MAX 7	/* classes: thresholds + 1; class c is CS(c + 1) */
 #define LF_FS_LG_SHIFT	8	/* Q8 log2 values inside the module */
 
@@ -34,7 +35,7 @@ enum lf_fs_mode {
 	LF_FS_OFF,	/* no marking (FIFO, or the application marks: oracle) */
 	LF_FS_PIAS,	/* class by bytes sent so far */
 	LF_FS_NN,	/* class by the in-kernel predictor, then PIAS demotion */
-	LF_FS_USER,	/* class by the userspace predictor (netlink round trip) */
+	LF_FS_USER,	/* class by the userspace predictor (lf_user_query()) */
 	LF_FS_NMODE,
 };
 
@@ -46,7 +47,7 @@ enum lf_fs_stat {
 	LF_FS_ST_QERRORS,	/* failed queries (flow keeps the default class) */
 	LF_FS_ST_NOMODEL,	/* first data packets with no bound model */
 	LF_FS_ST_UPCALLS,	/* userspace requests sent */
-	LF_FS_ST_UPFAIL,	/* userspace requests not sent (no listener...) */
+	LF_FS_ST_UPFAIL,	/* userspace queries not sent (no listener, full) */
 	LF_FS_ST_ANSWERS,	/* userspace answers applied */
 	LF_FS_ST_STALE,		/* answers for no waiting flow */
 	LF_FS_ST_UPCALL_US,	/* sum of request->answer times (us) */
@@ -109,7 +110,6 @@ struct lf_fs_model *lf_fs_model_rcu(void);
  * @isn: initial sequence number (from the SYN)
  * @end: highest sequence number sent + 1 (data only)
  * @last: jiffies of the last packet
- * @req_ns: time of the userspace request (mode user)
  * @pred: predicted lg(size), Q8 (valid when @state is LF_FS_PREDICTED)
  * @in: the query's inputs (model formats), kept for the label
  * @out: the query's output (model format)
@@ -125,7 +125,6 @@ struct lf_fs_flow {
 	u32 isn;
 	u32 end;
 	unsigned long last;
-	u64 req_ns;
 	u32 pred;
 	s32 in[LF_FS_N_IN];
 	s32 out;
@@ -163,9 +162,8 @@ int lf_fs_hook_init(void);
 void lf_fs_hook_exit(void);
 
 /* lf_fs_user.c */
-int lf_fs_user_init(void);
 void lf_fs_user_exit(void);
-int lf_fs_user_request(u64 key, const s32 *in);
+int lf_fs_user_request(struct lf_model *m, u64 key, const s32 *in);
 
 #define LF_FS_F_FIN 0x01
 #define LF_FS_F_SYN 0x02

@@ -147,8 +147,8 @@ static void lf_fs_set_pred(struct lf_fs_flow *f, s32 out, s8 out_frac)
 static void lf_fs_predict(struct lf_fs_flow *f, u32 payload, u8 flags, int mode)
 {
 	struct lf_fs_model *bm;
+	s32 out[LF_FS_OUT_MAX];
 	u32 feat[LF_FS_N_IN];
-	s32 out;
 	int i, ret;
 
 	f->state = LF_FS_NOPRED;
@@ -167,21 +167,22 @@ static void lf_fs_predict(struct lf_fs_flow *f, u32 payload, u8 flags, int mode)
 		f->in[i] = lf_fs_to_fmt(feat[i], bm->in_frac[i]);
 	if (mode == LF_FS_NN) {
 		lf_fs_count(LF_FS_ST_QUERIES);
-		ret = lf_query_model(bm->m, f->key, f->in, &out);
+		ret = lf_query_model(bm->m, f->key, f->in, out);
 		if (ret) {
 			lf_fs_count(LF_FS_ST_QERRORS);
 			return;
 		}
-		lf_fs_set_pred(f, out, bm->out_frac);
+		lf_fs_set_pred(f, out[0], bm->out_frac);
 		return;
 	}
-	f->req_ns = ktime_get_ns();
-	if (lf_fs_user_request(f->key, f->in)) {
+	/* waiting before the query: its answer may come at once */
+	f->state = LF_FS_WAIT;
+	if (lf_fs_user_request(bm->m, f->key, f->in)) {
+		f->state = LF_FS_NOPRED;
 		lf_fs_count(LF_FS_ST_UPFAIL);
 		return;
 	}
 	lf_fs_count(LF_FS_ST_UPCALLS);
-	f->state = LF_FS_WAIT;
 }
 
 /*
@@ -354,8 +355,6 @@ bool lf_fs_flow_answer(u64 key, s32 out)
 			continue;
 		if (bm) {
 			lf_fs_set_pred(f, out, bm->out_frac);
-			lf_fs_add(LF_FS_ST_UPCALL_US,
-				  div_u64(ktime_get_ns() - f->req_ns, NSEC_PER_USEC));
 			done = true;
 		}
 		break;

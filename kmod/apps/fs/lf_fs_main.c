@@ -89,9 +89,10 @@ static bool lf_fs_bind(void)
 	if (!m)
 		return false;
 	lf_model_info(m, &info);
-	if (info.n_in != LF_FS_N_IN || info.n_out < 1 || info.n_out > 16) {
-		pr_err("model %s has %u inputs and %u outputs, want %d and 1..16\n",
-		       lf_fs_model_name, info.n_in, info.n_out, LF_FS_N_IN);
+	if (info.n_in != LF_FS_N_IN || info.n_out < 1 || info.n_out > LF_FS_OUT_MAX) {
+		pr_err("model %s has %u inputs and %u outputs, want %d and 1..%d\n",
+		       lf_fs_model_name, info.n_in, info.n_out, LF_FS_N_IN,
+		       LF_FS_OUT_MAX);
 		lf_model_put(m);
 		return true;
 	}
@@ -304,9 +305,6 @@ static int __init lf_fs_init(void)
 	ret = lf_fs_flow_init();
 	if (ret)
 		goto err_stats;
-	ret = lf_fs_user_init();
-	if (ret)
-		goto err_flow;
 	INIT_DELAYED_WORK(&lf_fs_bind_work, lf_fs_bind_retry);
 	mutex_lock(&lf_fs_bind_lock);
 	lf_fs_live = true;
@@ -329,7 +327,6 @@ err_bind:
 	lf_fs_unbind();
 	mutex_unlock(&lf_fs_bind_lock);
 	lf_fs_user_exit();
-err_flow:
 	lf_fs_flow_exit();
 err_stats:
 	free_percpu(lf_fs_stats);

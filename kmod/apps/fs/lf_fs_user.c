@@ -1,91 +1,36 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * lf_fs_user.c - the userspace deployment of the flow-size predictor (mode
- * "user", the baseline): one generic netlink round trip per new flow
- * (uapi/lf_fs.h).  The request goes out on the flow's first data packet; the
- * answer is applied to the flow if it is still waiting.
+ * "user", the baseline): one lf_core userspace query (lf_user_query(), a
+ * netlink round trip to lf-runtime) per new flow.  The query goes out on
+ * the flow's first data packet with the flow key as its cookie; the answer
+ * is applied to the flow if it still waits for it.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <net/genetlink.h>
 #include "lf_fs.h"
 
-static struct genl_family lf_fs_family;
-
-static const struct nla_policy lf_fs_policy[LF_FS_ATTR_MAX + 1] = {
-	[LF_FS_ATTR_FLOW] = { .type = NLA_U64 },
-	[LF_FS_ATTR_INPUTS] = { .type = NLA_REJECT },
-	[LF_FS_ATTR_OUTPUT] = { .type = NLA_S32 },
-};
-
-int lf_fs_user_request(u64 key, const s32 *in)
+static void lf_fs_user_answer(u64 key, const s32 *out, u32 n_out, u64 wait_ns)
 {
-	struct sk_buff *skb;
-	void *hdr;
-	int ret;
-
-	if (!genl_has_listeners(&lf_fs_family, &init_net, 0))
-		return -ENOTCONN;
-	skb = genlmsg_new(nla_total_size(4 * LF_FS_N_IN) + nla_total_size_64bit(8),
-			  GFP_ATOMIC);
-	if (!skb)
-		return -ENOMEM;
-	hdr = genlmsg_put(skb, 0, 0, &lf_fs_family, 0, LF_FS_CMD_QUERY);
-	if (!hdr || nla_put_u64_64bit(skb, LF_FS_ATTR_FLOW, key, LF_FS_ATTR_PAD) ||
-	    nla_put(skb, LF_FS_ATTR_INPUTS, 4 * LF_FS_N_IN, in)) {
-		nlmsg_free(skb);
-		return -EMSGSIZE;
-	}
-	genlmsg_end(skb, hdr);
-	ret = genlmsg_multicast(&lf_fs_family, skb, 0, 0, GFP_ATOMIC);
-	return ret == -ESRCH ? -ENOTCONN : ret;
-}
-
-static int lf_fs_answer(struct sk_buff *skb, struct genl_info *info)
-{
-	if (GENL_REQ_ATTR_CHECK(info, LF_FS_ATTR_FLOW) ||
-	    GENL_REQ_ATTR_CHECK(info, LF_FS_ATTR_OUTPUT))
-		return -EINVAL;
-	if (lf_fs_flow_answer(nla_get_u64(info->attrs[LF_FS_ATTR_FLOW]),
-			      nla_get_s32(info->attrs[LF_FS_ATTR_OUTPUT])))
+	if (lf_fs_flow_answer(key, out[0])) {
 		lf_fs_count(LF_FS_ST_ANSWERS);
-	else
+		lf_fs_add(LF_FS_ST_UPCALL_US, div_u64(wait_ns, NSEC_PER_USEC));
+	} else {
 		lf_fs_count(LF_FS_ST_STALE);
-	return 0;
+	}
 }
 
-static const struct genl_small_ops lf_fs_genl_ops[] = {
-	{
-		.cmd = LF_FS_CMD_ANSWER,
-		.doit = lf_fs_answer,
-		.flags = GENL_ADMIN_PERM,
-	},
+static const struct lf_user_ops lf_fs_uq_ops = {
+	.answer = lf_fs_user_answer,
 };
 
-static const struct genl_multicast_group lf_fs_mcgrps[] = {
-	{ .name = LF_FS_MCGRP_QUERY, .flags = GENL_MCAST_CAP_NET_ADMIN },
-};
-
-static struct genl_family lf_fs_family __ro_after_init = {
-	.name = LF_FS_GENL_NAME,
-	.version = LF_FS_GENL_VERSION,
-	.maxattr = LF_FS_ATTR_MAX,
-	.policy = lf_fs_policy,
-	.netnsok = false,
-	.module = THIS_MODULE,
-	.small_ops = lf_fs_genl_ops,
-	.n_small_ops = ARRAY_SIZE(lf_fs_genl_ops),
-	.resv_start_op = LF_FS_CMD_QUERY,
-	.mcgrps = lf_fs_mcgrps,
-	.n_mcgrps = ARRAY_SIZE(lf_fs_mcgrps),
-};
-
-int lf_fs_user_init(void)
+int lf_fs_user_request(struct lf_model *m, u64 key, const s32 *in)
 {
-	return genl_register_family(&lf_fs_family);
+	return lf_user_query(m, key, in, LF_FS_N_IN, &lf_fs_uq_ops, key);
 }
 
+/* module exit, after the hooks are gone: no new queries */
 void lf_fs_user_exit(void)
 {
-	genl_unregister_family(&lf_fs_family);
+	lf_user_cancel(&lf_fs_uq_ops);
 }

@@ -18,6 +18,7 @@
 #define LF_GENL_NAME		"liteflow"
 #define LF_GENL_VERSION		1
 #define LF_GENL_MCGRP_SAMPLES	"samples"
+#define LF_GENL_MCGRP_QUERIES	"queries"
 #define LF_LAT_BUCKETS		32	/* log2 latency histogram buckets */
 #define LF_PUSH_MAX		(64U << 20)	/* largest chunked push, bytes */
 
@@ -34,9 +35,10 @@
  *	replace the weights of the standby snapshot (same size and arch hash;
  *	VERSION, if given, must be the standby's).  Reply: VERSION, GEN.
  * @LF_CMD_GET_CONFIG: reply: CACHE_SIZE, AGEING_MS, BATCH_SIZE, FLUSH_MS,
- *	CACHE_ENTRIES, CACHE_BUCKETS, INST_ALIVE, INST_FREED, CACHE_EVICTIONS.
+ *	CACHE_ENTRIES, CACHE_BUCKETS, INST_ALIVE, INST_FREED, CACHE_EVICTIONS,
+ *	UQ_MAX, UQ_TIMEOUT_MS, UQ_PENDING and the UQ_* counters.
  * @LF_CMD_SET_CONFIG: (admin) any of CACHE_SIZE, AGEING_MS, BATCH_SIZE,
- *	FLUSH_MS.
+ *	FLUSH_MS, UQ_MAX, UQ_TIMEOUT_MS.
  * @LF_CMD_FLUSH_CACHE: (admin) [MODEL_NAME|MODEL_ID]: drop flow cache
  *	entries (of one model or all).
  * @LF_CMD_SAMPLES: multicast only (group LF_GENL_MCGRP_SAMPLES): MODEL_NAME,
@@ -54,6 +56,16 @@
  *	(reply VERSION, GEN).  Any error (an incomplete or missing staging, a
  *	chunk out of order, a size or hash mismatch) discards the staging and
  *	leaves the standby unchanged: all or nothing.
+ * @LF_CMD_QUERY: multicast only (group LF_GENL_MCGRP_QUERIES): a datapath
+ *	module asks userspace for the model's answer (lf_user_query()):
+ *	MODEL_NAME, MODEL_ID, QUERY_SEQ, FLOW_KEY, INPUTS (n_in s32 in the
+ *	model's input formats).
+ * @LF_CMD_ANSWER: (admin) MODEL_ID, QUERY_SEQ, ANSWER (n_out s32 in the
+ *	model's output formats): the answer to the query QUERY_SEQ.  An answer
+ *	whose query is gone (answered, expired after UQ_TIMEOUT_MS, cancelled)
+ *	is counted as stale (UQ_STALE) and ignored; it is not an error.  A
+ *	MODEL_ID or ANSWER length that does not fit the query is EINVAL and
+ *	leaves the query waiting.
  *
  * A GET_MODEL dump may split a model with many snapshots over several
  * messages: each repeats the model's attributes and STATS and carries the
@@ -73,6 +85,8 @@ enum lf_cmd {
 	LF_CMD_DEACTIVATE,
 	LF_CMD_PUSH_CHUNK,
 	LF_CMD_PUSH_COMMIT,
+	LF_CMD_QUERY,
+	LF_CMD_ANSWER,
 	__LF_CMD_MAX,
 };
 #define LF_CMD_MAX (__LF_CMD_MAX - 1)
@@ -151,6 +165,18 @@ enum lf_attr {
 				 * (bucket 0 also 0 ns, the last one open) */
 	LF_ATTR_OFFSET,		/* (req) u32 byte offset of a PUSH_CHUNK */
 	LF_ATTR_TOTAL,		/* (req) u32 size of a chunked push, 1..LF_PUSH_MAX */
+	LF_ATTR_QUERY_SEQ,	/* (req) u64 number of a userspace query */
+	LF_ATTR_FLOW_KEY,	/* u64 flow key of a userspace query */
+	LF_ATTR_ANSWER,		/* (req) binary: s32 array, a query's outputs */
+	LF_ATTR_UQ_MAX,		/* (req) u32 most queries waiting, 1..65536 */
+	LF_ATTR_UQ_TIMEOUT_MS,	/* (req) u32 a query's answer time, 1..60000 */
+	LF_ATTR_UQ_PENDING,	/* u32 queries waiting for an answer now */
+	LF_ATTR_UQ_SENT,	/* u64 queries multicast so far */
+	LF_ATTR_UQ_ANSWERED,	/* u64 answers delivered to their caller */
+	LF_ATTR_UQ_STALE,	/* u64 answers whose query was gone */
+	LF_ATTR_UQ_EXPIRED,	/* u64 queries never answered in time */
+	LF_ATTR_UQ_REFUSED,	/* u64 queries refused: UQ_MAX waiting, no memory */
+	LF_ATTR_UQ_BAD,		/* u64 answers refused: wrong model or length */
 	__LF_ATTR_MAX,
 };
 #define LF_ATTR_MAX (__LF_ATTR_MAX - 1)

@@ -70,6 +70,7 @@ struct DaemonConfig {
   unsigned statusIntervalMs = 1000;
   unsigned queueBatches = 1024;     ///< received batches waiting for training
   double maxRuntimeS = 0;           ///< 0: until SIGTERM/SIGINT
+  bool adapt = true;                ///< false (`serve`): only answer queries
   std::vector<ModelConfig> models;
 };
 

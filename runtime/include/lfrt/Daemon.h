@@ -16,6 +16,9 @@ int runStatus(const std::string &stateDir, bool json);
 /// Makes an earlier snapshot instance of `model` active again (`to`:
 /// "VERSION.GEN" from the history; empty: the one before the active one).
 int runRollback(const std::string &stateDir, const std::string &model, const std::string &to);
+/// Lifts a model's freeze: records an "unfreeze" event that the daemon
+/// reads when it starts (a running daemon keeps its freeze until restarted).
+int runUnfreeze(const std::string &stateDir, const std::string &model);
 /// Compiles the model's ONNX as snapshot NAME_vVERSION into `dir`.
 int compileSnapshot(const ModelConfig &m, unsigned version, const std::string &dir);
 

@@ -8,6 +8,8 @@
 #include <vector>
 
 struct nl_msg;
+struct nlmsgerr;
+struct sockaddr_nl;
 struct lfnl;
 
 namespace lfrt {
@@ -76,6 +78,38 @@ private:
   uint64_t overruns_ = 0;
   Handler h_cb_;
   static int onMsg(::nl_msg *msg, void *arg);
+};
+
+/// The "queries" multicast group: lf_core's userspace queries
+/// (lf_user_query()), answered on the same socket.
+class NlQueryServer {
+public:
+  /// Computes the answer (n_out values, the model's output formats) to a
+  /// query of `model` with `in` (the model's input formats); false: no
+  /// answer (the query expires in the kernel).
+  using Handler = std::function<bool(const std::string &model, uint64_t flowKey,
+                                     const int32_t *in, uint32_t nIn,
+                                     std::vector<int32_t> &out)>;
+  ~NlQueryServer();
+  bool join(std::string &err);
+  int fd() const;
+  /// Answers everything pending (non-blocking); false on a fatal error.
+  bool poll(const Handler &h, std::string &err);
+  uint64_t answered() const { return answered_; }
+  uint64_t unanswered() const { return unanswered_; }
+  /// Answers the kernel refused (error messages) and failed sends.
+  uint64_t errors() const { return errors_; }
+  uint64_t overruns() const { return overruns_; }
+  const std::string &lastError() const { return lastError_; }
+
+private:
+  lfnl *h_ = nullptr;
+  const Handler *cb_ = nullptr;
+  uint64_t answered_ = 0, unanswered_ = 0, errors_ = 0, overruns_ = 0;
+  std::string lastError_;
+  std::vector<int32_t> out_;
+  static int onMsg(::nl_msg *msg, void *arg);
+  static int onErr(::sockaddr_nl *nla, ::nlmsgerr *e, void *arg);
 };
 
 } // namespace lfrt

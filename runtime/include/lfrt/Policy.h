@@ -161,6 +161,8 @@ public:
   void onUpdate(double nowS);
   void onCanaryPass() { rollbacksInARow_ = 0; }
   void onRollback();
+  /// Frozen from the start (a freeze the state directory recorded).
+  void freeze() { frozen_ = true; }
   bool frozen() const { return frozen_; }
   unsigned rollbacksInARow() const { return rollbacksInARow_; }
   unsigned perMinute() const { return perMin_; }

@@ -17,6 +17,7 @@
 #include "lfrt/NetlinkClient.h"
 #include "lfrt/Policy.h"
 #include "lfrt/Samples.h"
+#include "lfrt/ServingNet.h"
 #include "lfrt/StateStore.h"
 
 #include "llvm/Support/JSON.h"
@@ -45,6 +46,11 @@ public:
   /// Training steps on what arrived, then (at the decision interval) the
   /// canary and the update decision.
   void tick();
+  /// Answers one lf_core userspace query with the current float net (any
+  /// thread; see ServingNet.h).
+  bool serve(const int32_t *in, uint32_t nIn, std::vector<int32_t> &out) {
+    return serving_->answer(in, nIn, out);
+  }
   /// Saves the checkpoint and tuned.onnx.
   void save(bool final);
   /// This session's part of status.json.
@@ -77,6 +83,8 @@ private:
   std::unique_ptr<Trainer> tr_;
   std::unique_ptr<SampleRing> ring_;
   std::unique_ptr<Deployer> deployer_;
+  std::unique_ptr<ServingNet> serving_;  ///< the float net queries get
+  uint64_t servedSteps_ = 0;             ///< trainer steps serving_ has
   SeqTracker seq_;
   KernelModel km_;
   std::unique_ptr<SnapshotTwin> twin_;  ///< of the running architecture

@@ -47,6 +47,10 @@ public:
   std::vector<llvm::json::Object> events(const std::string &model,
                                          unsigned *malformed = nullptr) const;
 
+  /// Whether the model's last freeze (event "freeze") has not been lifted
+  /// by an "unfreeze" since: a freeze outlives the daemon.
+  bool frozen(const std::string &model) const;
+
   void addHistory(const std::string &model, const HistoryEntry &e) const;
   std::vector<HistoryEntry> history(const std::string &model) const;
   /// The newest history entry naming kernel instance `id`, or null.

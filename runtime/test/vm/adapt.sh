@@ -7,6 +7,8 @@
 #  3. killing the daemon leaves the kernel serving the same snapshot;
 #  4. a deployment that is not what was judged (fault = "corrupt-push") is
 #     rolled back by the canary; rolled back twice, the model freezes.
+#  5. the freeze outlives a restart of the daemon; `lf-runtime unfreeze`
+#     lifts it.
 # The full path (a new snapshot module) is module.sh, the runtime.vm-module test.
 set -eu
 . "$LF_SRC/runtime/test/vm/scenario.sh"
@@ -87,6 +89,18 @@ grep -q ' frozen ' /tmp/st.txt || rt_fail "status does not show the model frozen
 	rt_fail "status --json does not show the model frozen"
 rt_log "canary: 2 corrupted deployments rolled back, model frozen; $(rt_active) serves"
 rt_stop
+
+# 5. The freeze outlives the daemon; only `lf-runtime unfreeze` lifts it.
+rt_start
+grep -q "model 'rtdemo': frozen (recorded in" /tmp/daemon.log || rt_fail "restarted daemon does not say the model is frozen"
+sleep 3
+"$LF_RUNTIME" status --state-dir "$RT_STATE" --json | grep -q '"frozen":true' ||
+	rt_fail "a restart lifted the freeze"
+out=$("$LF_RUNTIME" unfreeze rtdemo --state-dir "$RT_STATE")
+[ "$out" = "model 'rtdemo' unfrozen: the running daemon keeps its freeze until it is restarted" ] ||
+	rt_fail "unfreeze with the daemon running: '$out'"
+rt_stop
+rt_log "freeze: kept across a restart, lifted by lf-runtime unfreeze (StateFreeze.* unit-tests the next start)"
 
 rmmod lf_collect_test
 rt_log "PASS (untuned $RT_E_INIT, phase 0 $RT_E0, pre-change snapshot on the new function $RT_BASE, adapted $RT_E1 ppm from $RT_T1 s after the change)"

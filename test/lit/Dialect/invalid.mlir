@@ -35,7 +35,7 @@ func.func @const_float() {
 // -----
 
 func.func @quantize_shape(%x: tensor<3xf32>) {
-  // expected-error @+1 {{input and result shapes differ}}
+  // expected-error @+1 {{requires the same shape for all operands and results}}
   %q = lf.quantize %x : tensor<3xf32> -> tensor<4x!lf.fixed<32, 4>>
   return
 }
@@ -51,7 +51,7 @@ func.func @quantize_dynamic(%x: tensor<?xf32>) {
 // -----
 
 func.func @dequantize_shape(%x: tensor<3x!lf.fixed<32, 4>>) {
-  // expected-error @+1 {{input and result shapes differ}}
+  // expected-error @+1 {{requires the same shape for all operands and results}}
   %q = lf.dequantize %x : tensor<3x!lf.fixed<32, 4>> -> tensor<2xf32>
   return
 }
@@ -227,7 +227,7 @@ func.func @clamp_bounds(%a: tensor<3xf32>) {
 // -----
 
 func.func @clamp_shape(%a: tensor<3xf32>) {
-  // expected-error @+1 {{input and result shapes differ}}
+  // expected-error @+1 {{requires the same shape for all operands and results}}
   %0 = lf.clamp %a, 0.0, 1.0 : tensor<3xf32> -> tensor<2xf32>
   return
 }
@@ -235,7 +235,7 @@ func.func @clamp_shape(%a: tensor<3xf32>) {
 // -----
 
 func.func @act_shape(%a: tensor<3xf32>) {
-  // expected-error @+1 {{input and result shapes differ}}
+  // expected-error @+1 {{requires the same shape for all operands and results}}
   %0 = lf.activation tanh %a : tensor<3xf32> -> tensor<2xf32>
   return
 }
@@ -251,7 +251,7 @@ func.func @act_alpha(%a: tensor<3xf32>) {
 // -----
 
 func.func @lut_shape(%a: tensor<3x!lf.fixed<32, 8>>) {
-  // expected-error @+1 {{input and result shapes differ}}
+  // expected-error @+1 {{requires the same shape for all operands and results}}
   %0 = lf.lut linear none %a {table = array<i64: 0, 1>, start = 0, shift = 1 : i32} : tensor<3x!lf.fixed<32, 8>> -> tensor<2x!lf.fixed<32, 8>>
   return
 }
@@ -446,4 +446,54 @@ func.func @conv1d_stride(%x: tensor<1x2x6xf32>) -> tensor<1x4x4xf32> {
   // expected-error @+1 {{attribute 'stride' failed to satisfy constraint}}
   %0 = lf.conv1d %x, weight = dense<1.0> : tensor<4x2x3xf32>, bias = dense<0.0> : tensor<4xf32> {dilation = 1 : i64, group = 1 : i64, pad_begin = 0 : i64, pad_end = 0 : i64, stride = 0 : i64} : tensor<1x2x6xf32> -> tensor<1x4x4xf32>
   return %0 : tensor<1x4x4xf32>
+}
+
+// -----
+
+// Zero-size tensors (issue 15: they crashed -lf-quantize).
+func.func @empty_result(%x: tensor<1x2xf32>) -> tensor<1x0xf32> {
+  // expected-error @+1 {{requires tensors with at least one element, got 'tensor<1x0xf32>'}}
+  %0 = lf.fc %x, weight = dense<> : tensor<0x2xf32>, bias = dense<> : tensor<0xf32> : tensor<1x2xf32> -> tensor<1x0xf32>
+  return %0 : tensor<1x0xf32>
+}
+
+// -----
+
+func.func @empty_operand(%x: tensor<1x0xf32>) -> tensor<1x0xf32> {
+  // expected-error @+1 {{requires tensors with at least one element}}
+  %0 = lf.activation tanh %x : tensor<1x0xf32> -> tensor<1x0xf32>
+  return %0 : tensor<1x0xf32>
+}
+
+// -----
+
+// NaN bounds compare false both ways: refused, not taken for a valid range.
+func.func @clamp_nan_min(%a: tensor<3xf32>) {
+  // expected-error @+1 {{bounds must not be NaN}}
+  %0 = lf.clamp %a, 0x7FF8000000000000, 1.0 : tensor<3xf32> -> tensor<3xf32>
+  return
+}
+
+// -----
+
+func.func @clamp_nan_max(%a: tensor<3xf32>) {
+  // expected-error @+1 {{bounds must not be NaN}}
+  %0 = lf.clamp %a, 0.0, 0x7FF8000000000000 : tensor<3xf32> -> tensor<3xf32>
+  return
+}
+
+// -----
+
+func.func @act_alpha_inf(%a: tensor<3xf32>) {
+  // expected-error @+1 {{alpha must be finite}}
+  %0 = lf.activation leaky_relu %a {alpha = 0x7FF0000000000000 : f64} : tensor<3xf32> -> tensor<3xf32>
+  return
+}
+
+// -----
+
+func.func @mixed_levels(%a: tensor<3xf32>) {
+  // expected-error @+1 {{mixes float and fixed-point tensors}}
+  %0 = lf.reshape %a : tensor<3xf32> -> tensor<3x!lf.fixed<32, 4>>
+  return
 }

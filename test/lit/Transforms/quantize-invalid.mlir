@@ -50,3 +50,13 @@ func.func @pin_too_fine(%x: tensor<1x2xf32>) -> tensor<1x1xf32> {
   %0 = lf.fc %x, weight = dense<0.75> : tensor<1x2xf32>, bias = dense<0.0> : tensor<1xf32> : tensor<1x2xf32> -> tensor<1x1xf32>
   return %0 : tensor<1x1xf32>
 }
+
+// -----
+
+// A zero-size tensor is refused by the verifier before the pass runs (it
+// crashed range analysis before issue 15).
+func.func @empty(%x: tensor<1x2xf32>) -> tensor<1x0xf32> {
+  // expected-error @+1 {{requires tensors with at least one element}}
+  %0 = lf.fc %x, weight = dense<> : tensor<0x2xf32>, bias = dense<> : tensor<0xf32> : tensor<1x2xf32> -> tensor<1x0xf32>
+  return %0 : tensor<1x0xf32>
+}

@@ -33,6 +33,14 @@ for mode in partial gap early other; do
 		"    snapshot 2 gen 1 standby params 262144 stack 32 module lf_regress flows 0"
 done
 check_eq "pushes after failed pushes" "$(lfstat big pushes)" 1
+# a blob that breaks the snapshot's declared bound (last byte >= 200):
+# its validate() refuses it at commit, with the reason, and nothing changes
+mkbig 13 201 bad.bin
+err=$("$LFCTL" push big --params bad.bin 2>&1); rc=$?
+check_eq "push refused by validate()" "$rc: $err" \
+	"1: lfctl: push big: Numerical argument out of domain (params break the snapshot's bounds (its validate() refused them))"
+check_eq "after refused push: standby" "$(ev --standby)" "9,-100,1077"
+check_eq "pushes after refused push" "$(lfstat big pushes)" 1
 err=$($NOBODY "$LFCTL" push big --params big2.bin 2>&1); rc=$?
 check_eq "unprivileged chunked push" "$rc: $err" "1: lfctl: push big: permission denied: CAP_NET_ADMIN required"
 # a partial push left behind is replaced by the next one

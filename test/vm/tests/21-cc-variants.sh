@@ -3,9 +3,10 @@
 # the link in the same run (at most the nominal rate).  lf_mocc (model mocc, 33 inputs) queries once per MI and moves
 # data; lf_dummy is the kernel's BBR plus one query per ACK (lf_core's query
 # counter follows the ACKs) and keeps >= 80% of bbr's goodput in the same
-# run; lf_aurora_user gets one answer per MI from lf_cc_responder over
-# netlink (the round trips are counted) and falls back to CUBIC, counted, when
-# no responder listens; a connection selects its algorithm with
+# run; lf_aurora_user gets one answer per MI from lf-runtime (serve, the
+# same ONNX) through lf_core's userspace queries (the round trips are
+# counted, lf_core's uq counters agree) and falls back to CUBIC, counted,
+# when nobody answers; a connection selects its algorithm with
 # TCP_CONGESTION (iperf3 -C) or the netns default sysctl.
 . "$LF_SRC/test/vm/tests/lib.sh"
 . "$LF_SRC/test/vm/tests/cc-lib.sh"
@@ -52,27 +53,31 @@ fcmp "$gd >= 0.5 * $gb" && ok "dummy: goodput $gd >= 50% of bbr's $gb (2 runs ea
 	fail "dummy: goodput $gd < 50% of bbr's $gb"
 check_eq "dummy: query errors" "$(ccstat lf_dummy query_errors)" 0
 
-# lf_aurora_user without a responder: CUBIC fallback, counted
-run_iperf lf_aurora_user 4 u0.json || fail "iperf3 lf_aurora_user (no responder)"
+# lf_aurora_user with nobody answering: CUBIC fallback, counted
+run_iperf lf_aurora_user 4 u0.json || fail "iperf3 lf_aurora_user (nobody answers)"
 f=$(ccstat lf_aurora_user fallbacks)
-[ "$f" -ge 1 ] && ok "user: no responder -> fallback counted ($f)" || fail "user: fallbacks $f"
+[ "$f" -ge 1 ] && ok "user: nobody answers -> fallback counted ($f)" || fail "user: fallbacks $f"
 fcmp "$(kv "$($IPERF_SUMMARY u0.json)" goodput_mbps) >= 0.25 * $ref" && ok "user: fallback moves data" ||
 	fail "user: fallback goodput $(kv "$($IPERF_SUMMARY u0.json)" goodput_mbps)"
 
-# lf_aurora_user with the responder: one answer per MI
-"$CC_RESPONDER" 2> resp.err &
-resp=$!
-sleep 0.5
+# lf_aurora_user with lf-runtime answering: one answer per MI
+lf_serve aurora "$LF_SRC/examples/cc/aurora.onnx" "$LF_SRC/examples/cc/ranges_aurora.txt" rt.log
 m0=$(ccstat lf_aurora_user mis) u0=$(ccstat lf_aurora_user upcalls) f0=$(ccstat lf_aurora_user fallbacks)
+a0=$(cfg uq-answered) s0=$(cfg uq-sent)
 run_iperf lf_aurora_user $SECS u.json || fail "iperf3 lf_aurora_user"
-kill $resp; wait $resp 2>/dev/null
-su=$($IPERF_SUMMARY u.json); echo "lf_aurora_user: $su"; cat resp.err
+sleep 0.3
+lf_serve_stop
+su=$($IPERF_SUMMARY u.json); echo "lf_aurora_user: $su"; cat rt.log
 grep '^lf_aurora_user\|^upcall' /sys/module/lf_cc/parameters/stats
 mis=$(($(ccstat lf_aurora_user mis) - m0)) up=$(($(ccstat lf_aurora_user upcalls) - u0))
 ans=$(ccstat lf_aurora_user answers)
 fcmp "$mis > 50 && $up >= 0.9 * $mis" && ok "user: $up requests for $mis MIs" || fail "user: $up requests, $mis MIs"
 fcmp "$ans >= 0.9 * $up" && ok "user: $ans answers for $up requests" || fail "user: $ans answers, $up requests"
-check_eq "user: fallbacks with a responder" "$(($(ccstat lf_aurora_user fallbacks) - f0))" 0
+check_eq "user: lf_core's queries sent = lf_cc's requests" "$(($(cfg uq-sent) - s0))" "$up"
+aa=$(($(cfg uq-answered) - a0))
+fcmp "$aa >= $ans && $aa <= $up" && ok "user: lf_core delivered $aa answers ($ans current)" ||
+	fail "user: lf_core delivered $aa answers, lf_cc applied $ans, $up requests"
+check_eq "user: fallbacks with lf-runtime answering" "$(($(ccstat lf_aurora_user fallbacks) - f0))" 0
 fcmp "$(kv "$su" goodput_mbps) >= 0.2 * $ref" && ok "user: goodput >= 20% of $ref" ||
 	fail "user: goodput $(kv "$su" goodput_mbps) < 20% of $ref"
 

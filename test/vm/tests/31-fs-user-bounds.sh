@@ -1,10 +1,11 @@
 # Test 31 (label fs): lf_fs's userspace deployment and its flow-table bounds.
-# - mode user with lf_fs_responder: one netlink request per flow (upcalls =
-#   flows = the generator's flows), every request answered (answers + stale =
-#   upcalls, stale: the flow ended first; at least one applied), the round
-#   trip measured, and the
-#   labels of all flows queued;
-# - mode user with nobody listening: no requests, counted (upcall_fail), flows
+# - mode user with lf-runtime answering (serve, the same ONNX, through
+#   lf_core's userspace queries): one query per flow (upcalls = flows = the
+#   generator's flows = lf_core's uq-sent), every query answered (answers +
+#   stale = upcalls = lf_core's uq-answered, stale: the flow ended first; at
+#   least one applied), the round trip measured, and the labels of all flows
+#   queued;
+# - mode user with nobody answering: no queries, counted (upcall_fail), flows
 #   still run (default class);
 # - max_flows 5: at most 5 flows are ever tracked, every SYN is either tracked
 #   or counted as "full" (a retransmitted SYN may be both), every tracked flow
@@ -29,13 +30,11 @@ gen() { # OUT [args]
 }
 "$LFCTL" monitor > mon.txt 2> mon.err &
 mon=$!
-"$FS_RESPONDER" 2> resp.err &
-resp=$!
-sleep 0.5
+lf_serve ffnn "$LF_SRC/examples/fs/ffnn.onnx" "$LF_SRC/examples/fs/ranges_ffnn.txt" rt.log
 n=$(gen user.txt --load 0.5 --flows $N --seed 5)
 sleep 0.5
-kill $resp; wait $resp
-cat resp.err
+lf_serve_stop
+cat rt.log
 check_eq "flows (user)" "$n" $N
 check_eq "upcalls" "$(fsstat upcalls)" $N
 a=$(fsstat answers) s=$(fsstat stale)
@@ -44,16 +43,18 @@ check_eq "answers + stale" $((a + s)) $N
 [ "$a" -gt 0 ] && ok "$a answers applied ($s came after their flow ended)" || fail "no answer applied ($s stale)"
 us=$(fsstat upcall_us)
 [ "$us" -gt 0 ] && ok "round trip measured: mean $((us / (a > 0 ? a : 1))) us" || fail "no round-trip time"
-check_eq "responder" "$(tail -n 1 resp.err)" "lf_fs_responder: answered $N errors 0"
+check_eq "lf_core: queries sent, answered, waiting" "$(cfg uq-sent) $(cfg uq-answered) $(cfg uq-pending)" "$N $N 0"
+check_eq "lf-runtime: queries answered, errors" \
+	"$(/usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["queries_answered"], d["answer_errors"])' /tmp/rt-serve-ffnn/status.json)" "$N 0"
 check_eq "lf_core queries (user: none in the kernel)" "$(lfstat ffnn queries)" 0
 check_eq "labels (user)" "$(fsstat labels)" $N
 
-# nobody listening
+# nobody answering
 f0=$(fsstat upcall_fail)
 n=$(gen nolisten.txt --load 0.3 --flows 20 --seed 6)
-check_eq "flows without a responder" "$n" 20
-check_eq "upcall_fail without a responder" $(($(fsstat upcall_fail) - f0)) 20
-check_eq "upcalls without a responder" "$(fsstat upcalls)" $N
+check_eq "flows with nobody answering" "$n" 20
+check_eq "upcall_fail with nobody answering" $(($(fsstat upcall_fail) - f0)) 20
+check_eq "upcalls with nobody answering" "$(fsstat upcalls)" $N
 
 # table bound
 fsparam mode nn

@@ -8,7 +8,7 @@ LF_FS_KO=${LF_FS_KO:-$KM/apps/fs/lf_fs.ko}
 . "$LF_SRC/bench/eval/lib/link.sh"
 . "$LF_SRC/bench/eval/lib/fs-link.sh"
 FS_CDF=$LF_SRC/bench/eval/cdf
-FS_SUMMARY="python3 $LF_SRC/bench/eval/fs_summary.py"
+FS_SUMMARY="python3 $LF_SRC/bench/eval/lib/flows.py"
 
 # fsstat NAME: one counter of lf_fs's stats parameter
 fsstat() {

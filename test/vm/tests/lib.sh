@@ -6,6 +6,7 @@ KM=${LF_KMOD:-$LF_BUILD/kmod}
 LFCTL=${LFCTL:-$LF_BUILD/bin/lfctl}
 LF_NLTEST=${LF_NLTEST:-$LF_BUILD/bin/lf_nltest}
 LF_BENCH_USER=${LF_BENCH_USER:-$LF_BUILD/bin/lf_bench_user}
+LF_RUNTIME=${LF_RUNTIME:-$LF_BUILD/bin/lf-runtime}
 NOBODY="setpriv --reuid=65534 --regid=65534 --clear-groups"
 nfail=0
 
@@ -56,3 +57,19 @@ finish() {
 	if [ "$nfail" -ne 0 ]; then echo "$nfail check(s) failed"; exit 1; fi
 	echo "all checks passed"; exit 0
 }
+# lf_serve NAME ONNX RANGES_FILE LOG: start `lf-runtime serve` (the userspace
+# deployment of model NAME) in the background, wait until it answers
+# queries; its pid in LF_SERVE_PID
+lf_serve() {
+	"$LF_RUNTIME" serve --model "$1=$2" --input-range "$(tr -d ' \n' < "$3")" \
+		--state-dir "/tmp/rt-serve-$1" 2> "$4" &
+	LF_SERVE_PID=$!
+	_i=0
+	until grep -q "running:" "$4"; do
+		_i=$((_i + 1))
+		[ $_i -gt 600 ] && { cat "$4"; die "lf-runtime serve did not start"; }
+		kill -0 $LF_SERVE_PID 2>/dev/null || { cat "$4"; die "lf-runtime serve exited"; }
+		sleep 0.1
+	done
+}
+lf_serve_stop() { kill "$LF_SERVE_PID" 2>/dev/null; wait "$LF_SERVE_PID" 2>/dev/null; }

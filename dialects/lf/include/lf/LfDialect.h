@@ -10,6 +10,8 @@
 #include "mlir/IR/OpImplementation.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
+#include "lf/LfTraits.h"
+
 #include "lf/LfDialect.h.inc"
 #include "lf/LfEnums.h.inc"
 

@@ -112,8 +112,18 @@ def Lf_ReduceKind : I32EnumAttr<"ReduceKind", "reduction", [
 // Ops
 //===----------------------------------------------------------------------===//
 
+// Every ranked tensor operand and result has a static shape with at least one
+// element (OpTrait::lf::StaticNonEmptyShapes, LfTraits.h).
+def Lf_StaticShapes : NativeOpTrait<"StaticNonEmptyShapes"> {
+  let cppNamespace = "::mlir::OpTrait::lf";
+}
+// Operands and results are all f32 or all !lf.fixed (OpTrait::lf::SameLevel).
+def Lf_SameLevel : NativeOpTrait<"SameLevel"> {
+  let cppNamespace = "::mlir::OpTrait::lf";
+}
+
 class Lf_Op<string mnemonic, list<Trait> traits = []>
-    : Op<Lf_Dialect, mnemonic, !listconcat(traits, [Pure])>;
+    : Op<Lf_Dialect, mnemonic, !listconcat(traits, [Pure, Lf_StaticShapes])>;
 
 def Lf_ConstantOp : Lf_Op<"constant", [ConstantLike]> {
   let summary = "a constant tensor";
@@ -130,7 +140,7 @@ def Lf_ConstantOp : Lf_Op<"constant", [ConstantLike]> {
   let hasFolder = 1;
 }
 
-def Lf_QuantizeOp : Lf_Op<"quantize"> {
+def Lf_QuantizeOp : Lf_Op<"quantize", [SameOperandsAndResultShape]> {
   let summary = "float to fixed point at the snapshot's input boundary";
   let description = [{
     Rounds to nearest (ties away from zero) and saturates. Its result format
@@ -139,19 +149,17 @@ def Lf_QuantizeOp : Lf_Op<"quantize"> {
   let arguments = (ins Lf_FloatTensor:$input);
   let results = (outs Lf_FixedTensor:$result);
   let assemblyFormat = "$input attr-dict `:` qualified(type($input)) `->` qualified(type($result))";
-  let hasVerifier = 1;
 }
 
-def Lf_DequantizeOp : Lf_Op<"dequantize"> {
+def Lf_DequantizeOp : Lf_Op<"dequantize", [SameOperandsAndResultShape]> {
   let summary = "fixed point to float at the snapshot's output boundary";
   let arguments = (ins Lf_FixedTensor:$input);
   let results = (outs Lf_FloatTensor:$result);
   let assemblyFormat = "$input attr-dict `:` qualified(type($input)) `->` qualified(type($result))";
-  let hasVerifier = 1;
   let hasFolder = 1;
 }
 
-def Lf_FullyConnectedOp : Lf_Op<"fc"> {
+def Lf_FullyConnectedOp : Lf_Op<"fc", [Lf_SameLevel]> {
   let summary = "fully connected layer: y = x W^T + b with constant weights";
   let description = [{
     `input` is MxK, `weight` is NxK, `bias` N, the result MxN.
@@ -185,7 +193,7 @@ def Lf_FullyConnectedOp : Lf_Op<"fc"> {
   }];
 }
 
-def Lf_MatMulOp : Lf_Op<"matmul"> {
+def Lf_MatMulOp : Lf_Op<"matmul", [Lf_SameLevel]> {
   let summary = "matrix product of two run-time tensors";
   let description = [{
     `lhs` is ...xMxK, `rhs` ...xKxN (equal leading dimensions), the result
@@ -201,7 +209,7 @@ def Lf_MatMulOp : Lf_Op<"matmul"> {
   let hasVerifier = 1;
 }
 
-def Lf_BinaryOp : Lf_Op<"binary"> {
+def Lf_BinaryOp : Lf_Op<"binary", [Lf_SameLevel]> {
   let summary = "elementwise add/sub/mul/div with numpy broadcasting and rescaling";
   let description = [{
     At the fixed level both operands are brought to a common 64-bit format,
@@ -221,7 +229,7 @@ def Lf_BinaryOp : Lf_Op<"binary"> {
   let hasCanonicalizer = 1;
 }
 
-def Lf_ClampOp : Lf_Op<"clamp"> {
+def Lf_ClampOp : Lf_Op<"clamp", [Lf_SameLevel, SameOperandsAndResultShape]> {
   let summary = "clamp to [min, max] (relu, relu6, clip)";
   let description = [{
     Bounds are real values; at the fixed level they are rounded into the
@@ -236,7 +244,7 @@ def Lf_ClampOp : Lf_Op<"clamp"> {
   let hasFolder = 1;
 }
 
-def Lf_ActivationOp : Lf_Op<"activation"> {
+def Lf_ActivationOp : Lf_Op<"activation", [Lf_SameLevel, SameOperandsAndResultShape]> {
   let summary = "non-linear elementwise activation (float level)";
   let description = [{
     `alpha`, `beta` and `gamma` carry the ONNX attributes of the activation
@@ -258,7 +266,7 @@ def Lf_ActivationOp : Lf_Op<"activation"> {
   }];
 }
 
-def Lf_LutOp : Lf_Op<"lut"> {
+def Lf_LutOp : Lf_Op<"lut", [SameOperandsAndResultShape]> {
   let summary = "table lookup with interpolation (fixed level)";
   let description = [{
     Knot k is at input integer `start + k * 2^shift` (input format), with
@@ -284,7 +292,7 @@ def Lf_LutOp : Lf_Op<"lut"> {
   let hasVerifier = 1;
 }
 
-def Lf_ReduceOp : Lf_Op<"reduce"> {
+def Lf_ReduceOp : Lf_Op<"reduce", [Lf_SameLevel]> {
   let summary = "sum or max along one axis, keeping it with size 1";
   let arguments = (ins Lf_ReduceKind:$kind, Lf_Tensor:$input, I64Attr:$axis);
   let results = (outs Lf_Tensor:$result);
@@ -294,7 +302,7 @@ def Lf_ReduceOp : Lf_Op<"reduce"> {
   let hasVerifier = 1;
 }
 
-def Lf_ConcatOp : Lf_Op<"concat"> {
+def Lf_ConcatOp : Lf_Op<"concat", [Lf_SameLevel]> {
   let summary = "concatenation along an axis (with requantization)";
   let arguments = (ins Variadic<Lf_Tensor>:$inputs, I64Attr:$axis);
   let results = (outs Lf_Tensor:$result);
@@ -304,7 +312,7 @@ def Lf_ConcatOp : Lf_Op<"concat"> {
   let hasVerifier = 1;
 }
 
-def Lf_ReshapeOp : Lf_Op<"reshape"> {
+def Lf_ReshapeOp : Lf_Op<"reshape", [Lf_SameLevel]> {
   let summary = "reshape (row-major; no data movement)";
   let arguments = (ins Lf_Tensor:$input);
   let results = (outs Lf_Tensor:$result);
@@ -352,7 +360,7 @@ def Lf_Conv1dOp : Lf_Op<"conv1d"> {
   let hasVerifier = 1;
 }
 
-def Lf_GatherOp : Lf_Op<"gather"> {
+def Lf_GatherOp : Lf_Op<"gather", [Lf_SameLevel]> {
   let summary = "data movement by a constant index map (transpose, slice, gather, expand)";
   let description = [{
     Element i of the result (row-major) is element `indices[i]` of the

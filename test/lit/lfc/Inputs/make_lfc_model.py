@@ -46,7 +46,26 @@ def wide():
                      mm.init("w2", mm.f32(1, 1000, seed=1))])
 
 
-EXTRA = {"tiny": tiny, "div_rt": div_rt, "wide": wide}
+def empty_weight():
+    # x [1, 2] @ w [2, 0]: a zero-size output (crashed lfc before issue 15).
+    return mm.model([helper.make_node("MatMul", ["x", "w"], ["y"], name="mm")],
+                    [mm.vi("x", [1, 2])], [mm.vi("y", [1, 0])],
+                    [mm.init("w", np.zeros((2, 0), np.float32))])
+
+
+def empty_hidden():
+    # A zero-size hidden layer between two MatMuls.
+    return mm.model([helper.make_node("MatMul", ["x", "w1"], ["h"],
+                                      name="mm1"),
+                     helper.make_node("MatMul", ["h", "w2"], ["y"],
+                                      name="mm2")],
+                    [mm.vi("x", [1, 2])], [mm.vi("y", [1, 3])],
+                    [mm.init("w1", np.zeros((2, 0), np.float32)),
+                     mm.init("w2", np.zeros((0, 3), np.float32))])
+
+
+EXTRA = {"tiny": tiny, "div_rt": div_rt, "wide": wide,
+         "empty_weight": empty_weight, "empty_hidden": empty_hidden}
 
 
 def main():

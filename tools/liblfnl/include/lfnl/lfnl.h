@@ -90,6 +90,8 @@ struct lfnl_config {
 	uint32_t cache_size, ageing_ms, batch_size, flush_ms;
 	uint32_t cache_entries, cache_buckets;
 	uint64_t inst_alive, inst_freed, evictions;
+	uint32_t uq_max, uq_timeout_ms, uq_pending;	/* userspace queries */
+	uint64_t uq_sent, uq_answered, uq_stale, uq_expired, uq_refused, uq_bad;
 };
 int lfnl_get_config(struct lfnl *h, struct lfnl_config *c);
 
@@ -141,6 +143,30 @@ int lfnl_parse_batch(struct nl_msg *msg, struct lfnl_batch *b);
  */
 int lfnl_sample_next(const void *blob, size_t len, size_t *off,
 		     struct lf_sample *s, const int32_t **vals);
+
+/* ---- userspace queries (multicast group "queries", lf_user_query()) ---- */
+
+/* joins the group on @h's socket (needs CAP_NET_ADMIN) */
+int lfnl_join_queries(struct lfnl *h);
+
+struct lfnl_query {
+	const char *model;
+	uint32_t model_id;
+	uint64_t seq, flow_key;
+	const int32_t *in;	/* n_in values, the model's input formats */
+	uint32_t n_in;
+};
+
+/* a QUERY message: 0, or -EINVAL for anything else */
+int lfnl_parse_query(struct nl_msg *msg, struct lfnl_query *q);
+
+/*
+ * Sends the answer to query @seq of model @model_id (n_out values in the
+ * model's output formats) without waiting: a refused answer comes back
+ * later as an error message on @h's socket.
+ */
+int lfnl_answer(struct lfnl *h, uint32_t model_id, uint64_t seq, const int32_t *out,
+		uint32_t n_out);
 
 #ifdef __cplusplus
 }

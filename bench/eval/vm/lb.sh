@@ -1,0 +1,142 @@
+# vm/lb.sh - the in-VM driver of one load-balancing scenario (run by
+# bench/eval/run.sh through test/vm/run-vm.sh, with the LB_* variables of
+# `scenario.py env` in its --env file).  The paths of the scenario
+# (lib/lb-link.sh); for each repetition r and each scheme, the same flows
+# (seed LB_SEED + r) from lf_fsgen:
+#   ecmp        lf_lb ecmp: a hash of the 5-tuple over the up paths
+#   flowlet     lf_lb flowlet: a random up path per flowlet (LB_FLOWLET_US)
+#   user        lf_lb user: the MLP answered in userspace per flow (skipped
+#               with a SKIP line while lf_lb has no userspace transport)
+#   lf_noadapt  lf_lb nn with the bundled snapshot (v1), lf-runtime stopped
+#   lf          lf_lb nn with lf-runtime adapting the MLP (weight pushes into
+#               v2); LB_WARMUP flows first in each repetition
+# Every run starts from the scenario's paths; LB_CHANGES are applied at
+# their times after the run's start.  Prints per run
+#   RESULT SCHEME REP <lib/flows.py figures> pathI_flows N pathI_mbps M ...
+#          started S finished F ...
+# and "adaptation: ..." once.
+. "$LF_SRC/test/vm/tests/lib.sh"
+. "$LF_SRC/test/vm/tests/lb-lib.sh"
+
+RT=${LF_RUNTIME:-$LF_BUILD/bin/lf-runtime}
+minrtt=$(for p in $LB_PATHS; do echo "$p"; done | awk -F: 'NR == 1 || $3 < m { m = $3 } END { print m }')
+lb_load "$LB_NPATHS" flowlet_us="$LB_FLOWLET_US"
+insmod "$LB_SNAP_V2" || die "insmod lbmlp v2 (standby)"
+lb_up "$LB_PATHS"
+lb_server 5001
+adapt=off
+case " $LB_SCHEMES " in *" lf "*)
+	if [ -x "$RT" ]; then
+		mkdir -p /tmp/rt
+		cat > /tmp/rt.toml <<EOT
+[daemon]
+state_dir = "/tmp/rt"
+status_interval_ms = 1000
+[models.lbmlp]
+onnx = "$LB_ONNX"
+objective = "mse"
+optimizer = "adam"
+lr = 0.003
+batch_size = 16
+stability_window = 64
+min_holdout = 8
+holdout_fraction = 0.2
+input_ranges = "$(tr -d ' \n' < "$LB_RANGES")"
+decision_interval_ms = 1000
+max_updates_per_min = 12
+update = "push"
+EOT
+		"$LFCTL" config batch-size 8 flush-ms 100 > /dev/null
+		"$RT" daemon --config /tmp/rt.toml > /tmp/rt.log 2>&1 &
+		rtpid=$!
+		t0=$(date +%s)
+		until grep -q 'lf-runtime: running' /tmp/rt.log 2>/dev/null; do
+			[ $(($(date +%s) - t0)) -le 300 ] && kill -0 $rtpid 2>/dev/null || break
+			sleep 1
+		done
+		if grep -q 'lf-runtime: running' /tmp/rt.log; then adapt="lf-runtime"; else
+			adapt="unavailable: $(tail -n 1 /tmp/rt.log | tr '"\\' "''")"; fi
+		kill -STOP $rtpid 2>/dev/null
+	else
+		adapt="unavailable: no $RT"
+	fi ;;
+esac
+echo "adaptation: $adapt"
+
+restore() {	# every path as the scenario has it
+	i=0
+	for p in $LB_PATHS; do
+		IFS=: read -r _n _r _t _q _l <<-E
+		$p
+		E
+		lf_lb_path_set $i rate="$_r" rtt="$_t" loss="$_l"
+		i=$((i + 1))
+	done
+}
+changes() {	# apply LB_CHANGES at their times (background)
+	t=0
+	for c in $LB_CHANGES; do
+		at=${c%%:*} rest=${c#*:}
+		name=${rest%%:*} set=${rest#*:}
+		i=0 idx=
+		for p in $LB_PATHS; do [ "${p%%:*}" = "$name" ] && idx=$i; i=$((i + 1)); done
+		sleep "$(awk -v a="$at" -v b="$t" 'BEGIN { print a - b }')"
+		t=$at
+		# shellcheck disable=SC2046
+		lf_lb_path_set "$idx" $(echo "$set" | tr ',' ' ')
+	done
+}
+updates() { grep '"event":"decision"' /tmp/rt/lbmlp/decisions.jsonl 2>/dev/null | grep -c '"result":"ok"' || true; }
+
+r=0
+while [ "$r" -lt "$LB_REPS" ]; do
+	for s in $LB_SCHEMES; do
+		case $s in
+		ecmp) m=ecmp ;;
+		flowlet) m=flowlet ;;
+		user) m=user ;;
+		lf_noadapt) m=nn; "$LFCTL" activate lbmlp --version 1 > /dev/null 2>&1 ;;
+		lf) m=nn ;;
+		esac
+		if ! echo "$m" 2> /dev/null > $LBP/mode; then
+			echo "SKIP $s $r: mode $m refused: $(dmesg | grep 'lf_lb: ' | tail -n 1 | sed 's/.*lf_lb: //')"
+			continue
+		fi
+		restore
+		if [ "$s" = lf ] && [ -n "${rtpid:-}" ]; then
+			kill -CONT $rtpid
+			[ "$(updates)" -gt 0 ] && "$LFCTL" activate lbmlp --version 2 > /dev/null 2>&1
+			if [ "$LB_WARMUP" -gt 0 ]; then
+				lb_flows warm.txt $((LB_SEED + 1000 + r)) "$LB_WARMUP" "$LB_LOAD" "$LB_RATE_SUM" > /dev/null ||
+					echo "warm-up flows failed"
+				restore
+			fi
+		fi
+		a0=$(lbpaths assigned) b0=$(lbpaths bytes)
+		[ -n "$LB_CHANGES" ] && { changes & chp=$!; }
+		t0=$(date +%s%N)
+		gen=$(lb_flows "$s.$r.txt" $((LB_SEED + r)) "$LB_FLOWS" "$LB_LOAD" "$LB_RATE_SUM") ||
+			{ echo "RUN-FAILED $s $r"; cat "$s.$r.txt.err"; }
+		t1=$(date +%s%N)
+		[ -n "$LB_CHANGES" ] && { kill $chp 2>/dev/null; wait $chp 2>/dev/null; }
+		[ "$s" = lf ] && [ -n "${rtpid:-}" ] && kill -STOP $rtpid
+		per=$(echo "$a0 $(lbpaths assigned) $b0 $(lbpaths bytes)" | awk -v n="$LB_NPATHS" -v t=$(( (t1 - t0) / 1000000 )) '{
+			for (i = 1; i <= n; i++)
+				printf "path%d_flows %d path%d_mbps %.3f ", i - 1, $(i + n) - $i, i - 1,
+					($(i + 3 * n) - $(i + 2 * n)) * 8 / (t > 0 ? t : 1) / 1000 }')
+		echo "RESULT $s $r $($LB_SUMMARY "$s.$r.txt" --rate-mbit "$LB_RATE_SUM" --rtt-ms "$minrtt") $per$(echo "$gen" | sed 's/lf_fsgen: //')"
+		sleep 1
+	done
+	r=$((r + 1))
+done
+cat $LBP/stats
+cat $LBP/path_state
+if [ -n "${rtpid:-}" ]; then
+	kill -CONT $rtpid; kill $rtpid; wait $rtpid 2>/dev/null
+	echo "lf-runtime: $(updates) update(s); log tail:"
+	tail -n 5 /tmp/rt.log
+fi
+lb_server_stop
+lf_lb_link_down
+rmmod lf_lb
+exit 0

@@ -1,0 +1,367 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * lf_cc_bpf.c - loader of the BPF congestion controls lf_aurora_bpf and
+ * lf_dummy_bpf (lf_aurora_bpf.bpf.c, through its libbpf skeleton).
+ *
+ *   lf_cc_bpf up PARAMS      load, verify, write PARAMS (lfc's NAME.params of
+ *                            the Aurora policy) into buffer 0, register both
+ *                            CCs, pin the maps under /sys/fs/bpf/lf_cc_bpf/
+ *                            and add the names to
+ *                            net.ipv4.tcp_allowed_congestion_control
+ *   lf_cc_bpf push PARAMS    a weight update: retire the idle buffer, a grace
+ *                            period, PARAMS into it, then the index flip
+ *                            (generation + 1)
+ *   lf_cc_bpf flip A B SECS  push A and B alternately for SECS (torn test)
+ *   lf_cc_bpf samples N SECS the ring buffer's samples (a line each: gen, buf,
+ *                            reward, action, inputs, output), N or SECS
+ *   lf_cc_bpf stats | last   counters | the last query (inputs, output, gen)
+ *   lf_cc_bpf down           unregister both, drop the names and the pins
+ * The registration outlives this process (6.1 struct_ops maps stay attached).
+ * Errors are one line naming the thing at fault; exit 1.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <time.h>
+#include <sys/stat.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "lf_cc_bpf.skel.h"
+
+#define PIN_DIR "/sys/fs/bpf/lf_cc_bpf"
+#define ALLOWED "/proc/sys/net/ipv4/tcp_allowed_congestion_control"
+
+static const char *const names[] = { "lf_aurora_bpf", "lf_dummy_bpf" };
+static const char *const stat_names[] = {
+	"conns", "mis", "queries", "fallbacks", "nomodel", "repins",
+	"act_clamps", "rate_clamps", "samples", "sample_drops", "retired",
+};
+
+struct ctl {
+	__u32 active;
+	__u32 gen;
+	__u32 bgen[2];
+};
+
+/* lf_aurora_bpf.bpf.c's struct lf_bpf_sample */
+struct sample {
+	__u32 gen;
+	__u32 buf;
+	__s32 reward;
+	__s32 action;
+	__s32 in[30];
+	__s32 out[1];
+};
+
+/* grace period between retiring a buffer and rewriting it */
+static unsigned int grace_us = 2000;
+
+static void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "lf_cc_bpf: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n");
+	exit(1);
+}
+
+static void *read_blob(const char *path, size_t want)
+{
+	FILE *f = fopen(path, "rb");
+	char *b = malloc(want + 1);
+	size_t n;
+
+	if (!f)
+		die("%s: %s", path, strerror(errno));
+	n = fread(b, 1, want + 1, f);
+	fclose(f);
+	if (n != want)
+		die("%s: %zu bytes, the policy's params are %zu (another model?)",
+		    path, n, want);
+	return b;
+}
+
+static int pinned(const char *map)
+{
+	char path[256];
+	int fd;
+
+	snprintf(path, sizeof(path), PIN_DIR "/%s", map);
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		die("%s: %s (is lf_aurora_bpf up?)", path, strerror(errno));
+	return fd;
+}
+
+/* add (on) or drop (!on) the names in tcp_allowed_congestion_control */
+static void allow(int on)
+{
+	char cur[4096] = "", out[4096] = "", *tok, *save;
+	FILE *f = fopen(ALLOWED, "r");
+	size_t i;
+
+	if (!f || !fgets(cur, sizeof(cur), f))
+		die(ALLOWED ": %s", strerror(errno));
+	fclose(f);
+	cur[strcspn(cur, "\n")] = 0;
+	for (tok = strtok_r(cur, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
+		int ours = 0;
+
+		for (i = 0; i < 2; i++)
+			ours |= !strcmp(tok, names[i]);
+		if (ours)
+			continue;
+		strncat(out, tok, sizeof(out) - strlen(out) - 2);
+		strcat(out, " ");
+	}
+	if (on)
+		for (i = 0; i < 2; i++) {
+			strncat(out, names[i], sizeof(out) - strlen(out) - 2);
+			strcat(out, " ");
+		}
+	f = fopen(ALLOWED, "w");
+	if (!f || fprintf(f, "%s\n", out) < 0 || fclose(f))
+		die(ALLOWED ": cannot write: %s", strerror(errno));
+}
+
+/*
+ * A weight update: retire the idle buffer (bgen 0: sockets pinned to it move
+ * to the active one at their next MI, and a query that started on it is
+ * discarded), wait a grace period, write the blob, publish it as the next
+ * generation and make it active.  No query ever acts on a half-written blob.
+ */
+static void push_blob(int pfd, int cfd, const void *blob, const char *what,
+		      int quiet)
+{
+	__u32 zero = 0, idle;
+	struct ctl c;
+
+	if (bpf_map_lookup_elem(cfd, &zero, &c))
+		die("lf_ctl: %s", strerror(errno));
+	idle = c.gen ? !c.active : 0;
+	c.bgen[idle] = 0;
+	if (bpf_map_update_elem(cfd, &zero, &c, 0))
+		die("lf_ctl: %s", strerror(errno));
+	usleep(grace_us);
+	if (bpf_map_update_elem(pfd, &idle, blob, 0))
+		die("lf_params[%u]: %s", idle, strerror(errno));
+	c.gen++;
+	c.bgen[idle] = c.gen;
+	c.active = idle;
+	if (bpf_map_update_elem(cfd, &zero, &c, 0))
+		die("lf_ctl: %s", strerror(errno));
+	if (!quiet)
+		printf("pushed %s into buffer %u: generation %u\n", what, idle,
+		       c.gen);
+}
+
+static __u32 params_size(int pfd)
+{
+	struct bpf_map_info info = { 0 };
+	__u32 len = sizeof(info);
+
+	if (bpf_obj_get_info_by_fd(pfd, &info, &len))
+		die("lf_params: %s", strerror(errno));
+	return info.value_size;
+}
+
+static void push(const char *path)
+{
+	int pfd = pinned("lf_params"), cfd = pinned("lf_ctl");
+
+	push_blob(pfd, cfd, read_blob(path, params_size(pfd)), path, 0);
+}
+
+/* pushes A and B alternately for @secs seconds (the torn-update test) */
+static void flip(const char *a, const char *b, double secs)
+{
+	int pfd = pinned("lf_params"), cfd = pinned("lf_ctl");
+	__u32 sz = params_size(pfd);
+	void *blob[2] = { read_blob(a, sz), read_blob(b, sz) };
+	struct timespec t0, t;
+	unsigned long n = 0;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	do {
+		push_blob(pfd, cfd, blob[n & 1], "", 1);
+		n++;
+		clock_gettime(CLOCK_MONOTONIC, &t);
+	} while ((t.tv_sec - t0.tv_sec) + (t.tv_nsec - t0.tv_nsec) / 1e9 < secs);
+	printf("flips %lu\n", n);
+}
+
+static unsigned long nsamples, want_samples;
+
+static int on_sample(void *ctx, void *data, size_t len)
+{
+	const struct sample *s = data;
+	int i;
+
+	(void)ctx;
+	if (len < sizeof(*s))
+		return 0;
+	printf("gen %u buf %u reward %d action %d in ", s->gen, s->buf,
+	       s->reward, s->action);
+	for (i = 0; i < 30; i++)
+		printf("%s%d", i ? "," : "", s->in[i]);
+	printf(" out %d\n", s->out[0]);
+	return ++nsamples >= want_samples ? 1 : 0;
+}
+
+/* prints samples from the ring buffer until @n or @secs seconds */
+static void samples(unsigned long n, double secs)
+{
+	struct ring_buffer *rb;
+	struct timespec t0, t;
+
+	want_samples = n;
+	rb = ring_buffer__new(pinned("lf_samples"), on_sample, NULL, NULL);
+	if (!rb)
+		die("lf_samples: %s", strerror(errno));
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	do {
+		if (ring_buffer__poll(rb, 100) < 0 || nsamples >= n)
+			break;
+		fflush(stdout);
+		clock_gettime(CLOCK_MONOTONIC, &t);
+	} while ((t.tv_sec - t0.tv_sec) + (t.tv_nsec - t0.tv_nsec) / 1e9 < secs);
+	ring_buffer__free(rb);
+	fflush(stdout);
+}
+
+static void up(const char *params)
+{
+	struct lf_cc_bpf_skel *s;
+	struct bpf_link *l1, *l2;
+	char vlog[4096];
+	int err;
+
+	if (access(PIN_DIR, F_OK) == 0)
+		die(PIN_DIR " exists: lf_aurora_bpf is up already (lf_cc_bpf down first)");
+	s = lf_cc_bpf_skel__open();
+	if (!s)
+		die("cannot open the BPF object: %s", strerror(errno));
+	(void)vlog;
+	err = lf_cc_bpf_skel__load(s);
+	if (err)
+		die("the kernel refused the BPF CC (%s): run with LIBBPF_LOG=1 "
+		    "for the verifier log", strerror(-err));
+	if (mkdir(PIN_DIR, 0700) ||
+	    bpf_map__pin(s->maps.lf_params, PIN_DIR "/lf_params") ||
+	    bpf_map__pin(s->maps.lf_ctl, PIN_DIR "/lf_ctl") ||
+	    bpf_map__pin(s->maps.lf_stats, PIN_DIR "/lf_stats") ||
+	    bpf_map__pin(s->maps.lf_last, PIN_DIR "/lf_last") ||
+	    bpf_map__pin(s->maps.lf_samples, PIN_DIR "/lf_samples"))
+		die(PIN_DIR ": cannot pin the maps: %s (is bpffs mounted?)",
+		    strerror(errno));
+	push(params);
+	l1 = bpf_map__attach_struct_ops(s->maps.lf_aurora_bpf);
+	l2 = l1 ? bpf_map__attach_struct_ops(s->maps.lf_dummy_bpf) : NULL;
+	if (!l1 || !l2)
+		die("cannot register the CCs: %s (a CC of that name exists?)",
+		    strerror(errno));
+	allow(1);
+	printf("lf_aurora_bpf, lf_dummy_bpf registered (maps in " PIN_DIR ")\n");
+	/* the links are not destroyed: the registration stays */
+}
+
+static void down(void)
+{
+	__u32 id = 0, zero = 0, found = 0;
+
+	allow(0);
+	while (!bpf_map_get_next_id(id, &id)) {
+		struct bpf_map_info info = { 0 };
+		__u32 len = sizeof(info), i;
+		int fd = bpf_map_get_fd_by_id(id);
+
+		if (fd < 0)
+			continue;
+		if (!bpf_obj_get_info_by_fd(fd, &info, &len) &&
+		    info.type == BPF_MAP_TYPE_STRUCT_OPS)
+			for (i = 0; i < 2; i++)
+				if (!strcmp(info.name, names[i]) &&
+				    !bpf_map_delete_elem(fd, &zero))
+					found++;
+		close(fd);
+	}
+	unlink(PIN_DIR "/lf_params");
+	unlink(PIN_DIR "/lf_ctl");
+	unlink(PIN_DIR "/lf_stats");
+	unlink(PIN_DIR "/lf_last");
+	unlink(PIN_DIR "/lf_samples");
+	rmdir(PIN_DIR);
+	printf("unregistered %u CC(s)\n", found);
+}
+
+static void stats(void)
+{
+	int fd = pinned("lf_stats"), ncpu = libbpf_num_possible_cpus();
+	__u64 *v = calloc(ncpu, sizeof(*v));
+	__u32 k;
+
+	for (k = 0; k < sizeof(stat_names) / sizeof(stat_names[0]); k++) {
+		__u64 sum = 0;
+		int c;
+
+		if (bpf_map_lookup_elem(fd, &k, v))
+			die("lf_stats: %s", strerror(errno));
+		for (c = 0; c < ncpu; c++)
+			sum += v[c];
+		printf("%s%s %llu", k ? " " : "", stat_names[k],
+		       (unsigned long long)sum);
+	}
+	printf("\n");
+}
+
+static void last(void)
+{
+	int fd = pinned("lf_last");
+	struct bpf_map_info info = { 0 };
+	__u32 len = sizeof(info), zero = 0, i, n;
+	__s32 *v;
+
+	if (bpf_obj_get_info_by_fd(fd, &info, &len))
+		die("lf_last: %s", strerror(errno));
+	v = calloc(1, info.value_size);
+	if (bpf_map_lookup_elem(fd, &zero, v))
+		die("lf_last: %s", strerror(errno));
+	n = info.value_size / 4;
+	printf("gen %d buf %d in", v[0], v[1]);
+	for (i = 2; i + 1 < n; i++)
+		printf("%s%d", i == 2 ? " " : ",", v[i]);
+	printf(" out %d\n", v[n - 1]);
+}
+
+int main(int argc, char **argv)
+{
+	const char *cmd = argc > 1 ? argv[1] : "";
+
+	libbpf_set_strict_mode(LIBBPF_STRICT_ALL);
+	if (!getenv("LIBBPF_LOG"))
+		libbpf_set_print(NULL);
+	if (!strcmp(cmd, "up") && argc == 3)
+		up(argv[2]);
+	else if (!strcmp(cmd, "push") && argc == 3)
+		push(argv[2]);
+	else if (!strcmp(cmd, "down") && argc == 2)
+		down();
+	else if (!strcmp(cmd, "stats") && argc == 2)
+		stats();
+	else if (!strcmp(cmd, "last") && argc == 2)
+		last();
+	else if (!strcmp(cmd, "flip") && argc == 5)
+		flip(argv[2], argv[3], atof(argv[4]));
+	else if (!strcmp(cmd, "samples") && argc == 4)
+		samples(strtoul(argv[2], NULL, 10), atof(argv[3]));
+	else
+		die("usage: lf_cc_bpf up PARAMS | push PARAMS | flip A B SECS | "
+		    "samples N SECS | stats | last | down");
+	return 0;
+}
