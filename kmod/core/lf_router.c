@@ -75,72 +75,32 @@ static inline unsigned int lf_lat_bucket(u64 ns)
 	return ns ? min_t(unsigned int, ilog2(ns), LF_LAT_BUCKETS - 1) : 0;
 }
 
-int lf_query_model(struct lf_model *m, u64 flow_key, const s32 *in, s32 *out)
-{
-	struct lf_inst *inst;
-	u64 t0 = 0, t1 = 0, t2;
-	bool timed;
-	int ret;
-
-	/* time 1 query in 16, every one while the tracepoint is on */
-	timed = !((this_cpu_read(m->stats->queries) + 1) & LF_TIME_MASK) ||
-		trace_lf_query_enabled();
-	if (timed)
-		t0 = ktime_get_ns();
-	rcu_read_lock();
-	inst = lf_flow_lookup(m, flow_key);
-	if (unlikely(!inst)) {
-		ret = -ENOENT;
-	} else {
-		this_cpu_inc(m->stats->queries);
-		if (timed)
-			t1 = ktime_get_ns();
-		ret = inst->infer(inst->params, in, out);
-	}
-	if (timed) {
-		t2 = ktime_get_ns();
-		if (inst) {
-			this_cpu_add(m->stats->infer_ns, t2 - t1);
-			this_cpu_inc(m->stats->timed);
-		}
-		this_cpu_inc(m->stats->lat_hist[lf_lat_bucket(t2 - t0)]);
-		trace_lf_query(m->id, flow_key, inst ? inst->reg->desc->version : 0,
-			       inst ? inst->gen : 0, t2 - t0, ret);
-	}
-	rcu_read_unlock();
-	if (unlikely(ret))
-		this_cpu_inc(m->stats->errors);
-	return ret;
-}
-EXPORT_SYMBOL_GPL(lf_query_model);
-
 /* @n queries on @inst: its batched entry, else one infer() per query */
 static int lf_inst_infer_batch(const struct lf_inst *inst, const s32 *in,
-			       s32 *out, unsigned int n, u32 n_in, u32 n_out)
+			       s32 *out, unsigned int n)
 {
+	const struct lf_snapshot_desc *d = inst->reg->desc;
 	unsigned int i;
 	int ret = 0;
 
 	if (inst->infer_batch)
 		return inst->infer_batch(inst->params, in, out, n);
 	for (i = 0; i < n && !ret; i++)
-		ret = inst->infer(inst->params, in + i * n_in, out + i * n_out);
+		ret = inst->infer(inst->params, in + i * d->n_in,
+				  out + i * d->n_out);
 	return ret;
 }
 
-int lf_query_model_batch(struct lf_model *m, u64 flow_key, const s32 *in,
+/* the query path of lf_query_model() (@n = 1) and lf_query_model_batch() */
+static int lf_query_rows(struct lf_model *m, u64 flow_key, const s32 *in,
 			 s32 *out, unsigned int n)
 {
-	const struct lf_snapshot_desc *d;
 	struct lf_inst *inst;
 	u64 t0 = 0, t1 = 0, t2;
 	bool timed;
 	int ret;
 
-	if (!n)
-		return 0;
-	if (n > LF_BATCH_MAX)
-		return -EINVAL;
+	/* time 1 call in 16, every one while the tracepoint is on */
 	timed = !((this_cpu_read(m->stats->queries) + 1) & LF_TIME_MASK) ||
 		trace_lf_query_enabled();
 	if (timed)
@@ -150,20 +110,23 @@ int lf_query_model_batch(struct lf_model *m, u64 flow_key, const s32 *in,
 	if (unlikely(!inst)) {
 		ret = -ENOENT;
 	} else {
-		d = inst->reg->desc;
 		this_cpu_add(m->stats->queries, n);
 		if (timed)
 			t1 = ktime_get_ns();
-		ret = lf_inst_infer_batch(inst, in, out, n, d->n_in, d->n_out);
+		if (n == 1)
+			ret = inst->infer(inst->params, in, out);
+		else
+			ret = lf_inst_infer_batch(inst, in, out, n);
 	}
 	if (timed) {
 		t2 = ktime_get_ns();
 		if (inst) {
-			/* per query, as for single queries */
+			/* infer_ns / timed stays a time per query */
 			this_cpu_add(m->stats->infer_ns, t2 - t1);
 			this_cpu_add(m->stats->timed, n);
 		}
-		this_cpu_inc(m->stats->lat_hist[lf_lat_bucket(div_u64(t2 - t0, n))]);
+		this_cpu_inc(m->stats->lat_hist[lf_lat_bucket(n == 1 ? t2 - t0 :
+						div_u64(t2 - t0, n))]);
 		trace_lf_query(m->id, flow_key, inst ? inst->reg->desc->version : 0,
 			       inst ? inst->gen : 0, t2 - t0, ret);
 	}
@@ -171,6 +134,22 @@ int lf_query_model_batch(struct lf_model *m, u64 flow_key, const s32 *in,
 	if (unlikely(ret))
 		this_cpu_inc(m->stats->errors);
 	return ret;
+}
+
+int lf_query_model(struct lf_model *m, u64 flow_key, const s32 *in, s32 *out)
+{
+	return lf_query_rows(m, flow_key, in, out, 1);
+}
+EXPORT_SYMBOL_GPL(lf_query_model);
+
+int lf_query_model_batch(struct lf_model *m, u64 flow_key, const s32 *in,
+			 s32 *out, unsigned int n)
+{
+	if (!n)
+		return 0;
+	if (n > LF_BATCH_MAX)
+		return -EINVAL;
+	return lf_query_rows(m, flow_key, in, out, n);
 }
 EXPORT_SYMBOL_GPL(lf_query_model_batch);
 

@@ -1,6 +1,6 @@
 //===- lfc.cpp - the LiteFlow compiler driver -----------------------------===//
 //
-//   lfc MODEL.onnx compile -o DIR [--force] [--name N] [--bits 32|16]
+//   lfc MODEL.onnx compile -o DIR [--force] [--name N] [--bits 32|16|auto]
 //                          [--calibrate CSV | --input-range lo,hi,...]
 //                          [--emit onnx|float|lf|c] [--target c|bpf]
 //   lfc MODEL.onnx run --input X.csv [--float | --raw] [quantization options]
@@ -17,6 +17,7 @@
 #include "lfc/Snapshot.h"
 #include "lfc/Twin.h"
 
+#include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
@@ -29,6 +30,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <limits>
 #include <random>
 
 using namespace mlir;
@@ -49,10 +51,18 @@ cl::opt<std::string> modelPath(cl::Positional, cl::desc("<model.onnx>"),
                                cl::Required, cl::sub(compileCmd),
                                cl::sub(runCmd), cl::sub(inspectCmd),
                                cl::cat(lfcCat));
-cl::opt<unsigned>
-    bits("bits", cl::desc("Storage width of values and weights (32 or 16)"),
-         cl::init(32), cl::cat(quantCat), cl::sub(compileCmd), cl::sub(runCmd),
-         cl::sub(inspectCmd));
+cl::opt<std::string>
+    bits("bits",
+         cl::desc("Storage width of values and weights: 32, 16, or auto (16 "
+                  "when its error bound meets --max-error, else 32)"),
+         cl::init("32"), cl::cat(quantCat), cl::sub(compileCmd),
+         cl::sub(runCmd), cl::sub(inspectCmd));
+cl::opt<double> maxError(
+    "max-error",
+    cl::desc("--bits auto: largest error bound accepted for 16 bits, in "
+             "output units (every output)"),
+    cl::init(1e-2), cl::cat(quantCat), cl::sub(compileCmd), cl::sub(runCmd),
+    cl::sub(inspectCmd));
 cl::opt<std::string> inputRange(
     "input-range",
     cl::desc("Input ranges: lo,hi for every feature, or lo,hi,lo,hi,... one "
@@ -239,9 +249,43 @@ chooseRanges(func::FuncOp f, const std::vector<std::vector<double>> *rows,
   return r;
 }
 
-QuantOptions quantOptions(std::vector<Interval> ranges) {
+/// What --bits auto chose and why (inspect prints it).
+std::string bitsChoice;
+
+/// The storage width: --bits, or for `auto` 16 when the error bound of the
+/// 16-bit lowering of `module` meets --max-error on every output, else 32.
+unsigned chooseBits(ModuleOp module, const std::vector<Interval> &ranges) {
+  if (bits != "auto")
+    return bits == "16" ? 16 : 32;
+  OwningOpRef<ModuleOp> trial = module.clone();
   QuantOptions q;
-  q.bits = bits;
+  q.bits = 16;
+  q.inputRanges = ranges;
+  q.lutError = lutError;
+  q.headroom = headroom;
+  double worst = std::numeric_limits<double>::infinity();
+  {
+    // A model 16 bits cannot hold is not an error here: it takes 32.
+    ScopedDiagnosticHandler quiet(module.getContext(),
+                                  [](Diagnostic &) { return success(); });
+    if (succeeded(lowerToFixed(*trial, q))) {
+      worst = 0;
+      for (double e : resultErrorBounds(getModelFunc(*trial)))
+        worst = std::max(worst, e);
+    }
+  }
+  unsigned b = worst <= maxError ? 16 : 32;
+  bitsChoice =
+      llvm::formatv("{0} (--bits auto: 16-bit error bound {1:e2} "
+                    "{2} --max-error {3:e2})",
+                    b, worst, b == 16 ? "<=" : ">", maxError.getValue())
+          .str();
+  return b;
+}
+
+QuantOptions quantOptions(std::vector<Interval> ranges, ModuleOp module) {
+  QuantOptions q;
+  q.bits = chooseBits(module, ranges);
   q.inputRanges = std::move(ranges);
   q.lutError = lutError;
   q.headroom = headroom;
@@ -250,8 +294,13 @@ QuantOptions quantOptions(std::vector<Interval> ranges) {
 }
 
 bool checkQuantFlags() {
-  if (bits != 32 && bits != 16) {
-    fail(llvm::formatv("--bits must be 32 or 16, got {0}", bits.getValue()));
+  if (bits != "32" && bits != "16" && bits != "auto") {
+    fail(llvm::formatv("--bits must be 32, 16 or auto, got {0}",
+                       bits.getValue()));
+    return false;
+  }
+  if (!(maxError > 0)) {
+    fail("--max-error must be positive");
     return false;
   }
   if (!(lutError > 0)) {
@@ -401,8 +450,10 @@ int runCompile(MLIRContext &ctx) {
   if (failed(ranges))
     return 1;
   OwningOpRef<ModuleOp> floatModule = module->clone();
-  if (failed(lowerToFixed(*module, quantOptions(*ranges))))
+  if (failed(lowerToFixed(*module, quantOptions(*ranges, *module))))
     return 1;
+  if (!bitsChoice.empty())
+    llvm::errs() << "lfc: bits " << bitsChoice << "\n";
   if (emitKind == EmitKind::Lf) {
     module->print(llvm::outs());
     return 0;
@@ -511,7 +562,8 @@ int runRun(MLIRContext &ctx) {
   }
   std::string source;
   auto ranges = chooseRanges(f, &*rows, source);
-  if (failed(ranges) || failed(lowerToFixed(*module, quantOptions(*ranges))))
+  if (failed(ranges) ||
+      failed(lowerToFixed(*module, quantOptions(*ranges, *module))))
     return 1;
   SnapshotInfo info;
   auto twin = buildTwin(f, info);
@@ -564,7 +616,7 @@ int runInspect(MLIRContext &ctx) {
       return;
     os << "    " << op->getName() << " -> " << op->getResultTypes()[0] << "\n";
   });
-  if (failed(lowerToFixed(*module, quantOptions(*ranges))))
+  if (failed(lowerToFixed(*module, quantOptions(*ranges, *module))))
     return 1;
   os << "  input ranges from " << source << ": " << rangesText(*ranges)
      << llvm::formatv("\n  guaranteed (x{0} input headroom; no saturation, "
@@ -580,6 +632,8 @@ int runInspect(MLIRContext &ctx) {
                             i, t.getWidth(), t.getFrac(), t.getMinValue(),
                             t.getMaxValue());
       }
+  if (!bitsChoice.empty())
+    os << "  bits: " << bitsChoice << "\n";
   os << "  fixed-point formats:\n";
   f.walk([&](Operation *op) {
     if (isa<func::FuncOp, func::ReturnOp>(op) || op->getNumResults() != 1)

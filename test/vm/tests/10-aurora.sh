@@ -16,7 +16,7 @@ check_eq() {
 # query_kernel FILE [batch=1]: lf_query_test with FILE's raw input rows; prints
 # the outputs, one row per line (n_out = 1 for Aurora: one value a line)
 query_kernel() {
-	insmod "$KM/test/lf_query_test.ko" model=aurora in="$(paste -sd, "$1")" $2 ||
+	insmod "$KM/test/lf_query_test.ko" model=aurora in="$(paste -sd, "$1")" ${2-} ||
 		{ echo "insmod lf_query_test failed"; return 1; }
 	v=$(param lf_query_test r_version)
 	rc=$(param lf_query_test r_rc)
