@@ -3,9 +3,11 @@
 # lf_core, the bundled path-scoring MLP (model lbmlp, v1 active and v2 standby
 # for weight pushes), lf_lb.ko in the chosen mode, attached to a network
 # namespace; with --adapt, lf-runtime tuning the MLP online from lf_lb's
-# labels (MSE on the per-path throughput prediction).
+# labels (MSE on the per-path throughput prediction).  Mode user (the
+# userspace deployment) needs lf-runtime to answer each flow's query: the
+# adapting daemon with --adapt, else `lf-runtime serve` (the MLP as given).
 #
-# Usage: scripts/lb-up.sh [--build DIR] [--mode nn|ecmp|flowlet|off]
+# Usage: scripts/lb-up.sh [--build DIR] [--mode nn|ecmp|flowlet|user|off]
 #                         [--paths N] [--mark-base M] [--netns NAME]
 #                         [--topology FILE.toml] [--adapt] [--state-dir DIR]
 #        scripts/lb-up.sh --down [--build DIR]
@@ -25,7 +27,7 @@ src=$(cd "$(dirname "$0")/.." && pwd)
 build=$src/build mode=nn paths= mb=0x4c00 netns= topo= adapt=0 down=0
 state=/var/lib/lf-runtime-lb
 die() { echo "lb-up: $*" >&2; exit 1; }
-usage="usage: lb-up.sh [--build DIR] [--mode nn|ecmp|flowlet|off] [--paths N] [--mark-base M] [--netns NAME] [--topology FILE] [--adapt] [--state-dir DIR] | --down"
+usage="usage: lb-up.sh [--build DIR] [--mode nn|ecmp|flowlet|user|off] [--paths N] [--mark-base M] [--netns NAME] [--topology FILE] [--adapt] [--state-dir DIR] | --down"
 while [ $# -gt 0 ]; do
 	case $1 in
 	--build) build=${2:?}; shift 2 ;;
@@ -40,7 +42,7 @@ while [ $# -gt 0 ]; do
 	*) die "unknown argument '$1' ($usage)" ;;
 	esac
 done
-case $mode in nn|ecmp|flowlet|off) ;; *) die "--mode '$mode': want nn, ecmp, flowlet or off" ;; esac
+case $mode in nn|ecmp|flowlet|user|off) ;; *) die "--mode '$mode': want nn, ecmp, flowlet, user or off" ;; esac
 [ -z "$paths" ] || [[ $paths =~ ^[2-8]$ ]] || die "--paths '$paths': want 2..8"
 if [ -n "$topo" ]; then
 	[ -z "$netns" ] || die "--topology and --netns: the topology's sender is namespace lbs"
@@ -114,13 +116,19 @@ fi
 if [ -n "$topo" ]; then
 	for ((i = 0; i < paths; i++)); do echo "up $i" > $P/path_state; done
 fi
-if [ $adapt = 1 ]; then
+if [ $adapt = 1 ] || [ "$mode" = user ]; then
 	rt=$build/bin/lf-runtime
 	[ -x "$rt" ] || die "$rt missing: build the runtime"
 	stop_pid "$run/runtime.pid"
-	"$rt" daemon --model lbmlp="$LB_ONNX" --objective mse \
-		--input-range "$(tr -d ' \n' < "$LB_RANGES")" --update push \
-		--state-dir "$state" 2>> "$run/runtime.log" &
+	if [ $adapt = 1 ]; then
+		"$rt" daemon --model lbmlp="$LB_ONNX" --objective mse \
+			--input-range "$(tr -d ' \n' < "$LB_RANGES")" --update push \
+			--state-dir "$state" 2>> "$run/runtime.log" &
+	else
+		"$rt" serve --model lbmlp="$LB_ONNX" \
+			--input-range "$(tr -d ' \n' < "$LB_RANGES")" \
+			--state-dir "$state" 2>> "$run/runtime.log" &
+	fi
 	echo $! > "$run/runtime.pid"
 fi
 echo "lb-up: lf_lb mode $mode, $paths paths (marks $mb + i), attached to ${netns:-this namespace}${topo:+ (topology $topo)}; stats: cat $P/stats $P/path_state"

@@ -36,7 +36,7 @@ one_line "path named twice" "twice.toml: paths[1].name: path 'fast' is named twi
 	"$UP" --build "$LF_BUILD" --topology twice.toml
 one_line "negative rate" "neg.toml: paths[1].rate_mbit: -2 is outside 0.1..1000" \
 	"$UP" --build "$LF_BUILD" --topology neg.toml
-one_line "bad mode" "--mode 'fast': want nn, ecmp, flowlet or off" "$UP" --build "$LF_BUILD" --mode fast
+one_line "bad mode" "--mode 'fast': want nn, ecmp, flowlet, user or off" "$UP" --build "$LF_BUILD" --mode fast
 one_line "bad paths" "--paths '9': want 2..8" "$UP" --build "$LF_BUILD" --paths 9
 grep -q "^lf_lb \|^lf_core " /proc/modules && fail "something was loaded after a refused call" ||
 	ok "nothing loaded after the refused calls"
