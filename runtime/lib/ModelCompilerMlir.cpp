@@ -323,10 +323,9 @@ public:
     QuantOptions q;
     q.bits = o.bits;
     q.headroom = o.headroom;
-    // The daemon's ranges come from the samples it tunes on and it
-    // recompiles as they move: its own `headroom` key, not lfc's input
-    // headroom (which would also widen the pinned output formats' ranges).
-    q.inputHeadroom = 1.0;
+    // q.inputHeadroom stays lfc's default: the daemon's first compile must
+    // reproduce the snapshot lfc made of the same ONNX and ranges (the twin
+    // of the running architecture), or no weight push would fit it.
     q.lutError = o.lutError;
     for (auto &r : o.inputRanges)
       q.inputRanges.push_back(Interval{r.first, r.second});
