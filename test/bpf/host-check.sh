@@ -1,18 +1,19 @@
 #!/usr/bin/env bash
 # host-check.sh - host half of the BPF backend's tests (ctest bpf.host).
 #
-# Usage: test/bpf/host-check.sh LFC SNAPS   (SNAPS: test/bpf/build.sh's output)
+# Usage: test/bpf/host-check.sh LFC SNAPS [LF_CC_BPF]
+#        (SNAPS: test/bpf/build.sh's output; LF_CC_BPF: the loader)
 #
 # 1. For aurora_cc, mocc and ffnn: NAME.bpf.h's inference built as ordinary C
 #    gives exactly `lfc run --raw`'s integers on 1,000 inputs (extremes
 #    included), and those outputs are not degenerate (many distinct values).
 # 2. One-line errors, exit 1, nothing written: a model too large for the
 #    verifier (deep: ten plain-loop layers) names its costliest layer; --bits 16 has no BPF form; a bad --target;
-#    non-integer --raw inputs.
+#    non-integer --raw inputs; the loader's bad numbers (before any map).
 set -uo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 src=$(cd "$here/../.." && pwd)
-lfc=$1 snaps=$2
+lfc=$1 snaps=$2 ccb=${3:-}
 nfail=0
 fail() { echo "FAIL: $*"; nfail=$((nfail + 1)); }
 ok() { echo "ok   $*"; }
@@ -62,4 +63,10 @@ out=$("$lfc" "$src/examples/cc/aurora.onnx" inspect --target bpf --input-range="
 printf '%s\n' "$out" | grep -qE '^  bpf: [0-9]+ object instructions, ~[0-9]+ verifier steps \(limit 1000000\)' &&
 	ok "inspect --target bpf: $(printf '%s\n' "$out" | grep '^  bpf:')" ||
 	fail "inspect --target bpf has no bpf line"
+if [ -n "$ccb" ]; then
+	one_line "lf_cc_bpf flip 1.5 s" "lf_cc_bpf: flip: SECS: '1.5' is not a non-negative integer" \
+		"$ccb" flip a b 1.5
+	one_line "lf_cc_bpf samples -1" "lf_cc_bpf: samples: N: '-1' is not a non-negative integer" \
+		"$ccb" samples -1 3
+fi
 [ $nfail -eq 0 ] && echo "PASS" || { echo "$nfail failure(s)"; exit 1; }

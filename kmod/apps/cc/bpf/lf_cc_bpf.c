@@ -178,21 +178,41 @@ static void push(const char *path)
 	push_blob(pfd, cfd, read_blob(path, params_size(pfd)), path, 0);
 }
 
+/* @s as a non-negative integer, or a one-line error naming @what */
+static unsigned long number(const char *what, const char *s)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (!*s || *end || *s == '-' || errno)
+		die("%s: '%s' is not a non-negative integer", what, s);
+	return v;
+}
+
+/* nanoseconds on CLOCK_MONOTONIC */
+static unsigned long long now_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1000000000ULL + t.tv_nsec;
+}
+
 /* pushes A and B alternately for @secs seconds (the torn-update test) */
-static void flip(const char *a, const char *b, double secs)
+static void flip(const char *a, const char *b, unsigned long secs)
 {
 	int pfd = pinned("lf_params"), cfd = pinned("lf_ctl");
 	__u32 sz = params_size(pfd);
 	void *blob[2] = { read_blob(a, sz), read_blob(b, sz) };
-	struct timespec t0, t;
+	unsigned long long end = now_ns() + secs * 1000000000ULL;
 	unsigned long n = 0;
 
-	clock_gettime(CLOCK_MONOTONIC, &t0);
 	do {
 		push_blob(pfd, cfd, blob[n & 1], "", 1);
 		n++;
-		clock_gettime(CLOCK_MONOTONIC, &t);
-	} while ((t.tv_sec - t0.tv_sec) + (t.tv_nsec - t0.tv_nsec) / 1e9 < secs);
+	} while (now_ns() < end);
 	printf("flips %lu\n", n);
 }
 
@@ -215,22 +235,20 @@ static int on_sample(void *ctx, void *data, size_t len)
 }
 
 /* prints samples from the ring buffer until @n or @secs seconds */
-static void samples(unsigned long n, double secs)
+static void samples(unsigned long n, unsigned long secs)
 {
+	unsigned long long end = now_ns() + secs * 1000000000ULL;
 	struct ring_buffer *rb;
-	struct timespec t0, t;
 
 	want_samples = n;
 	rb = ring_buffer__new(pinned("lf_samples"), on_sample, NULL, NULL);
 	if (!rb)
 		die("lf_samples: %s", strerror(errno));
-	clock_gettime(CLOCK_MONOTONIC, &t0);
 	do {
 		if (ring_buffer__poll(rb, 100) < 0 || nsamples >= n)
 			break;
 		fflush(stdout);
-		clock_gettime(CLOCK_MONOTONIC, &t);
-	} while ((t.tv_sec - t0.tv_sec) + (t.tv_nsec - t0.tv_nsec) / 1e9 < secs);
+	} while (now_ns() < end);
 	ring_buffer__free(rb);
 	fflush(stdout);
 }
@@ -357,9 +375,9 @@ int main(int argc, char **argv)
 	else if (!strcmp(cmd, "last") && argc == 2)
 		last();
 	else if (!strcmp(cmd, "flip") && argc == 5)
-		flip(argv[2], argv[3], atof(argv[4]));
+		flip(argv[2], argv[3], number("flip: SECS", argv[4]));
 	else if (!strcmp(cmd, "samples") && argc == 4)
-		samples(strtoul(argv[2], NULL, 10), atof(argv[3]));
+		samples(number("samples: N", argv[2]), number("samples: SECS", argv[3]));
 	else
 		die("usage: lf_cc_bpf up PARAMS | push PARAMS | flip A B SECS | "
 		    "samples N SECS | stats | last | down");
