@@ -28,35 +28,9 @@ lb_server 5001
 adapt=off
 case " $LB_SCHEMES " in *" lf "*)
 	if [ -x "$RT" ]; then
-		mkdir -p /tmp/rt
-		cat > /tmp/rt.toml <<EOT
-[daemon]
-state_dir = "/tmp/rt"
-status_interval_ms = 1000
-[models.lbmlp]
-onnx = "$LB_ONNX"
-objective = "mse"
-optimizer = "adam"
-lr = 0.003
-batch_size = 16
-stability_window = 64
-min_holdout = 8
-holdout_fraction = 0.2
-input_ranges = "$(tr -d ' \n' < "$LB_RANGES")"
-decision_interval_ms = 1000
-max_updates_per_min = 12
-update = "push"
-EOT
-		"$LFCTL" config batch-size 8 flush-ms 100 > /dev/null
-		"$RT" daemon --config /tmp/rt.toml > /tmp/rt.log 2>&1 &
-		rtpid=$!
-		t0=$(date +%s)
-		until grep -q 'lf-runtime: running' /tmp/rt.log 2>/dev/null; do
-			[ $(($(date +%s) - t0)) -le 300 ] && kill -0 $rtpid 2>/dev/null || break
-			sleep 1
-		done
-		if grep -q 'lf-runtime: running' /tmp/rt.log; then adapt="lf-runtime"; else
+		if lb_runtime_start 64 8; then adapt="lf-runtime"; else
 			adapt="unavailable: $(tail -n 1 /tmp/rt.log | tr '"\\' "''")"; fi
+		rtpid=$LB_RT_PID
 		kill -STOP $rtpid 2>/dev/null
 	else
 		adapt="unavailable: no $RT"

@@ -22,35 +22,9 @@ lb_up "fast:20:4:100:0 slow:2:4:100:0"
 lb_server 5001
 adapt=off
 if [ -x "$RT" ]; then
-	mkdir -p /tmp/rt
-	cat > /tmp/rt.toml <<EOT
-[daemon]
-state_dir = "/tmp/rt"
-status_interval_ms = 1000
-[models.lbmlp]
-onnx = "$LB_ONNX"
-objective = "mse"
-optimizer = "adam"
-lr = 0.003
-batch_size = 16
-stability_window = 32
-min_holdout = 4
-holdout_fraction = 0.2
-input_ranges = "$(tr -d ' \n' < "$LB_RANGES")"
-decision_interval_ms = 1000
-max_updates_per_min = 12
-update = "push"
-EOT
-	"$LFCTL" config batch-size 8 flush-ms 100 > /dev/null
-	"$RT" daemon --config /tmp/rt.toml > /tmp/rt.log 2>&1 &
-	rt=$!
-	t0=$(date +%s)
-	until grep -q 'lf-runtime: running' /tmp/rt.log 2>/dev/null; do
-		[ $(($(date +%s) - t0)) -le 240 ] || die "lf-runtime not running within 240 s"
-		kill -0 $rt 2>/dev/null || die "lf-runtime did not start: $(tail -n 1 /tmp/rt.log)"
-		sleep 0.5
-	done
-	adapt="lf-runtime (running after $(($(date +%s) - t0)) s)"
+	lb_runtime_start 32 4 || die "lf-runtime did not start within 300 s: $(tail -n 1 /tmp/rt.log)"
+	rt=$LB_RT_PID
+	adapt="lf-runtime (running after $LB_RT_SECS s)"
 fi
 echo "adaptation: $adapt"
 
