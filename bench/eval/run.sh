@@ -2,8 +2,8 @@
 # run.sh - the network evaluation of LiteFlow: one runner for every
 # application (congestion control, flow scheduling, load balancing).
 #
-# Usage: bench/eval/run.sh [--build DIR] [--out DIR] [--quick] [--app cc|fs|lb]
-#                          [--doc] [--note TEXT] [SCENARIO.toml...]
+# Usage: bench/eval/run.sh [--build DIR] [--out DIR] [--quick] [--reps N]
+#                          [--app cc|fs|lb] [--doc] [--note TEXT] [SCENARIO.toml...]
 #   default scenarios: those of --app (cc: bench/eval/scenarios/*.toml,
 #   fs: scenarios/fs/*.toml, lb: scenarios/lb/*.toml; default app cc)
 #
@@ -15,22 +15,24 @@
 # report.py OUT aggregates (medians over repetitions), plots and prints;
 # --doc also rewrites the application's section of docs/EVALUATION*.md
 # (report.py --doc).  --quick: 1 repetition (cc: of at most 8 s; fs, lb: at
-# most 60 flows).  Needs the build (ninja -C BUILD lf_vm_deps).
+# most 60 flows).  --reps N: at most N repetitions per scenario.  Needs the
+# build (ninja -C BUILD lf_vm_deps).
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 src=$(cd "$here/../.." && pwd)
 build=${BUILD_DIR:-$src/build}
 out= quick= app=cc doc= note=
-scen=()
+scen=() reps=()
 while [ $# -gt 0 ]; do
 	case $1 in
 	--build) build=$2; shift 2 ;;
 	--out) out=$2; shift 2 ;;
 	--quick) quick=--quick; shift ;;
+	--reps) reps=(--reps "${2-}"); shift 2 || { echo "run.sh: --reps wants a number" >&2; exit 2; } ;;
 	--app) app=$2; shift 2 ;;
 	--doc) doc=1; shift ;;
 	--note) note=$2; shift 2 ;;
-	-h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	-*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
 	*) scen+=("$1"); shift ;;
 	esac
@@ -59,7 +61,7 @@ rc=0
 if [ ${#ccs[@]} -gt 0 ]; then
 	[ -f "$build/test/vm/cc/cc.env" ] ||
 		{ echo "run.sh: $build lacks the cc build (ninja -C $build lf_vm_deps)" >&2; exit 2; }
-	$py "$here/scenario.py" plan $quick "${ccs[@]}" > "$out/plan.txt"
+	$py "$here/scenario.py" plan $quick ${reps[@]+"${reps[@]}"} "${ccs[@]}" > "$out/plan.txt"
 	n=$(wc -l < "$out/plan.txt")
 	secs=$(awk -F'|' '{ s += $4 + 4 } END { print int(s) }' "$out/plan.txt")
 	echo "eval: cc: $n runs, about $((secs / 60)) min in the VM; results in $out"
@@ -83,7 +85,7 @@ fi
 
 for s in ${others[@]+"${others[@]}"}; do
 	a=$($py "$here/scenario.py" app "$s")
-	$py "$here/scenario.py" env $quick "$s" > "$out/scenario.env"
+	$py "$here/scenario.py" env $quick ${reps[@]+"${reps[@]}"} "$s" > "$out/scenario.env"
 	name=$(sed -n "s/^[FL][SB]_NAME='\(.*\)'/\1/p" "$out/scenario.env")
 	[ -f "$build/test/vm/$a/$a.env" ] ||
 		{ echo "run.sh: $build lacks the $a build (ninja -C $build lf_vm_deps)" >&2; exit 2; }

@@ -5,10 +5,12 @@ key ("cc" when absent): congestion control (scenarios/*.toml), flow
 scheduling (scenarios/fs/), load balancing (scenarios/lb/).
 
 Usage: scenario.py check FILE...            validate; one line per bad file
-       scenario.py plan [--quick] FILE...   validate, then print the CC run
+       scenario.py plan [--quick] [--reps N] FILE...
+                                            validate, then print the CC run
                                             plan (one line per run, vm/cc.sh)
        scenario.py app FILE                 print the file's application
-       scenario.py env [--quick] FILE       validate one fs or lb scenario and
+       scenario.py env [--quick] [--reps N] FILE
+                                            validate one fs or lb scenario and
                                             print it as shell assignments
                                             (FS_* / LB_*, for vm/fs.sh, vm/lb.sh,
                                             scripts/lb-up.sh)
@@ -27,6 +29,7 @@ app = "cc" (the default):
           i x stagger_s)
   Plan line: name|cc|rep|duration|rate|rtt|queue|loss|count|against|stagger|steps
   (steps: "at:rate,at:rate").  --quick: 1 repetition, duration capped at 8 s.
+  --reps N (any app): at most N repetitions per scenario (a shorter full run).
 
 Flows of fs and lb (lf_fsgen, bench/eval/fsgen): cdf (file, relative to
 bench/eval/cdf/ or absolute; required), scale (1), max_size (bytes, 0: none),
@@ -263,9 +266,9 @@ def load_lb(d, path):
     return s
 
 
-def shell_env(s, quick):
+def shell_env(s, quick, max_reps):
     """fs and lb scenarios as shell assignments for the in-VM drivers."""
-    reps = 1 if quick else s["reps"]
+    reps = 1 if quick else min(s["reps"], max_reps)
     flows = min(s["flows"], 60) if quick else s["flows"]
     if s["app"] == "fs":
         out = {"FS_NAME": s["name"], "FS_CDF_FILE": s["cdf_file"], "FS_SCALE": s["scale"],
@@ -295,7 +298,17 @@ def main():
         print(__doc__.strip().split("\n\n")[1], file=sys.stderr)
         return 2
     quick = "--quick" in args
-    files = [a for a in args[1:] if a != "--quick"]
+    args = [a for a in args if a != "--quick"]
+    max_reps = 20
+    if "--reps" in args:
+        i = args.index("--reps")
+        v = args[i + 1] if i + 1 < len(args) else ""
+        if not v.isdigit() or not 1 <= int(v) <= 20:
+            print("scenario.py: --reps %r: want a whole number 1..20" % v, file=sys.stderr)
+            return 2
+        max_reps = int(v)
+        del args[i:i + 2]
+    files = args[1:]
     if not files:
         print("scenario.py: no scenario files given", file=sys.stderr)
         return 2
@@ -317,12 +330,12 @@ def main():
         if scen[0]["app"] == "cc":
             print("scenario %s: a cc scenario has no env form (use plan)" % files[0], file=sys.stderr)
             return 2
-        sys.stdout.write(shell_env(scen[0], quick))
+        sys.stdout.write(shell_env(scen[0], quick, max_reps))
     elif args[0] == "plan":
         for s in scen:
             if s["app"] != "cc":
                 continue
-            reps = 1 if quick else s["repetitions"]
+            reps = 1 if quick else min(s["repetitions"], max_reps)
             dur = min(s["duration"], 8) if quick else s["duration"]
             steps = ",".join("%g:%g" % st for st in s["steps"] if st[0] < dur)
             for r in range(1, reps + 1):
