@@ -23,6 +23,13 @@ q=$($S plan --quick "$here"/scenarios/steady-24-40.toml)
 printf '%s\n' "$q" | grep -qx 'steady-24-40|lf_aurora|1|8|24|40|100|0|1||0|' && ok "plan line fields" ||
 	fail "plan line: $(printf '%s\n' "$q" | head -n 1)"
 
+r=$($S plan --reps 2 "$here"/scenarios/steady-24-40.toml)
+[ "$(printf '%s\n' "$r" | wc -l)" = 16 ] && ok "--reps 2: two repetitions of the shipped three" ||
+	fail "--reps 2 plan: $(printf '%s\n' "$r" | wc -l) runs"
+e=$($S plan --reps 0 "$here"/scenarios/steady-24-40.toml 2>&1 >/dev/null); rc=$?
+[ $rc = 2 ] && [ "$(printf '%s\n' "$e" | wc -l)" = 1 ] && printf '%s' "$e" | grep -q -- --reps &&
+	ok "--reps 0 refused in one line" || fail "--reps 0: rc $rc: $e"
+
 base='description = "t"
 duration = 10
 [link]
