@@ -17,7 +17,7 @@
 #include <linux/version.h>
 #include <net/tcp.h>
 #include <linux/math64.h>
-#include "lf_core.h"
+#include "lf_bind.h"
 #define LF_CC_DIV64(a, b) div64_u64(a, b)
 #include "lf_cc_defs.h"
 
@@ -93,21 +93,8 @@ static inline void lf_cc_add(enum lf_cc_algo a, enum lf_cc_stat s, u64 n)
 	this_cpu_add(lf_cc_stats->v[a][s], n);
 }
 
-/*
- * A model bound to an algorithm: an lf_core reference plus the formats read
- * once at bind time.  Published with RCU; replaced when the model parameter
- * is written or the model appears.
- */
-struct lf_cc_model {
-	struct lf_model *m;
-	u32 n_in;
-	u32 n_out;
-	s8 in_frac[LF_CC_IN_MAX];
-	s8 out_frac;			/* of output 0, the action */
-	struct rcu_head rcu;
-};
-
-struct lf_cc_model *lf_cc_model_rcu(enum lf_cc_algo a);
+/* the model bound to an algorithm (lf_bind.h), under rcu_read_lock() */
+struct lf_bound *lf_cc_model_rcu(enum lf_cc_algo a);
 
 /* tunables (module parameters, lf_cc_main.c) */
 struct lf_cc_tun {

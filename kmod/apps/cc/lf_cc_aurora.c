@@ -184,7 +184,7 @@ static void lf_cc_start_mi(struct sock *sk, struct lf_cc_conn *c)
 
 /* the 30 (+3) inputs of the query, in the snapshot's formats */
 static void lf_cc_inputs(const struct lf_cc_conn *c,
-			 const struct lf_cc_model *b, s32 *in)
+			 const struct lf_bound *b, s32 *in)
 {
 	u32 i, j, k = 0;
 
@@ -226,7 +226,7 @@ static void lf_cc_to_fallback(struct sock *sk, struct lf_cc_conn *c)
  * A fallen-back connection goes back to a model once one is bound again and
  * its active snapshot is not the one it distrusted.  Called with RCU held.
  */
-static bool lf_cc_may_recover(struct lf_cc_conn *c, struct lf_cc_model *b)
+static bool lf_cc_may_recover(struct lf_cc_conn *c, struct lf_bound *b)
 {
 	struct lf_model_info info;
 
@@ -234,7 +234,7 @@ static bool lf_cc_may_recover(struct lf_cc_conn *c, struct lf_cc_model *b)
 		return false;
 	if (c->algo == LF_CC_USER)
 		return lf_user_listening();
-	lf_model_info(b->m, &info);
+	lf_model_info(b->model, &info);
 	if (!info.active_version)
 		return false;
 	return info.active_version != c->bad_ver || info.active_gen != c->bad_gen;
@@ -265,11 +265,11 @@ static s64 lf_cc_take_action(struct sock *sk, struct lf_cc_conn *c, s64 a)
 
 /* stop trusting the model's active snapshot: fall back until it changes */
 static void lf_cc_distrust(struct sock *sk, struct lf_cc_conn *c,
-			   struct lf_cc_model *b)
+			   struct lf_bound *b)
 {
 	struct lf_model_info info;
 
-	lf_model_info(b->m, &info);
+	lf_model_info(b->model, &info);
 	c->bad_ver = info.active_version;
 	c->bad_gen = info.active_gen;
 	lf_cc_to_fallback(sk, c);
@@ -277,12 +277,12 @@ static void lf_cc_distrust(struct sock *sk, struct lf_cc_conn *c,
 
 /* the model's action for this MI (raw, out_frac) or an error */
 static int lf_cc_decide(struct sock *sk, struct lf_cc_conn *c,
-			struct lf_cc_model *b, s32 *in, s32 *out)
+			struct lf_bound *b, s32 *in, s32 *out)
 {
 	int ret;
 
 	lf_cc_count(c->algo, LF_CC_ST_QUERIES);
-	ret = lf_query_model(b->m, c->key + c->epoch, in, out);
+	ret = lf_query_model(b->model, c->key + c->epoch, in, out);
 	if (ret)
 		lf_cc_count(c->algo, LF_CC_ST_QERRORS);
 	return ret;
@@ -301,7 +301,7 @@ static void lf_cc_end_mi(struct sock *sk, struct lf_cc_conn *c)
 	s32 in[LF_CC_IN_MAX], out[LF_CC_OUT_MAX], grad = 0, lr = LF_CC_ONE;
 	s32 sr = LF_CC_ONE, label[2];
 	u64 mean_rtt = 0, drate;
-	struct lf_cc_model *b;
+	struct lf_bound *b;
 	u32 loss_pm = 0;
 	s64 a, reward;
 
@@ -362,10 +362,10 @@ static void lf_cc_end_mi(struct sock *sk, struct lf_cc_conn *c)
 		goto out;
 	}
 	if (b && c->prev_valid && c->algo != LF_CC_USER &&
-	    lf_collect_wanted(b->m)) {
+	    lf_collect_wanted(b->model)) {
 		label[0] = (s32)clamp_t(s64, reward, S32_MIN, S32_MAX);
 		label[1] = c->prev_out;
-		if (lf_collect_sample(b->m, c->key + c->epoch, c->prev_in,
+		if (lf_collect_sample(b->model, c->key + c->epoch, c->prev_in,
 				      c->prev_raw, label, 2))
 			lf_cc_count(c->algo, LF_CC_ST_SAMPLE_DROPS);
 		else
@@ -378,7 +378,7 @@ static void lf_cc_end_mi(struct sock *sk, struct lf_cc_conn *c)
 
 	lf_cc_inputs(c, b, in);
 	if (c->algo == LF_CC_USER) {
-		if (lf_cc_user_request(c, b->m, in, b->n_in)) {
+		if (lf_cc_user_request(c, b->model, in, b->n_in)) {
 			lf_cc_to_fallback(sk, c);
 			goto out;
 		}
@@ -389,7 +389,7 @@ static void lf_cc_end_mi(struct sock *sk, struct lf_cc_conn *c)
 		lf_cc_distrust(sk, c, b);
 		goto out;
 	}
-	a = lf_cc_from_fmt(out[0], b->out_frac);
+	a = lf_cc_from_fmt(out[0], b->out_frac[0]);
 	/*
 	 * Count contradicting saturated MIs; an unsaturated action clears the
 	 * count, a saturated one the path agrees with keeps it (noise).
@@ -403,13 +403,13 @@ static void lf_cc_end_mi(struct sock *sk, struct lf_cc_conn *c)
 			goto out;
 		}
 	}
-	if (READ_ONCE(lf_cc_tun.explore_milli) && lf_collect_wanted(b->m))
+	if (READ_ONCE(lf_cc_tun.explore_milli) && lf_collect_wanted(b->model))
 		a += lf_cc_noise(READ_ONCE(lf_cc_tun.explore_milli) *
 				 LF_CC_ONE / 1000);
 	a = lf_cc_take_action(sk, c, a);
 	memcpy(c->prev_in, in, b->n_in * sizeof(*in));
 	memcpy(c->prev_raw, out, b->n_out * sizeof(*out));
-	c->prev_out = lf_cc_to_fmt(a, b->out_frac);
+	c->prev_out = lf_cc_to_fmt(a, b->out_frac[0]);
 	c->prev_valid = true;
 out:
 	rcu_read_unlock();
@@ -420,7 +420,7 @@ out:
 static void lf_cc_user_poll(struct sock *sk, struct lf_cc_conn *c)
 {
 	u32 seq = smp_load_acquire(&c->ans_seq);
-	struct lf_cc_model *b;
+	struct lf_bound *b;
 
 	if (seq == c->ans_done || c->mode != LF_CC_MODEL)
 		return;
@@ -429,7 +429,7 @@ static void lf_cc_user_poll(struct sock *sk, struct lf_cc_conn *c)
 	b = lf_cc_model_rcu(c->algo);
 	if (b)
 		lf_cc_take_action(sk, c, lf_cc_from_fmt(READ_ONCE(c->ans_out),
-							b->out_frac));
+							b->out_frac[0]));
 	rcu_read_unlock();
 }
 

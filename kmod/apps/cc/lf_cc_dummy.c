@@ -31,7 +31,7 @@ static void lf_cc_dummy_cong_control(struct sock *sk,
 {
 	const struct inet_sock *inet = inet_sk(sk);
 	s32 in[LF_CC_IN_MAX], out[LF_CC_OUT_MAX];
-	struct lf_cc_model *b;
+	struct lf_bound *b;
 	u64 key;
 	u32 i;
 
@@ -50,7 +50,7 @@ static void lf_cc_dummy_cong_control(struct sock *sk,
 		key = ((u64)sk->sk_hash << 32) ^ ((u64)ntohs(inet->inet_sport) << 16) ^
 		      ntohs(inet->inet_dport);
 		lf_cc_count(LF_CC_DUMMY, LF_CC_ST_QUERIES);
-		if (lf_query_model(b->m, key, in, out))
+		if (lf_query_model(b->model, key, in, out))
 			lf_cc_count(LF_CC_DUMMY, LF_CC_ST_QERRORS);
 	} else {
 		lf_cc_count(LF_CC_DUMMY, LF_CC_ST_NOMODEL);

@@ -4,11 +4,11 @@
  * of lf_cc.ko.
  *
  * Each algorithm is bound to an lf_core model by name (parameters
- * aurora_model, mocc_model, dummy_model; lf_aurora_user shares Aurora's).  A
- * binding holds an lf_core reference and the model's formats; it is taken in
- * process context (load, parameter write, or a retry every second while the
- * model is missing) and published with RCU, so the datapath never sleeps.
- * Writing an empty name unbinds: connections fall back to CUBIC, counted.
+ * aurora_model, mocc_model, dummy_model; lf_aurora_user shares Aurora's)
+ * through lf_core's lf_binding (lf_bind.h: taken in process context, retried
+ * every second while the model is missing, published with RCU, so the
+ * datapath never sleeps).  Writing an empty name unbinds: connections fall
+ * back to CUBIC, counted.
  *
  *   cat /sys/module/lf_cc/parameters/stats
  */
@@ -16,9 +16,6 @@
 
 #include <linux/module.h>
 #include <linux/moduleparam.h>
-#include <linux/mutex.h>
-#include <linux/slab.h>
-#include <linux/workqueue.h>
 #include "lf_cc.h"
 
 struct lf_cc_pcpu __percpu *lf_cc_stats;
@@ -41,162 +38,33 @@ static const char * const lf_cc_algo_name[LF_CC_NALGO] = {
 	"lf_aurora", "lf_mocc", "lf_aurora_user", "lf_dummy",
 };
 
-/* inputs each algorithm needs (0: any) */
-static const u32 lf_cc_algo_n_in[LF_CC_NALGO] = {
-	LF_CC_HIST * LF_CC_NFEAT, LF_CC_HIST * LF_CC_NFEAT + LF_CC_NW,
-	LF_CC_HIST * LF_CC_NFEAT, 0,
-};
-
-static DEFINE_MUTEX(lf_cc_bind_lock);
-static char lf_cc_name[LF_CC_NALGO][LF_NAME_MAX] = {
-	"aurora", "mocc", "", "aurora",
-};
-static struct lf_cc_model __rcu *lf_cc_bound[LF_CC_NALGO];
-static bool lf_cc_live;
-static struct delayed_work lf_cc_bind_work;
-
-struct lf_cc_model *lf_cc_model_rcu(enum lf_cc_algo a)
-{
-	/* the userspace deployment answers for Aurora's model */
-	return rcu_dereference(lf_cc_bound[a == LF_CC_USER ? LF_CC_AURORA : a]);
-}
-
-static void lf_cc_model_free(struct lf_cc_model *b)
-{
-	if (!b)
-		return;
-	lf_model_put(b->m);
-	kfree(b);
-}
-
 /*
- * Try to bind algorithm @a to its model.  lf_cc_bind_lock held.
- * Return: true if bound or nothing to bind (no name).
+ * Each algorithm's model (inputs: Aurora's history, MOCC's plus its weights,
+ * the dummy NN any number; outputs: 0 is the action).  lf_aurora_user has no
+ * binding of its own: the userspace deployment answers for Aurora's model.
  */
-static bool lf_cc_bind(enum lf_cc_algo a)
-{
-	struct lf_cc_model *old, *b;
-	struct lf_model_info info;
-	s8 out_frac[LF_CC_OUT_MAX];
-	struct lf_model *m;
-	const char *name = lf_cc_name[a];
-
-	old = rcu_dereference_protected(lf_cc_bound[a],
-					lockdep_is_held(&lf_cc_bind_lock));
-	if (!name[0]) {
-		b = NULL;
-		goto publish;
-	}
-	m = lf_model_get(name);
-	if (!m)
-		return false;
-	lf_model_info(m, &info);
-	if ((lf_cc_algo_n_in[a] && info.n_in != lf_cc_algo_n_in[a]) ||
-	    (!lf_cc_algo_n_in[a] && info.n_in > LF_CC_IN_MAX) ||
-	    info.n_out < 1 || info.n_out > LF_CC_OUT_MAX) {
-		pr_err("%s: model %s has %u inputs and %u outputs, want %u and 1..%d\n",
-		       lf_cc_algo_name[a], name, info.n_in, info.n_out,
-		       lf_cc_algo_n_in[a], LF_CC_OUT_MAX);
-		lf_model_put(m);
-		return true;	/* a user error: do not retry */
-	}
-	b = kzalloc(sizeof(*b), GFP_KERNEL);
-	if (!b) {
-		lf_model_put(m);
-		return false;
-	}
-	b->m = m;
-	b->n_in = info.n_in;
-	b->n_out = info.n_out;
-	if (lf_model_formats(m, b->in_frac, info.n_in, out_frac, info.n_out)) {
-		lf_cc_model_free(b);
-		return false;
-	}
-	b->out_frac = out_frac[0];
-	pr_info("%s: bound to model %s (%u inputs, %u outputs, out_frac %d)\n",
-		lf_cc_algo_name[a], name, b->n_in, b->n_out, b->out_frac);
-publish:
-	rcu_assign_pointer(lf_cc_bound[a], b);
-	if (old) {
-		synchronize_rcu();	/* no connection still reads old */
-		lf_cc_model_free(old);
-	}
-	return true;
-}
-
-static bool lf_cc_bound_ok(enum lf_cc_algo a)
-{
-	return !lf_cc_name[a][0] ||
-	       rcu_access_pointer(lf_cc_bound[a]) != NULL;
-}
-
-static void lf_cc_bind_retry(struct work_struct *w)
-{
-	bool again = false;
-	int a;
-
-	mutex_lock(&lf_cc_bind_lock);
-	for (a = 0; a < LF_CC_NALGO; a++) {
-		if (a == LF_CC_USER || lf_cc_bound_ok(a))
-			continue;
-		if (!lf_cc_bind(a))
-			again = true;
-	}
-	if (again && lf_cc_live)
-		schedule_delayed_work(&lf_cc_bind_work, HZ);
-	mutex_unlock(&lf_cc_bind_lock);
-}
-
-/* model name parameters: writing one rebinds */
-static int lf_cc_name_set(const char *val, const struct kernel_param *kp)
-{
-	enum lf_cc_algo a = (enum lf_cc_algo)(unsigned long)kp->arg;
-	size_t len = strcspn(val, "\n");
-
-	if (len >= LF_NAME_MAX) {
-		pr_err("%s: model name '%.*s' longer than %d bytes\n",
-		       lf_cc_algo_name[a], (int)len, val, LF_NAME_MAX - 1);
-		return -EINVAL;
-	}
-	mutex_lock(&lf_cc_bind_lock);
-	memcpy(lf_cc_name[a], val, len);
-	lf_cc_name[a][len] = 0;
-	if (lf_cc_live) {
-		struct lf_cc_model *old;
-
-		/* drop the old binding first: a missing model means fallback */
-		old = rcu_dereference_protected(lf_cc_bound[a],
-				lockdep_is_held(&lf_cc_bind_lock));
-		RCU_INIT_POINTER(lf_cc_bound[a], NULL);
-		if (old) {
-			synchronize_rcu();
-			lf_cc_model_free(old);
-		}
-		if (!lf_cc_bind(a))
-			schedule_delayed_work(&lf_cc_bind_work, HZ);
-	}
-	mutex_unlock(&lf_cc_bind_lock);
-	return 0;
-}
-
-static int lf_cc_name_get(char *buf, const struct kernel_param *kp)
-{
-	enum lf_cc_algo a = (enum lf_cc_algo)(unsigned long)kp->arg;
-	int n;
-
-	mutex_lock(&lf_cc_bind_lock);
-	n = sysfs_emit(buf, "%s\n", lf_cc_name[a]);
-	mutex_unlock(&lf_cc_bind_lock);
-	return n;
-}
-
-static const struct kernel_param_ops lf_cc_name_ops = {
-	.set = lf_cc_name_set,
-	.get = lf_cc_name_get,
+#define LF_CC_AURORA_IN	(LF_CC_HIST * LF_CC_NFEAT)
+static struct lf_binding lf_cc_binding[LF_CC_NALGO] = {
+	[LF_CC_AURORA] = LF_BINDING_INIT(lf_cc_binding[LF_CC_AURORA], "lf_aurora",
+					 "aurora", LF_CC_AURORA_IN, LF_CC_AURORA_IN,
+					 1, LF_CC_OUT_MAX),
+	[LF_CC_MOCC] = LF_BINDING_INIT(lf_cc_binding[LF_CC_MOCC], "lf_mocc", "mocc",
+				       LF_CC_AURORA_IN + LF_CC_NW,
+				       LF_CC_AURORA_IN + LF_CC_NW, 1, LF_CC_OUT_MAX),
+	[LF_CC_USER] = LF_BINDING_INIT(lf_cc_binding[LF_CC_USER], "lf_aurora_user",
+				       "", LF_CC_AURORA_IN, LF_CC_AURORA_IN, 1,
+				       LF_CC_OUT_MAX),
+	[LF_CC_DUMMY] = LF_BINDING_INIT(lf_cc_binding[LF_CC_DUMMY], "lf_dummy",
+					"aurora", 0, LF_CC_IN_MAX, 1, LF_CC_OUT_MAX),
 };
+
+struct lf_bound *lf_cc_model_rcu(enum lf_cc_algo a)
+{
+	return lf_binding_deref(&lf_cc_binding[a == LF_CC_USER ? LF_CC_AURORA : a]);
+}
 
 #define LF_CC_MODEL_PARAM(pname, algo)					\
-	module_param_cb(pname, &lf_cc_name_ops, (void *)(unsigned long)(algo), 0644); \
+	module_param_cb(pname, &lf_binding_param_ops, &lf_cc_binding[algo], 0644); \
 	MODULE_PARM_DESC(pname, "lf_core model of " #algo " (empty: none, CUBIC fallback)")
 LF_CC_MODEL_PARAM(aurora_model, LF_CC_AURORA);
 LF_CC_MODEL_PARAM(mocc_model, LF_CC_MOCC);
@@ -325,11 +193,8 @@ static int __init lf_cc_init(void)
 	lf_cc_stats = alloc_percpu(struct lf_cc_pcpu);
 	if (!lf_cc_stats)
 		return -ENOMEM;
-	INIT_DELAYED_WORK(&lf_cc_bind_work, lf_cc_bind_retry);
-	mutex_lock(&lf_cc_bind_lock);
-	lf_cc_live = true;
-	mutex_unlock(&lf_cc_bind_lock);
-	lf_cc_bind_retry(&lf_cc_bind_work.work);
+	for (i = 0; i < LF_CC_NALGO; i++)
+		lf_binding_start(&lf_cc_binding[i]);
 
 	ret = lf_cc_dummy_setup();
 	if (ret)
@@ -349,12 +214,8 @@ err_reg:
 	lf_cc_user_exit();
 	lf_cc_dummy_cleanup();
 err_bind:
-	mutex_lock(&lf_cc_bind_lock);
-	lf_cc_live = false;
-	mutex_unlock(&lf_cc_bind_lock);
-	cancel_delayed_work_sync(&lf_cc_bind_work);
 	for (i = 0; i < LF_CC_NALGO; i++)
-		lf_cc_model_free(rcu_dereference_protected(lf_cc_bound[i], 1));
+		lf_binding_stop(&lf_cc_binding[i]);
 	free_percpu(lf_cc_stats);
 	return ret;
 }
@@ -371,13 +232,8 @@ static void __exit lf_cc_exit(void)
 		tcp_unregister_congestion_control(lf_cc_all[i]);
 	lf_cc_user_exit();
 	lf_cc_dummy_cleanup();
-	mutex_lock(&lf_cc_bind_lock);
-	lf_cc_live = false;
-	mutex_unlock(&lf_cc_bind_lock);
-	cancel_delayed_work_sync(&lf_cc_bind_work);
-	synchronize_rcu();
 	for (i = 0; i < LF_CC_NALGO; i++)
-		lf_cc_model_free(rcu_dereference_protected(lf_cc_bound[i], 1));
+		lf_binding_stop(&lf_cc_binding[i]);
 	rcu_barrier();		/* kfree_rcu of connection states and tables */
 	lf_cc_mocc_exit();
 	free_percpu(lf_cc_stats);

@@ -24,7 +24,7 @@
 #include <linux/types.h>
 #include <linux/percpu.h>
 #include <linux/in6.h>
-#include "lf_core.h"
+#include "lf_bind.h"
 
 #define LF_FS_N_IN	4	/* predictor inputs (features above) */
 #define LF_FS_OUT_MAX	16	/* most outputs of a bound predictor */
@@ -90,14 +90,8 @@ struct lf_fs_tun {
 };
 extern struct lf_fs_tun lf_fs_tun;
 
-/* the bound model: lf_core reference and its formats, published with RCU */
-struct lf_fs_model {
-	struct lf_model *m;
-	s8 in_frac[LF_FS_N_IN];
-	s8 out_frac;
-	struct rcu_head rcu;
-};
-struct lf_fs_model *lf_fs_model_rcu(void);
+/* the bound predictor (lf_bind.h), under rcu_read_lock() */
+struct lf_bound *lf_fs_model_rcu(void);
 
 /**
  * struct lf_fs_flow - one tracked TCP flow (the sending side's view)

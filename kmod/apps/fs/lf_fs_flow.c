@@ -146,7 +146,7 @@ static void lf_fs_set_pred(struct lf_fs_flow *f, s32 out, s8 out_frac)
  */
 static void lf_fs_predict(struct lf_fs_flow *f, u32 payload, u8 flags, int mode)
 {
-	struct lf_fs_model *bm;
+	struct lf_bound *bm;
 	s32 out[LF_FS_OUT_MAX];
 	u32 feat[LF_FS_N_IN];
 	int i, ret;
@@ -167,17 +167,17 @@ static void lf_fs_predict(struct lf_fs_flow *f, u32 payload, u8 flags, int mode)
 		f->in[i] = lf_fs_to_fmt(feat[i], bm->in_frac[i]);
 	if (mode == LF_FS_NN) {
 		lf_fs_count(LF_FS_ST_QUERIES);
-		ret = lf_query_model(bm->m, f->key, f->in, out);
+		ret = lf_query_model(bm->model, f->key, f->in, out);
 		if (ret) {
 			lf_fs_count(LF_FS_ST_QERRORS);
 			return;
 		}
-		lf_fs_set_pred(f, out[0], bm->out_frac);
+		lf_fs_set_pred(f, out[0], bm->out_frac[0]);
 		return;
 	}
 	/* waiting before the query: its answer may come at once */
 	f->state = LF_FS_WAIT;
-	if (lf_fs_user_request(bm->m, f->key, f->in)) {
+	if (lf_fs_user_request(bm->model, f->key, f->in)) {
 		f->state = LF_FS_NOPRED;
 		lf_fs_count(LF_FS_ST_UPFAIL);
 		return;
@@ -230,7 +230,7 @@ static struct lf_fs_flow *lf_fs_find(struct lf_fs_bucket *b, u64 key,
 static void lf_fs_flow_end(struct lf_fs_flow *f, enum lf_fs_stat why)
 {
 	u32 size = f->end - f->isn - 1;
-	struct lf_fs_model *bm;
+	struct lf_bound *bm;
 	u32 lg, pi;
 	u16 h;
 
@@ -248,19 +248,19 @@ static void lf_fs_flow_end(struct lf_fs_flow *f, enum lf_fs_stat why)
 	rcu_read_lock();
 	bm = lf_fs_model_rcu();
 	if (bm && f->state != LF_FS_NOPRED) {	/* inputs were computed */
-		s32 label = lf_fs_to_fmt(lg, bm->out_frac);
+		s32 label = lf_fs_to_fmt(lg, bm->out_frac[0]);
 		int ret;
 
 		if (f->state == LF_FS_PREDICTED)
 			lf_fs_add(LF_FS_ST_ABS_ERR, abs((s32)f->pred - (s32)lg));
-		ret = lf_collect_sample(bm->m, f->key, f->in,
+		ret = lf_collect_sample(bm->model, f->key, f->in,
 					f->state == LF_FS_PREDICTED ? &f->out : NULL,
 					&label, 1);
 		if (!ret)
 			lf_fs_count(LF_FS_ST_LABELS);
 		else if (ret == -ENOBUFS)
 			lf_fs_count(LF_FS_ST_LABEL_DROPS);
-		lf_flow_forget(bm->m, f->key);
+		lf_flow_forget(bm->model, f->key);
 	}
 	rcu_read_unlock();
 out:
@@ -343,7 +343,7 @@ out:
 bool lf_fs_flow_answer(u64 key, s32 out)
 {
 	struct lf_fs_bucket *b = &lf_fs_tbl[key & lf_fs_mask];
-	struct lf_fs_model *bm;
+	struct lf_bound *bm;
 	struct lf_fs_flow *f;
 	bool done = false;
 
@@ -354,7 +354,7 @@ bool lf_fs_flow_answer(u64 key, s32 out)
 		if (f->key != key || f->state != LF_FS_WAIT)
 			continue;
 		if (bm) {
-			lf_fs_set_pred(f, out, bm->out_frac);
+			lf_fs_set_pred(f, out, bm->out_frac[0]);
 			done = true;
 		}
 		break;

@@ -12,16 +12,13 @@
  *   max_flows      most tracked flows; SYNs beyond are counted in "full"
  *   model          lf_core model of the predictor (4 inputs, >= 1 output)
  *   stats          counters (read-only); flows: tracked flows now
- * The model is bound in process context (load, parameter write, or a retry
- * every second while it is missing) and published with RCU.
+ * The model is bound by lf_core's lf_binding (lf_bind.h): in process context,
+ * retried every second while it is missing, published with RCU.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/module.h>
 #include <linux/moduleparam.h>
-#include <linux/mutex.h>
-#include <linux/slab.h>
-#include <linux/workqueue.h>
 #include "lf_fs.h"
 
 struct lf_fs_pcpu __percpu *lf_fs_stats;
@@ -39,125 +36,15 @@ static const char * const lf_fs_mode_name[LF_FS_NMODE] = {
 	"off", "pias", "nn", "user",
 };
 
-static DEFINE_MUTEX(lf_fs_bind_lock);
-static char lf_fs_model_name[LF_NAME_MAX] = "ffnn";
-static struct lf_fs_model __rcu *lf_fs_bound;
-static bool lf_fs_live;
-static struct delayed_work lf_fs_bind_work;
+static LF_BINDING(lf_fs_binding, "lf_fs", "ffnn", LF_FS_N_IN, LF_FS_N_IN, 1,
+		  LF_FS_OUT_MAX);
 
-struct lf_fs_model *lf_fs_model_rcu(void)
+struct lf_bound *lf_fs_model_rcu(void)
 {
-	return rcu_dereference(lf_fs_bound);
+	return lf_binding_deref(&lf_fs_binding);
 }
 
-static void lf_fs_model_free(struct lf_fs_model *b)
-{
-	if (!b)
-		return;
-	lf_model_put(b->m);
-	kfree(b);
-}
-
-/* unpublish the binding and free it when no reader can see it */
-static void lf_fs_unbind(void)
-{
-	struct lf_fs_model *old;
-
-	old = rcu_dereference_protected(lf_fs_bound,
-					lockdep_is_held(&lf_fs_bind_lock));
-	RCU_INIT_POINTER(lf_fs_bound, NULL);
-	if (old) {
-		synchronize_rcu();
-		lf_fs_model_free(old);
-	}
-}
-
-/*
- * Bind to the named model.  lf_fs_bind_lock held, nothing bound.
- * Return: true if bound or not worth retrying (no name, a wrong shape).
- */
-static bool lf_fs_bind(void)
-{
-	struct lf_model_info info;
-	s8 out_frac[LF_IO_MAX];
-	struct lf_fs_model *b;
-	struct lf_model *m;
-
-	if (!lf_fs_model_name[0])
-		return true;
-	m = lf_model_get(lf_fs_model_name);
-	if (!m)
-		return false;
-	lf_model_info(m, &info);
-	if (info.n_in != LF_FS_N_IN || info.n_out < 1 || info.n_out > LF_FS_OUT_MAX) {
-		pr_err("model %s has %u inputs and %u outputs, want %d and 1..%d\n",
-		       lf_fs_model_name, info.n_in, info.n_out, LF_FS_N_IN,
-		       LF_FS_OUT_MAX);
-		lf_model_put(m);
-		return true;
-	}
-	b = kzalloc(sizeof(*b), GFP_KERNEL);
-	if (!b) {
-		lf_model_put(m);
-		return false;
-	}
-	b->m = m;
-	if (lf_model_formats(m, b->in_frac, LF_FS_N_IN, out_frac, info.n_out)) {
-		lf_fs_model_free(b);
-		return false;
-	}
-	b->out_frac = out_frac[0];
-	pr_info("bound to model %s (in_frac %d %d %d %d, out_frac %d)\n",
-		lf_fs_model_name, b->in_frac[0], b->in_frac[1], b->in_frac[2],
-		b->in_frac[3], b->out_frac);
-	rcu_assign_pointer(lf_fs_bound, b);
-	return true;
-}
-
-static void lf_fs_bind_retry(struct work_struct *w)
-{
-	mutex_lock(&lf_fs_bind_lock);
-	if (lf_fs_live && !rcu_access_pointer(lf_fs_bound) && !lf_fs_bind())
-		schedule_delayed_work(&lf_fs_bind_work, HZ);
-	mutex_unlock(&lf_fs_bind_lock);
-}
-
-static int lf_fs_model_set(const char *val, const struct kernel_param *kp)
-{
-	size_t len = strcspn(val, "\n");
-
-	if (len >= LF_NAME_MAX) {
-		pr_err("model name '%.*s' longer than %d bytes\n", (int)len, val,
-		       LF_NAME_MAX - 1);
-		return -EINVAL;
-	}
-	mutex_lock(&lf_fs_bind_lock);
-	memcpy(lf_fs_model_name, val, len);
-	lf_fs_model_name[len] = 0;
-	if (lf_fs_live) {
-		lf_fs_unbind();
-		if (!lf_fs_bind())
-			schedule_delayed_work(&lf_fs_bind_work, HZ);
-	}
-	mutex_unlock(&lf_fs_bind_lock);
-	return 0;
-}
-
-static int lf_fs_model_get(char *buf, const struct kernel_param *kp)
-{
-	int n;
-
-	mutex_lock(&lf_fs_bind_lock);
-	n = sysfs_emit(buf, "%s\n", lf_fs_model_name);
-	mutex_unlock(&lf_fs_bind_lock);
-	return n;
-}
-
-static const struct kernel_param_ops lf_fs_model_ops = {
-	.set = lf_fs_model_set,
-	.get = lf_fs_model_get,
-};
-module_param_cb(model, &lf_fs_model_ops, NULL, 0644);
+module_param_cb(model, &lf_binding_param_ops, &lf_fs_binding, 0644);
 MODULE_PARM_DESC(model, "lf_core model of the flow-size predictor (empty: none)");
 
 static int lf_fs_mode_set(const char *val, const struct kernel_param *kp)
@@ -305,27 +192,17 @@ static int __init lf_fs_init(void)
 	ret = lf_fs_flow_init();
 	if (ret)
 		goto err_stats;
-	INIT_DELAYED_WORK(&lf_fs_bind_work, lf_fs_bind_retry);
-	mutex_lock(&lf_fs_bind_lock);
-	lf_fs_live = true;
-	if (!lf_fs_bind())
-		schedule_delayed_work(&lf_fs_bind_work, HZ);
-	mutex_unlock(&lf_fs_bind_lock);
+	lf_binding_start(&lf_fs_binding);
 	ret = lf_fs_hook_init();
 	if (ret)
 		goto err_bind;
 	pr_info("mode %s, %u classes, model '%s'\n",
-		lf_fs_mode_name[lf_fs_tun.mode], lf_fs_tun.nthr + 1, lf_fs_model_name);
+		lf_fs_mode_name[lf_fs_tun.mode], lf_fs_tun.nthr + 1,
+		lf_fs_binding.name);
 	return 0;
 
 err_bind:
-	mutex_lock(&lf_fs_bind_lock);
-	lf_fs_live = false;
-	mutex_unlock(&lf_fs_bind_lock);
-	cancel_delayed_work_sync(&lf_fs_bind_work);
-	mutex_lock(&lf_fs_bind_lock);
-	lf_fs_unbind();
-	mutex_unlock(&lf_fs_bind_lock);
+	lf_binding_stop(&lf_fs_binding);
 	lf_fs_user_exit();
 	lf_fs_flow_exit();
 err_stats:
@@ -337,14 +214,8 @@ static void __exit lf_fs_exit(void)
 {
 	lf_fs_hook_exit();	/* no new packets (waits for running hooks) */
 	lf_fs_user_exit();	/* no answers */
-	mutex_lock(&lf_fs_bind_lock);
-	lf_fs_live = false;
-	mutex_unlock(&lf_fs_bind_lock);
-	cancel_delayed_work_sync(&lf_fs_bind_work);
-	lf_fs_flow_exit();
-	mutex_lock(&lf_fs_bind_lock);
-	lf_fs_unbind();
-	mutex_unlock(&lf_fs_bind_lock);
+	lf_fs_flow_exit();	/* labels of the flows left, while still bound */
+	lf_binding_stop(&lf_fs_binding);
 	free_percpu(lf_fs_stats);
 }
 

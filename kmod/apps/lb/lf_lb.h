@@ -41,7 +41,7 @@
 #include <linux/types.h>
 #include <linux/percpu.h>
 #include <linux/netdevice.h>
-#include "lf_core.h"
+#include "lf_bind.h"
 
 #define LF_LB_PATHS_MAX	8
 #define LF_LB_NFEAT	6
@@ -112,14 +112,8 @@ struct lf_lb_tun {
 };
 extern struct lf_lb_tun lf_lb_tun;
 
-/* the bound model: lf_core reference and its formats, published with RCU */
-struct lf_lb_model {
-	struct lf_model *m;
-	s8 in_frac[LF_LB_N_IN];
-	s8 out_frac[LF_LB_N_OUT];
-	struct rcu_head rcu;
-};
-struct lf_lb_model *lf_lb_model_rcu(void);
+/* the bound MLP (lf_bind.h), under rcu_read_lock() */
+struct lf_bound *lf_lb_model_rcu(void);
 
 /* lf_lb_path.c: per-path statistics and state */
 int lf_lb_path_init(void);

@@ -145,7 +145,7 @@ u32 lf_lb_flow_count(void)
 }
 
 /* the up path with the highest score (scores in the model's formats) */
-static int lf_lb_best(const s32 *out, const struct lf_lb_model *bm, u32 up)
+static int lf_lb_best(const s32 *out, const struct lf_bound *bm, u32 up)
 {
 	int i, best = -1;
 	s64 bv = 0;
@@ -184,7 +184,7 @@ static void lf_lb_move(struct lf_lb_flow *f, u32 path)
 static u32 lf_lb_ask(struct lf_lb_flow *f, int mode, u32 up)
 {
 	u32 feat[LF_LB_N_IN];
-	struct lf_lb_model *bm;
+	struct lf_bound *bm;
 	int i, best;
 
 	bm = lf_lb_model_rcu();
@@ -203,7 +203,7 @@ static u32 lf_lb_ask(struct lf_lb_flow *f, int mode, u32 up)
 		/* waiting before the request: its answer may come at once */
 		f->state = LF_LB_WAIT;
 		f->req_ns = ktime_get_ns();
-		if (lf_lb_user_request(bm->m, f->key, f->in)) {
+		if (lf_lb_user_request(bm->model, f->key, f->in)) {
 			lf_lb_count(LF_LB_ST_UPFAIL);
 			f->state = LF_LB_UNSCORED;
 		} else {
@@ -212,7 +212,7 @@ static u32 lf_lb_ask(struct lf_lb_flow *f, int mode, u32 up)
 		return up & BIT(d) ? d : lf_lb_path_pick_hash(f->key, up);
 	}
 	lf_lb_count(LF_LB_ST_QUERIES);
-	if (lf_query_model(bm->m, f->key, f->in, f->out)) {
+	if (lf_query_model(bm->model, f->key, f->in, f->out)) {
 		lf_lb_count(LF_LB_ST_QERRORS);
 		f->state = LF_LB_UNSCORED;
 		return lf_lb_path_pick_hash(f->key, up);
@@ -225,7 +225,7 @@ static u32 lf_lb_ask(struct lf_lb_flow *f, int mode, u32 up)
 /* the flow's path is down: the next best up path */
 static u32 lf_lb_repath(struct lf_lb_flow *f, u32 up)
 {
-	struct lf_lb_model *bm = lf_lb_model_rcu();
+	struct lf_bound *bm = lf_lb_model_rcu();
 	int best = -1;
 
 	if (f->state == LF_LB_SCORED && bm)
@@ -249,7 +249,7 @@ static struct lf_lb_flow *lf_lb_find(struct lf_lb_bucket *b, u64 key,
 static void lf_lb_flow_end(struct lf_lb_flow *f, enum lf_lb_stat why, u64 now)
 {
 	u32 bytes = f->end - f->isn - 1;
-	struct lf_lb_model *bm;
+	struct lf_bound *bm;
 
 	u64 fct_us = div_u64(now - f->start_ns, NSEC_PER_USEC);
 	bool done = bytes && fct_us && (why == LF_LB_ST_END_FIN);
@@ -270,14 +270,14 @@ static void lf_lb_flow_end(struct lf_lb_flow *f, enum lf_lb_stat why, u64 now)
 			for (i = 0; i < LF_LB_N_OUT; i++)
 				label[i] = f->out[i];
 			label[f->path] = lf_lb_to_fmt(lg, bm->out_frac[f->path]);
-			ret = lf_collect_sample(bm->m, f->key, f->in, f->out,
+			ret = lf_collect_sample(bm->model, f->key, f->in, f->out,
 						label, LF_LB_N_OUT);
 			if (!ret)
 				lf_lb_count(LF_LB_ST_LABELS);
 			else if (ret == -ENOBUFS)
 				lf_lb_count(LF_LB_ST_LABEL_DROPS);
 		}
-		lf_flow_forget(bm->m, f->key);
+		lf_flow_forget(bm->model, f->key);
 	}
 	rcu_read_unlock();
 	kmem_cache_free(lf_lb_cache, f);
@@ -426,7 +426,7 @@ out:
 bool lf_lb_flow_answer(u64 key, const s32 *out, u32 n_out)
 {
 	struct lf_lb_bucket *b = &lf_lb_tbl[key & lf_lb_mask];
-	struct lf_lb_model *bm;
+	struct lf_bound *bm;
 	struct lf_lb_flow *f;
 	bool done = false;
 	int best;

@@ -19,8 +19,8 @@
  *                  namespace; reads the number of attached namespaces
  *   path_state     write "down N" / "up N"; reads one line per path
  *   stats          counters (read-only); tracked: flows now
- * The model is bound in process context (load, parameter write, or a retry
- * every second while it is missing) and published with RCU.
+ * The model is bound by lf_core's lf_binding (lf_bind.h): in process context,
+ * retried every second while it is missing, published with RCU.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -28,8 +28,6 @@
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
-#include <linux/slab.h>
-#include <linux/workqueue.h>
 #include "lf_lb.h"
 
 struct lf_lb_pcpu __percpu *lf_lb_stats;
@@ -50,16 +48,13 @@ static const char * const lf_lb_mode_name[LF_LB_NMODE] = {
 	"off", "ecmp", "flowlet", "nn", "user",
 };
 
-static DEFINE_MUTEX(lf_lb_bind_lock);
 static DEFINE_MUTEX(lf_lb_mark_lock);
-static char lf_lb_model_name[LF_NAME_MAX] = "lbmlp";
-static struct lf_lb_model __rcu *lf_lb_bound;
-static bool lf_lb_live;
-static struct delayed_work lf_lb_bind_work;
+static LF_BINDING(lf_lb_binding, "lf_lb", "lbmlp", LF_LB_N_IN, LF_LB_N_IN,
+		  LF_LB_N_OUT, LF_LB_N_OUT);
 
-struct lf_lb_model *lf_lb_model_rcu(void)
+struct lf_bound *lf_lb_model_rcu(void)
 {
-	return rcu_dereference(lf_lb_bound);
+	return lf_binding_deref(&lf_lb_binding);
 }
 
 static int lf_lb_admin(const struct kernel_param *kp)
@@ -70,107 +65,18 @@ static int lf_lb_admin(const struct kernel_param *kp)
 	return -EPERM;
 }
 
-static void lf_lb_model_free(struct lf_lb_model *b)
-{
-	if (!b)
-		return;
-	lf_model_put(b->m);
-	kfree(b);
-}
-
-/* unpublish the binding and free it when no reader can see it */
-static void lf_lb_unbind(void)
-{
-	struct lf_lb_model *old;
-
-	old = rcu_dereference_protected(lf_lb_bound,
-					lockdep_is_held(&lf_lb_bind_lock));
-	RCU_INIT_POINTER(lf_lb_bound, NULL);
-	if (old) {
-		synchronize_rcu();
-		lf_lb_model_free(old);
-	}
-}
-
-/*
- * Bind to the named model.  lf_lb_bind_lock held, nothing bound.
- * Return: true if bound or not worth retrying (no name, a wrong shape).
- */
-static bool lf_lb_bind(void)
-{
-	struct lf_model_info info;
-	struct lf_lb_model *b;
-	struct lf_model *m;
-
-	if (!lf_lb_model_name[0])
-		return true;
-	m = lf_model_get(lf_lb_model_name);
-	if (!m)
-		return false;
-	lf_model_info(m, &info);
-	if (info.n_in != LF_LB_N_IN || info.n_out != LF_LB_N_OUT) {
-		pr_err("model %s has %u inputs and %u outputs, want %d and %d\n",
-		       lf_lb_model_name, info.n_in, info.n_out, LF_LB_N_IN,
-		       LF_LB_N_OUT);
-		lf_model_put(m);
-		return true;
-	}
-	b = kzalloc(sizeof(*b), GFP_KERNEL);
-	if (!b) {
-		lf_model_put(m);
-		return false;
-	}
-	b->m = m;
-	if (lf_model_formats(m, b->in_frac, LF_LB_N_IN, b->out_frac, LF_LB_N_OUT)) {
-		lf_lb_model_free(b);
-		return false;
-	}
-	pr_info("bound to model %s (in_frac %d.., out_frac %d..)\n",
-		lf_lb_model_name, b->in_frac[0], b->out_frac[0]);
-	rcu_assign_pointer(lf_lb_bound, b);
-	return true;
-}
-
-static void lf_lb_bind_retry(struct work_struct *w)
-{
-	mutex_lock(&lf_lb_bind_lock);
-	if (lf_lb_live && !rcu_access_pointer(lf_lb_bound) && !lf_lb_bind())
-		schedule_delayed_work(&lf_lb_bind_work, HZ);
-	mutex_unlock(&lf_lb_bind_lock);
-}
-
 static int lf_lb_model_set(const char *val, const struct kernel_param *kp)
 {
-	size_t len = strcspn(val, "\n");
 	int ret = lf_lb_admin(kp);
 
 	if (ret)
 		return ret;
-	if (len >= LF_NAME_MAX) {
-		pr_err("model: name '%.*s' longer than %d bytes\n", (int)len, val,
-		       LF_NAME_MAX - 1);
-		return -EINVAL;
-	}
-	mutex_lock(&lf_lb_bind_lock);
-	memcpy(lf_lb_model_name, val, len);
-	lf_lb_model_name[len] = 0;
-	if (lf_lb_live) {
-		lf_lb_unbind();
-		if (!lf_lb_bind())
-			schedule_delayed_work(&lf_lb_bind_work, HZ);
-	}
-	mutex_unlock(&lf_lb_bind_lock);
-	return 0;
+	return lf_binding_set(&lf_lb_binding, val);
 }
 
 static int lf_lb_model_get(char *buf, const struct kernel_param *kp)
 {
-	int n;
-
-	mutex_lock(&lf_lb_bind_lock);
-	n = sysfs_emit(buf, "%s\n", lf_lb_model_name);
-	mutex_unlock(&lf_lb_bind_lock);
-	return n;
+	return lf_binding_show(&lf_lb_binding, buf);
 }
 
 static const struct kernel_param_ops lf_lb_model_ops = {
@@ -391,28 +297,17 @@ static int __init lf_lb_init(void)
 	ret = lf_lb_path_init();
 	if (ret)
 		goto err_flow;
-	INIT_DELAYED_WORK(&lf_lb_bind_work, lf_lb_bind_retry);
-	mutex_lock(&lf_lb_bind_lock);
-	lf_lb_live = true;
-	if (!lf_lb_bind())
-		schedule_delayed_work(&lf_lb_bind_work, HZ);
-	mutex_unlock(&lf_lb_bind_lock);
+	lf_binding_start(&lf_lb_binding);
 	ret = lf_lb_hook_init();
 	if (ret)
 		goto err_bind;
 	pr_info("mode %s, %u paths, marks %#x.. under %#x, model '%s'\n",
 		lf_lb_mode_name[lf_lb_tun.mode], lf_lb_tun.npaths,
-		lf_lb_tun.mark_base, lf_lb_tun.mark_mask, lf_lb_model_name);
+		lf_lb_tun.mark_base, lf_lb_tun.mark_mask, lf_lb_binding.name);
 	return 0;
 
 err_bind:
-	mutex_lock(&lf_lb_bind_lock);
-	lf_lb_live = false;
-	mutex_unlock(&lf_lb_bind_lock);
-	cancel_delayed_work_sync(&lf_lb_bind_work);
-	mutex_lock(&lf_lb_bind_lock);
-	lf_lb_unbind();
-	mutex_unlock(&lf_lb_bind_lock);
+	lf_binding_stop(&lf_lb_binding);
 	lf_lb_user_exit();
 	lf_lb_path_exit();
 err_flow:
@@ -426,15 +321,9 @@ static void __exit lf_lb_exit(void)
 {
 	lf_lb_hook_exit();	/* no new packets (waits for running hooks) */
 	lf_lb_user_exit();	/* no answers */
-	mutex_lock(&lf_lb_bind_lock);
-	lf_lb_live = false;
-	mutex_unlock(&lf_lb_bind_lock);
-	cancel_delayed_work_sync(&lf_lb_bind_work);
-	lf_lb_flow_exit();
+	lf_lb_flow_exit();	/* labels of the flows left, while still bound */
 	lf_lb_path_exit();
-	mutex_lock(&lf_lb_bind_lock);
-	lf_lb_unbind();
-	mutex_unlock(&lf_lb_bind_lock);
+	lf_binding_stop(&lf_lb_binding);
 	free_percpu(lf_lb_stats);
 }
 
