@@ -57,6 +57,10 @@ lbparam flowlet_us 200
 run flowlet 21
 run off 21
 kill $mon; wait $mon 2>/dev/null
+# every request is to be answered: lf_core's default expiry (1 s) is within
+# reach of a round trip on a loaded host (fs.31 saw one), and expiry is
+# cc.25's subject
+"$LFCTL" config uq-timeout-ms 10000 > /dev/null || die "lfctl config uq-timeout-ms"
 lf_serve lbmlp "$LF_SRC/examples/lb/lbmlp.onnx" "$LF_SRC/examples/lb/ranges_lbmlp.txt" serve.err
 run user 21
 sleep 1			# answers of the last flows
