@@ -197,20 +197,35 @@ static const struct {
 };
 
 /*
- * Counters of datapath modules that use the models (lf_cc.ko: connections,
- * monitor intervals, fallbacks, distrusted snapshots, ...), one line each,
- * after the models' own counters when `lfctl stats` names no model.
+ * Counters of the datapath modules that use the models, one line each after
+ * the models' own counters when `lfctl stats` names no model: lf_cc.ko (a
+ * line per algorithm: connections, monitor intervals, fallbacks, distrusted
+ * snapshots, ...), lf_fs.ko and lf_lb.ko (flows, queries, upcalls, labels,
+ * ...), each line "datapath NAME key value ...".  A module not loaded has no
+ * line.
  */
 static void print_datapath_stats(void)
 {
-	FILE *f = fopen("/sys/module/lf_cc/parameters/stats", "r");
-	char line[1024];
+	static const char *const mods[] = { "lf_cc", "lf_fs", "lf_lb" };
+	char path[96], line[2048];
+	size_t i;
 
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f))
-		printf("datapath %s", line);
-	fclose(f);
+	for (i = 0; i < sizeof(mods) / sizeof(mods[0]); i++) {
+		FILE *f;
+
+		snprintf(path, sizeof(path), "/sys/module/%s/parameters/stats", mods[i]);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		while (fgets(line, sizeof(line), f)) {
+			/* lf_cc's lines start with the algorithm's name already */
+			if (i == 0)
+				printf("datapath %s", line);
+			else
+				printf("datapath %s %s", mods[i], line);
+		}
+		fclose(f);
+	}
 }
 
 static int cmd_stats(int argc, char **argv)

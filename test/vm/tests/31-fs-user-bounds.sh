@@ -41,6 +41,8 @@ lf_serve_stop
 cat rt.log
 check_eq "flows (user)" "$n" $N
 check_eq "upcalls" "$(fsstat upcalls)" $N
+"$LFCTL" stats | grep "^datapath lf_fs " | grep -q " upcalls $N " &&
+	ok "lfctl stats shows lf_fs's counters" || fail "lfctl stats: $("$LFCTL" stats | grep '^datapath')"
 a=$(fsstat answers) s=$(fsstat stale)
 check_eq "answers + stale" $((a + s)) $N
 # how many answers beat their flow's end depends on the host's load: some must
