@@ -113,6 +113,9 @@ if [ -n "${rtpid:-}" ]; then
 	kill -CONT $rtpid; kill $rtpid; wait $rtpid 2>/dev/null
 	echo "lf-runtime: $(updates) update(s); log tail:"
 	tail -n 5 /tmp/rt.log
+	# why it did or did not update: its decisions, counted
+	echo "lf-runtime decisions: $(grep -o '"decision":"[^"]*"' /tmp/rt/lbmlp/decisions.jsonl 2>/dev/null |
+		sed 's/"decision":"//; s/"$//' | sort | uniq -c | awk '{ printf "%s %s ", $2, $1 }')"
 fi
 lb_server_stop
 lf_lb_link_down
