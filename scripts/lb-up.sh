@@ -70,6 +70,7 @@ if [ $down = 1 ]; then
 	done
 	if awk '$1 == "lf_core" && $3 == 0 { f = 1 } END { exit !f }' /proc/modules; then rmmod lf_core || true; fi
 	if [ -f "$run/topology" ]; then
+		. "$src/bench/eval/lib/link.sh"
 		. "$src/bench/eval/lib/lb-link.sh"
 		lf_lb_link_down
 		rm -f "$run/topology"
@@ -88,6 +89,7 @@ ko=$build/kmod/apps/lb/lf_lb.ko
 if [ -n "$topo" ]; then
 	eval "$tenv"
 	paths=$LB_NPATHS
+	. "$src/bench/eval/lib/link.sh"
 	. "$src/bench/eval/lib/lb-link.sh"
 	lf_lb_link_up "$LB_PATHS" "$mb" || die "building the topology of $topo failed"
 	echo "$topo" > "$run/topology"

@@ -3,6 +3,8 @@
 # (test/vm/tests/4x-lb-*.sh), the evaluation (bench/eval/vm/lb.sh) and
 # scripts/lb-up.sh.  POSIX sh, sourced; needs root.
 #
+#   Needs lib/link.sh sourced first (lf_shaper, the rate limiter).
+#
 #   lf_lb_link_up "NAME:RATE_MBIT:RTT_MS:QUEUE_PKTS:LOSS_PCT ..." [MARK_BASE]
 #       namespaces lbs (sender, source 10.78.0.1), lbd (receiver, 10.78.1.1)
 #       and lbp0..lbpN-1 (the paths' routers).  Path i: sender s<i>
@@ -25,13 +27,7 @@ LF_LB_DST=10.78.1.1
 LF_LB_NPATHS=0
 LF_LB_MINRTT=0
 
-lf_lb_tbf() { # VERB PATH RATE_MBIT QUEUE
-	_kb=$(awk -v r="$3" 'BEGIN { printf "%d", r * 1000 + 0.5 }')
-	_b=$(( _kb * 10 / 8 ))
-	[ "$_b" -lt 3028 ] && _b=3028
-	ip netns exec "lbp$2" tc qdisc "$1" dev "b$2" parent 1:1 handle 10: tbf rate "${_kb}kbit" \
-		burst "$_b" limit $(( $4 * 1514 + _b ))
-}
+lf_lb_tbf() { lf_shaper "lbp$2" "b$2" "$1" "$3" "$4" "LF_LB_BURST_$2"; } # VERB PATH RATE_MBIT QUEUE
 
 lf_lb_netem() { # VERB PATH RTT_MS LOSS_PCT
 	_d=$(awk -v r="$3" -v m="$LF_LB_MINRTT" 'BEGIN { printf "%.3fms", r - m / 2 }')

@@ -14,15 +14,29 @@
 LF_LINK_DST=10.77.2.2
 LF_LINK_QPKTS=100
 
-lf_link_tbf() { # VERB RATE_MBIT QUEUE
-	_kb=$(awk -v r="$2" 'BEGIN { printf "%d", r * 1000 + 0.5 }')
-	# burst: 10 ms worth of bytes (under TCG the qdisc watchdog fires late;
-	# a smaller bucket loses the tokens of the delay), at least 2 packets
+# lf_shaper NETNS DEV VERB RATE_MBIT QUEUE_PKTS BURST_VAR: the rate limiter of
+# a link (lf_link_*, lb-link.sh's paths): tbf (handle 10:) under the netem at
+# 1:1 on DEV in NETNS, VERB add or change.  The bucket holds 10 ms worth of
+# bytes (under TCG the qdisc watchdog fires late; a smaller bucket loses the
+# tokens of the delay), at least 2 packets; the variable named BURST_VAR keeps
+# it between calls, because a change never makes it shallower: the packets
+# queued under the old rate may be as large as the old bucket (tbf segments
+# GSO packets to it at enqueue) and tbf never sends a packet larger than its
+# bucket, so a shallower one wedges the link for good (seen at a 48 -> 12
+# Mbit/s step under Aurora: even retransmissions stayed queued behind the
+# head packet).
+lf_shaper() {
+	_kb=$(awk -v r="$4" 'BEGIN { printf "%d", r * 1000 + 0.5 }')
 	_b=$(( _kb * 10 / 8 ))
 	[ "$_b" -lt 3028 ] && _b=3028
-	ip netns exec lfr tc qdisc "$1" dev r1 parent 1:1 handle 10: tbf rate "${_kb}kbit" \
-		burst "$_b" limit $(( $3 * 1514 + _b ))
+	eval "_prev=\${$6:-0}"
+	[ "$3" = change ] && [ "$_b" -lt "$_prev" ] && _b=$_prev
+	eval "$6=$_b"
+	ip netns exec "$1" tc qdisc "$3" dev "$2" parent 1:1 handle 10: tbf rate "${_kb}kbit" \
+		burst "$_b" limit $(( $5 * 1514 + _b ))
 }
+
+lf_link_tbf() { lf_shaper lfr r1 "$1" "$2" "$3" LF_LINK_BURST; }
 
 lf_link_up() {
 	_rate=$1 _rtt=$2 _q=$3 _loss=${4:-0}

@@ -5,6 +5,7 @@ LBB=${LF_LB_BUILD:-$LF_BUILD/test/vm/lb}
 LF_LB_KO=${LF_LB_KO:-$KM/apps/lb/lf_lb.ko}
 [ -f "$LBB/lb.env" ] || die "no lb build in $LBB (examples/lb/build.sh)"
 . "$LBB/lb.env"
+. "$LF_SRC/bench/eval/lib/link.sh"
 . "$LF_SRC/bench/eval/lib/lb-link.sh"
 LB_CDF=$LF_SRC/bench/eval/cdf
 LB_SUMMARY="python3 $LF_SRC/bench/eval/lib/flows.py"
