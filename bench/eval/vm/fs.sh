@@ -57,7 +57,11 @@ while [ $r -lt "$FS_REPS" ]; do
 		oracle) fsparam mode off; extra="--oracle $FS_THR" ;;
 		lf) fsparam mode nn; learn=1 ;;
 		lf_adapt)
-			fs_adapt_up /tmp/rt-fs-eval "$FS_THR" || die "fs_adapt_up"
+			if ! fs_adapt_up /tmp/rt-fs-eval "$FS_THR"; then
+				echo "SKIP lf_adapt (repetition $r): lf-runtime did not start: $(tail -n 1 /run/lf-fs/runtime.log)"
+				fs_adapt_down; fs_load mode=off thresholds="$FS_THR"
+				continue
+			fi
 			learn=1
 			;;
 		user)
