@@ -25,7 +25,10 @@ userspace deployment's round trips.
 control part (the file is regenerated, keeping the marked sections of the
 other applications), and the section of each load-balancing scenario of the
 run between "<!-- lb:NAME begin -->" and "<!-- lb:NAME end -->" (appended
-when absent); --note adds a paragraph about the run (e.g. the host's load).
+when absent); flow-scheduling scenarios likewise ("<!-- fs:NAME ... -->") in
+EVALUATION-fs.md beside FILE, with the adaptation on vs off comparison (after
+the shift in a shift scenario); --note adds a paragraph about the run (e.g.
+the host's load).
 Plots need python3-matplotlib.
 """
 import json
@@ -245,18 +248,20 @@ def write_doc(path, runs, summ, plots, out, note=None):
 # ---- applications measured by flow completion times (fs, lb) ----
 
 FCT_APPS = {
-    "fs": {"order": ["fifo", "pias", "oracle", "user", "lf"],
+    "fs": {"order": ["fifo", "pias", "oracle", "user", "lf", "lf_adapt"],
            "label": {"fifo": "FIFO", "pias": "PIAS", "oracle": "oracle SJF", "user": "userspace FFNN",
-                     "lf": "LiteFlow FFNN"},
-           "base": "fifo"},
+                     "lf": "LiteFlow FFNN, adaptation off", "lf_adapt": "LiteFlow FFNN, adaptation on"},
+           "base": "fifo", "on_off": ("lf_adapt", "lf"), "section": "5.2", "nn": "FFNN",
+           "doc": "EVALUATION-fs.md"},
     "lb": {"order": ["ecmp", "flowlet", "user", "lf_noadapt", "lf"],
            "label": {"ecmp": "ECMP", "flowlet": "flowlet (fixed timeout)", "user": "userspace MLP",
                      "lf_noadapt": "LiteFlow MLP, adaptation off", "lf": "LiteFlow MLP, adaptation on"},
-           "base": "ecmp"},
+           "base": "ecmp", "on_off": ("lf", "lf_noadapt"), "section": "5.3", "nn": "MLP",
+           "doc": "EVALUATION.md"},
 }
 FCT_COLS = [("small_mean_ms", "small mean"), ("small_p99_ms", "small p99"),
             ("large_mean_ms", "large mean"), ("large_p99_ms", "large p99"), ("mean_ms", "all mean"),
-            ("mean_slowdown", "mean slowdown")]
+            ("mean_slowdown", "mean slowdown"), ("pred_err", "mean abs log2 error")]
 # the paper's figures for LiteFlow against the userspace deployment
 PAPER = {"fs": (-10.9, -33.7), "lb": (-34.3, -56.7)}
 
@@ -293,7 +298,9 @@ def fct_report(app, name, log, out):
         return None
     med = {}
     for sc, rs in runs.items():
-        keys = sorted({k for r in rs for k in r if k != "rep"})
+        # lf_fs mode user labels flows whose answer came late without a
+        # prediction: its error over labels is not the net's (older runs)
+        keys = sorted({k for r in rs for k in r if k != "rep" and not (sc == "user" and k.endswith("_err"))})
         med[sc] = {k: statistics.median(r[k] for r in rs if k in r) for k in keys}
     res = {"app": app, "name": name, "reps": {sc: len(rs) for sc, rs in runs.items()}, "median": med,
            "runs": runs, "upcall": up}
@@ -303,6 +310,10 @@ def fct_report(app, name, log, out):
                              if med["user"].get(k) and k in med["lf"]}
     if app == "lb" and "lf" in med and "ecmp" in med and med["ecmp"].get("mean_ms"):
         res["lf_vs_ecmp_mean"] = med["lf"]["mean_ms"] / med["ecmp"]["mean_ms"] - 1
+    on, off = cfg["on_off"]
+    if on in med and off in med:
+        res["on_vs_off"] = {k: med[on][k] / med[off][k] - 1 for k, _ in FCT_COLS
+                            if med[off].get(k) and k in med[on]}
     schemes = [sc for sc in cfg["order"] if sc in med]
     base = cfg["base"]
     cols = [(k, c) for k, c in FCT_COLS if any(k in med[sc] for sc in schemes)]
@@ -318,7 +329,7 @@ def fct_report(app, name, log, out):
                 cells.append("-")
                 continue
             v = "%.1f" % m[k] if k.endswith("_ms") else "%.2f" % m[k]
-            if sc != base and base in med and med[base].get(k):
+            if k != "pred_err" and sc != base and base in med and med[base].get(k):
                 v += " (%+.0f%%)" % (100 * (m[k] / med[base][k] - 1))
             cells.append(v)
         if app == "lb":
@@ -336,6 +347,26 @@ def fct_report(app, name, log, out):
                   "%+.1f%% (paper: %+.1f%% short, %+.1f%% long)." % (
                       100 * res["lf_vs_user"]["small_mean_ms"], 100 * res["lf_vs_user"].get("large_mean_ms", 0),
                       PAPER[app][0], PAPER[app][1]))
+    if "on_vs_off" in res and "small_mean_ms" in res["on_vs_off"]:
+        oo = res["on_vs_off"]
+        md.append("")
+        md.append("%s adaptation on vs off (same measured flows%s): small-flow mean FCT %+.1f%%, small p99 "
+                  "%+.1f%%, large-flow mean %+.1f%%, all flows %+.1f%%%s." % (
+                      cfg["nn"], ", after the shift" if "after_err" in med[on] else "",
+                      100 * oo["small_mean_ms"], 100 * oo.get("small_p99_ms", 0), 100 * oo.get("large_mean_ms", 0),
+                      100 * oo.get("mean_ms", 0),
+                      "; mean |log2 error| of the predictions %.2f vs %.2f" % (med[on]["pred_err"], med[off]["pred_err"])
+                      if "pred_err" in med[on] and "pred_err" in med[off] else ""))
+        if "updates" in med[on]:
+            md.append("Snapshot updates by lf-runtime per repetition: %s." % ", ".join(
+                "%d" % r["updates"] for r in sorted(runs[on], key=lambda r: r["rep"]) if "updates" in r))
+        for sc in (off, on):
+            ph = [(k, t) for k, t in (("warm_err", "on the warm-up flows"), ("after_err", "on the flows after the shift"))
+                  if k in med[sc]]
+            if ph:
+                md.append("%s: mean |log2 error| %s." % (cfg["label"][sc], ", ".join(
+                    "%.2f %s" % (med[sc][k], t) for k, t in ph) + ", %.2f on the measured flows" % med[sc].get(
+                        "pred_err", float("nan"))))
     if up:
         md.append("Userspace round trip (request to answer applied): median of runs %.0f us; answers that came "
                   "after their flow ended: %d of %d." % (
@@ -362,6 +393,7 @@ def fct_plot(cfg, name, med, schemes, out):
     except ImportError:
         return None
     cols = [(k, c) for k, c in FCT_COLS[:4] if all(k in med[sc] for sc in schemes)]
+    colors = ["#999", "#6a6", "#c66", "#69c", "#36c", "#c93", "#939"]
     if not cols:
         return None
     fig, axs = plt.subplots(1, len(cols), figsize=(3.4 * len(cols), 3.2))
@@ -369,7 +401,7 @@ def fct_plot(cfg, name, med, schemes, out):
         axs = [axs]
     for ax, (k, c) in zip(axs, cols):
         ax.bar([cfg["label"][sc] for sc in schemes], [med[sc][k] for sc in schemes],
-               color=["#999", "#6a6", "#c66", "#69c", "#36c"][:len(schemes)])
+               color=colors[:len(schemes)])
         ax.set_title(c + " FCT (ms)", fontsize=9)
         ax.tick_params(axis="x", rotation=45, labelsize=7)
     fig.suptitle(name)
@@ -406,42 +438,79 @@ def marked_sections(path, skip=()):
     return out
 
 
-def lb_section(res, desc, out, docdir, note=None):
-    """The generated section of one load-balancing scenario."""
-    name = res["name"]
-    L = ["<!-- lb:%s begin -->" % name,
-         "### Load balancing: %s" % name, "",
-         "<!-- Generated by bench/eval/report.py from `bench/eval/run.sh --app lb --doc`; do not edit. -->", "",
+def fct_section(res, desc, docdir, note=None):
+    """The generated section of one fs or lb scenario (between its markers)."""
+    app, name = res["app"], res["name"]
+    cfg = FCT_APPS[app]
+    title = {"fs": "Flow scheduling", "lb": "Load balancing"}[app]
+    nn = cfg["nn"]
+    L = ["<!-- %s:%s begin -->" % (app, name),
+         "### %s: %s" % (title, name), "",
+         "<!-- Generated by bench/eval/report.py from `bench/eval/run.sh --app %s --doc`; do not edit. -->" % app,
+         "",
          "%s Generated %s; medians over %s repetition(s); FCT in ms; small < 100 KB, large: the top decile "
-         "by size; percentages against ECMP." % (desc, time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-                                                 max(res["reps"].values())), ""]
+         "by size; percentages against %s." % (desc, time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+                                             max(res["reps"].values()), cfg["label"][cfg["base"]]), ""]
     if note:
         L += ["**About this run:** " + note, ""]
     if res.get("adaptation"):
-        L += ["Adaptation (scheme lf): %s." % res["adaptation"], ""]
+        L += ["Adaptation (scheme %s): %s." % (cfg["on_off"][0], res["adaptation"]), ""]
     for sk in res.get("skipped", []):
         L += ["Not run: %s" % sk, ""]
     L += [res["md"].rstrip(), "",
-          "| comparison | paper (section 5.3) | this run |", "|---|---|---|"]
+          "| comparison | paper (section %s) | this run |" % cfg["section"], "|---|---|---|"]
     lu = res.get("lf_vs_user", {})
     if "small_mean_ms" in lu:
-        L.append("| LF-MLP vs userspace MLP, short flows (mean FCT) | -34.3%% | %+.1f%% |" % (100 * lu["small_mean_ms"]))
+        L.append("| LF-%s vs userspace %s, short flows (mean FCT) | %+.1f%% | %+.1f%% |" % (
+            nn, nn, PAPER[app][0], 100 * lu["small_mean_ms"]))
     if "large_mean_ms" in lu:
-        L.append("| LF-MLP vs userspace MLP, long flows (mean FCT) | -56.7%% | %+.1f%% |" % (100 * lu["large_mean_ms"]))
+        L.append("| LF-%s vs userspace %s, long flows (mean FCT) | %+.1f%% | %+.1f%% |" % (
+            nn, nn, PAPER[app][1], 100 * lu["large_mean_ms"]))
     med = res["median"]
-    if "user" in med and "ecmp" in med and med["ecmp"].get("mean_ms"):
+    base = cfg["base"]
+    if app == "lb" and "user" in med and base in med and med[base].get("mean_ms"):
         L.append("| userspace MLP vs ECMP (mean FCT) | worse than ECMP | %+.1f%% |" % (
-            100 * (med["user"]["mean_ms"] / med["ecmp"]["mean_ms"] - 1)))
-    if "lf" in med and "lf_noadapt" in med and med["lf_noadapt"].get("mean_ms"):
-        L.append("| LF-MLP adaptation on vs off (mean FCT) | better with adaptation | %+.1f%% |" % (
-            100 * (med["lf"]["mean_ms"] / med["lf_noadapt"]["mean_ms"] - 1)))
+            100 * (med["user"]["mean_ms"] / med[base]["mean_ms"] - 1)))
+    oo = res.get("on_vs_off", {})
+    for k, what in (("mean_ms", "mean FCT"), ("small_mean_ms", "short flows, mean FCT"),
+                    ("large_mean_ms", "long flows, mean FCT"))[:1 if app == "lb" else 3]:
+        if k in oo:
+            L.append("| LF-%s adaptation on vs off%s (%s) | better with adaptation | %+.1f%% |" % (
+                nn, " after the shift" if "after_err" in med.get(cfg["on_off"][0], {}) else "", what, 100 * oo[k]))
     if res.get("png"):
         dst = os.path.join(docdir, "eval")
         os.makedirs(dst, exist_ok=True)
         shutil.copyfile(res["png"], os.path.join(dst, name + ".png"))
         L += ["", "![%s](eval/%s.png)" % (name, name)]
-    L.append("<!-- lb:%s end -->" % name)
+    L.append("<!-- %s:%s end -->" % (app, name))
     return "\n".join(L)
+
+
+def scenario_desc(app, envf):
+    """One sentence about a scenario from the env file run.sh kept."""
+    if not os.path.isfile(envf):
+        return ""
+    env = {k: v.strip().strip("'") for k, v in (l.strip().split("=", 1) for l in open(envf)
+                                                  if l[:3] in ("LB_", "FS_") and "=" in l)}
+    if app == "lb":
+        return "Paths (name:Mbit/s:RTT ms:queue:loss %%): %s%s; %s flows per run, load %s, %s." % (
+            env.get("LB_PATHS", "?"), ("; changes " + env["LB_CHANGES"]) if env.get("LB_CHANGES") else "",
+            env.get("LB_FLOWS", "?"), env.get("LB_LOAD", "?"), os.path.basename(env.get("LB_CDF_FILE", "?")))
+    g = env.get
+    d = ("%s Mbit/s, RTT %s ms, %s packets per band; %s flow sizes x %s%s over %s service(s), load %s, "
+         "%s sender(s); %s measured flows per run" % (
+             g("FS_RATE", "?"), g("FS_RTT", "?"), g("FS_QUEUE", "?"), os.path.basename(g("FS_CDF_FILE", "?")),
+             g("FS_SCALE", "?"), (", at most %s B," % g("FS_MAX_SIZE")) if g("FS_MAX_SIZE") not in (None, "1e+12")
+             else "", g("FS_SERVICES", "?"), g("FS_LOAD", "?"), g("FS_SENDERS", "1"), g("FS_FLOWS", "?")))
+    if g("FS_WARMUP", "0") != "0":
+        d += ", after %s warm-up flows (schemes that learn from past flows)" % g("FS_WARMUP")
+    if g("FS_SHIFT") == "1":
+        d += ("; shift: after the warm-up the workload becomes %s x %s%s over %s service(s), %s flows of it run "
+              "before the measured ones (schemes that learn), which are of the new workload" % (
+                  os.path.basename(g("FS_SH_CDF_FILE", "?")), g("FS_SH_SCALE", "?"),
+                  (", at most %s B," % g("FS_SH_MAX_SIZE")) if g("FS_SH_MAX_SIZE") not in (None, "1e+12") else "",
+                  g("FS_SH_SERVICES", "?"), g("FS_SH_AFTER", "?")))
+    return d + "."
 
 
 def replace_section(path, tag, block):
@@ -517,19 +586,12 @@ def main():
         if res is None:
             rc = 1
             continue
-        if doc and app == "lb":
-            desc = ""
-            envf = os.path.join(base, name + ".env")
-            if os.path.isfile(envf):
-                env = dict(l.strip().split("=", 1) for l in open(envf) if l.startswith("LB_") and "=" in l)
-                desc = "Paths (name:Mbit/s:RTT ms:queue:loss %%): %s%s; %s flows per run, load %s, %s." % (
-                    env.get("LB_PATHS", "?").strip("'"),
-                    ("; changes " + env["LB_CHANGES"].strip("'")) if env.get("LB_CHANGES", "''") != "''" else "",
-                    env.get("LB_FLOWS", "?").strip("'"), env.get("LB_LOAD", "?").strip("'"),
-                    os.path.basename(env.get("LB_CDF_FILE", "?").strip("'")))
-            replace_section(doc, "lb:" + name, lb_section(res, desc, out, os.path.dirname(os.path.abspath(doc)),
-                                                          note))
-            print("report: wrote the %s section of %s" % (name, doc))
+        if doc:
+            path = os.path.join(os.path.dirname(os.path.abspath(doc)), FCT_APPS[app]["doc"])
+            desc = scenario_desc(app, os.path.join(base, name + ".env"))
+            replace_section(path, app + ":" + name, fct_section(res, desc, os.path.dirname(path), note))
+            doc_written = path
+            print("report: wrote the %s section of %s" % (name, doc_written))
     return rc
 
 

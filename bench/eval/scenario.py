@@ -38,8 +38,17 @@ schemes (list, default all of the app's).  --quick: 1 repetition, at most 60
 flows.
 
 app = "fs": name, services (4), rate_mbit (30), rtt_ms (4), queue_pkts (100 per
-  band), thresholds ([20000, 200000, 2000000]); schemes of fifo, pias, oracle,
-  user, lf.
+  band), thresholds ([20000, 200000, 2000000]), senders (hosts behind the
+  bottleneck, 1..8, default 2: each opens flows/senders flows at load/senders);
+  schemes of fifo, pias, oracle, user, lf (FFNN in the kernel, adaptation off),
+  lf_adapt (the same with lf-runtime adapting it); warmup_flows (0): flows of
+  the workload run before the measured ones by the schemes that learn from
+  past flows (user, lf, lf_adapt: the ports' size history, the adaptation);
+  [shift] (optional): the workload changes after the warm-up flows, then
+  after_flows (0..100000, default 0) flows of the new workload run (the
+  adaptation's time) before the measured ones, which are of the new workload;
+  its keys services, cdf, scale, max_size (default: the scenario's; at least
+  one differs).  --quick: warmup_flows and after_flows at most 100.
 
 app = "lb" (several paths from one sender to one receiver, kmod/apps/lb):
   schemes of ecmp, flowlet, user, lf_noadapt, lf; flowlet_us (timeout of the
@@ -61,7 +70,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 APPS = ["cc", "fs", "lb"]
 CCS = ["lf_aurora", "lf_aurora_noadapt", "lf_aurora_bpf", "lf_aurora_user", "lf_mocc", "lf_dummy", "cubic", "bbr"]
 AGAINST = ["cubic", "bbr", "reno"]
-FS_SCHEMES = ["fifo", "pias", "oracle", "user", "lf"]
+FS_SCHEMES = ["fifo", "pias", "oracle", "user", "lf", "lf_adapt"]
+FS_LEARN = ["user", "lf", "lf_adapt"]
 LB_SCHEMES = ["ecmp", "flowlet", "user", "lf_noadapt", "lf"]
 LB_MAX_PATHS = 8
 
@@ -170,14 +180,21 @@ def load_cc(d, path):
     return s
 
 
-def flows_section(d, s, schemes, quick):
-    """The lf_fsgen keys shared by fs and lb."""
+def cdf_file(d, where, default=None):
+    """The CDF file of key cdf (relative to bench/eval/cdf/ or absolute)."""
+    if "cdf" not in d and default:
+        return default
     if not isinstance(d.get("cdf"), str):
-        raise Bad("cdf: missing or not a string")
+        raise Bad("%scdf: missing or not a string" % where)
     cdf = d["cdf"] if os.path.isabs(d["cdf"]) else os.path.join(HERE, "cdf", d["cdf"])
     if not os.path.isfile(cdf):
-        raise Bad("cdf: no file %s" % cdf)
-    s["cdf_file"] = cdf
+        raise Bad("%scdf: no file %s" % (where, cdf))
+    return cdf
+
+
+def flows_section(d, s, schemes, quick):
+    """The lf_fsgen keys shared by fs and lb."""
+    s["cdf_file"] = cdf_file(d, "")
     s["scale"] = num(d, "scale", "", 1e-6, 1e6, default=1.0)
     s["max_size"] = num(d, "max_size", "", 0, 1e12, default=0)
     s["load"] = num(d, "load", "", 0.01, 1, default=0.7)
@@ -189,7 +206,8 @@ def flows_section(d, s, schemes, quick):
 
 def load_fs(d, path):
     only(d, ["app", "description", "name", "cdf", "scale", "max_size", "services", "seed", "rate_mbit",
-             "rtt_ms", "queue_pkts", "load", "flows", "thresholds", "schemes", "reps"], "")
+             "rtt_ms", "queue_pkts", "load", "flows", "thresholds", "schemes", "reps", "senders",
+             "warmup_flows", "shift"], "")
     if not isinstance(d.get("name"), str):
         raise Bad("name: missing or not a string")
     if not re.fullmatch(r"[A-Za-z0-9_-]+", d["name"]):
@@ -205,6 +223,22 @@ def load_fs(d, path):
             any(isinstance(x, bool) or not isinstance(x, int) or x <= 0 for x in t) or sorted(set(t)) != t):
         raise Bad("thresholds: want 1 to 3 increasing byte counts (4 bands)")
     s["thresholds"] = t
+    s["senders"] = num(d, "senders", "", 1, 8, default=2, integer=True)
+    s["warmup"] = num(d, "warmup_flows", "", 0, 100000, default=0, integer=True)
+    s["shift"] = None
+    if "shift" in d:
+        sh = d["shift"]
+        if not isinstance(sh, dict):
+            raise Bad("shift: expected a table [shift]")
+        only(sh, ["after_flows", "services", "cdf", "scale", "max_size"], "shift.")
+        n = {"after": num(sh, "after_flows", "shift.", 0, 100000, default=0, integer=True),
+             "services": num(sh, "services", "shift.", 1, 64, default=s["services"], integer=True),
+             "cdf_file": cdf_file(sh, "shift.", s["cdf_file"]),
+             "scale": num(sh, "scale", "shift.", 1e-6, 1e6, default=s["scale"]),
+             "max_size": num(sh, "max_size", "shift.", 0, 1e12, default=s["max_size"])}
+        if all(n[k] == s[k] for k in ("services", "cdf_file", "scale", "max_size")):
+            raise Bad("shift: changes nothing (want services, cdf, scale or max_size unlike the scenario's)")
+        s["shift"] = n
     return s
 
 
@@ -276,7 +310,15 @@ def shell_env(s, quick, max_reps):
                "FS_SEED": s["seed"], "FS_RATE": s["rate"], "FS_RTT": s["rtt"],
                "FS_QUEUE": s["queue"], "FS_LOAD": s["load"], "FS_FLOWS": flows,
                "FS_THR": ",".join(str(x) for x in s["thresholds"]), "FS_SCHEMES": " ".join(s["schemes"]),
-               "FS_REPS": reps}
+               "FS_REPS": reps, "FS_SENDERS": s["senders"],
+               "FS_WARMUP": min(s["warmup"], 100) if quick else s["warmup"]}
+        sh = s["shift"] or {}
+        out.update({"FS_SHIFT": 1 if sh else 0,
+                    "FS_SH_AFTER": (min(sh["after"], 100) if quick else sh["after"]) if sh else 0,
+                    "FS_SH_SERVICES": sh.get("services", s["services"]),
+                    "FS_SH_CDF_FILE": sh.get("cdf_file", s["cdf_file"]),
+                    "FS_SH_SCALE": sh.get("scale", s["scale"]),
+                    "FS_SH_MAX_SIZE": sh.get("max_size", s["max_size"]) or 1e12})
     else:
         out = {"LB_NAME": s["name"], "LB_CDF_FILE": s["cdf_file"], "LB_SCALE": s["scale"],
                "LB_MAX_SIZE": s["max_size"] or 1e12, "LB_SEED": s["seed"], "LB_LOAD": s["load"],

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The scenario files of bench/eval (ctest cc.eval-scenarios and
-# lb.eval-scenarios, on the host; one loader for every application): every
+# The scenario files of bench/eval (ctest cc.eval-scenarios, fs.eval-scenarios
+# and lb.eval-scenarios, on the host; one loader for every application): every
 # shipped scenario (cc, fs, lb) is valid and plans runs or prints its
 # environment; a file with an unknown key or an impossible value is refused
 # with exactly one line that names the file and the key (and the entry),
@@ -157,6 +157,38 @@ thresholds = [300, 200]'
 bad fs-name "name: 'a b': letters, digits" 'app = "fs"
 name = "a b"
 cdf = "websearch.cdf"'
+fs='app = "fs"
+name = "x"
+cdf = "websearch.cdf"'
+bad fs-senders "senders: 9 is outside 1..8" "$fs
+senders = 9"
+bad fs-scheme "schemes: unknown scheme 'lf_adpt'" "$fs
+schemes = [\"lf\", \"lf_adpt\"]"
+bad fs-warmup "warmup_flows: expected an integer" "$fs
+warmup_flows = 1.5"
+bad fs-shift-key "unknown key 'shift.service'" "$fs
+[shift]
+service = 1"
+bad fs-shift-same "shift: changes nothing" "$fs
+[shift]
+services = 4
+after_flows = 10"
+bad fs-shift-cdf "shift.cdf: no file" "$fs
+[shift]
+cdf = \"nope.cdf\""
+bad fs-shift-after "shift.after_flows: -1 is outside" "$fs
+[shift]
+services = 1
+after_flows = -1"
+bad fs-shift-table "shift: expected a table [shift]" "shift = 3
+$fs"
+e=$($S env "$here"/scenarios/fs/shift-websearch.toml)
+printf '%s\n' "$e" | grep -qx "FS_SHIFT='1'" && printf '%s\n' "$e" | grep -qx "FS_SH_SERVICES='1'" &&
+	printf '%s\n' "$e" | grep -q "^FS_SCHEMES='.*lf lf_adapt'" && printf '%s\n' "$e" | grep -qx "FS_SENDERS='2'" &&
+	ok "fs env: the shift, lf_adapt, 2 senders" || fail "fs shift env: $e"
+e=$($S env --quick "$here"/scenarios/fs/shift-websearch.toml)
+printf '%s\n' "$e" | grep -qx "FS_SH_AFTER='100'" && ok "fs env --quick: the adaptation time capped" ||
+	fail "fs shift env --quick: $e"
 bad app-unknown "app: unknown application 'xx'" 'app = "xx"'
 out=$("$here/run.sh" --app lb "$tmp/lb-twice.toml" 2>&1); rc=$?
 [ $rc = 2 ] && [ "$(printf '%s\n' "$out" | wc -l)" = 1 ] && printf '%s' "$out" | grep -q "named twice" &&

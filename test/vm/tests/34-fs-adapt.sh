@@ -32,14 +32,11 @@ sleep 0.3
 
 # flows SERVICES N SEED: N web-search flows; prints their mean |log2 error|
 flows() {
-	_e0=$(fsstat abs_err_q8) _l0=$(fsstat labels)
-	lf_in_snd "$FS_GEN" client --dst "$LF_LINK_DST" --port 5001 --services "$1" \
-		--cdf "$FS_CDF/websearch.cdf" --scale 0.1 --max-size 400000 --load 0.6 \
-		--rate-mbit $RATE --flows "$2" --seed "$3" --drain 60 --out /dev/null 2> gen.err ||
-		{ cat gen.err >&2; die "lf_fsgen"; }
+	fs_err_mark
+	fs_gen /dev/null "$2" "$3" "$1" "$FS_CDF/websearch.cdf" 0.1 400000 0.6 $RATE --drain 60 ||
+		die "lf_fsgen"
 	sleep 0.5	# the collector's flush
-	awk -v e=$(($(fsstat abs_err_q8) - _e0)) -v n=$(($(fsstat labels) - _l0)) \
-		'BEGIN { printf "%.3f", n ? e / n / 256 : 99 }'
+	fs_err
 }
 active() { "$LFCTL" list | awk '$1 == "model" && $2 == "ffnn" { for (i = 1; i < NF; i++) if ($i == "active") print $(i + 1) }'; }
 
@@ -47,16 +44,13 @@ echo "before the shift (4 services, bundled snapshot): mean |log2 error| $(flows
 off=$(flows 1 $EVAL 7)
 echo "after the shift (1 service), adaptation off: mean |log2 error| $off"
 
-"$LF_SRC/scripts/fs-up.sh" --build "$LF_BUILD" --mode nn --thresholds $THR --adapt \
-	--state-dir /tmp/rt-fs34 > up.out 2>&1 || { cat up.out /run/lf-fs/runtime.log; die "fs-up.sh --adapt"; }
-cat up.out
-st=/tmp/rt-fs34/status.json
-updates() { /usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["models"][0]["updates"])' $st 2>/dev/null || echo 0; }
+fs_adapt_up /tmp/rt-fs34 $THR || die "fs-up.sh --adapt"
+cat fs-up.out
 a0=$(active) r=0 u=0 first=0
 while [ $r -lt $MAXR ]; do
 	r=$((r + 1))
 	e=$(flows 1 $ROUND $((100 + r)))
-	u=$(updates)
+	u=$(fs_adapt_updates)
 	echo "round $r: mean |log2 error| $e, snapshot updates so far $u, active $(active)"
 	[ "$u" -gt 0 ] && [ $first = 0 ] && first=$r
 	# after the first update, AFTER more rounds of training and updates
@@ -71,14 +65,14 @@ for l in open(sys.argv[1]):
     if d.get("event") != "decision" or d.get("decision") not in (None, "wait-unstable", "hold"):
         print("  ", {k: d[k] for k in ("event", "decision", "why", "path", "kernel", "result",
                                         "loss", "fidelity", "candidate_loss", "active_loss") if k in d})
-' /tmp/rt-fs34/ffnn/decisions.jsonl 2>/dev/null | tail -n 12
+' "$FS_ADAPT_STATE/ffnn/decisions.jsonl" 2>/dev/null | tail -n 12
 [ "$u" -gt 0 ] && ok "lf-runtime updated the snapshot ($u updates by round $r)" ||
 	fail "no snapshot update in $MAXR rounds"
-grep '"result":"ok"' /tmp/rt-fs34/ffnn/decisions.jsonl | grep -q '"path":"push"' &&
+grep '"result":"ok"' "$FS_ADAPT_STATE/ffnn/decisions.jsonl" | grep -q '"path":"push"' &&
 	ok "decision log: an update by weight push" || fail "decision log: no update by weight push"
 fcmp "$on < $off" && ok "adaptation on: error $on < adaptation off $off (same flows; ratio $(awk -v a=$on -v b=$off 'BEGIN { printf "%.2f", a / b }'))" ||
 	fail "adaptation on: error $on, off $off"
-"$LF_SRC/scripts/fs-up.sh" --build "$LF_BUILD" --down > down.out 2>&1 || { cat down.out; fail "fs-up.sh --down"; }
+fs_adapt_down || fail "fs-up.sh --down"
 kill $mon; wait $mon 2>/dev/null
 fs_server_stop
 lf_link_down
