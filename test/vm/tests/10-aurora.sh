@@ -93,8 +93,9 @@ check_has "list after unloading v2" "$("$LFCTL" list)" \
 [ -f "$A/expected16_raw_v1.csv" ] || die "no 16-bit Aurora build in $A"
 insmod "$A/v16_1/lf_snap_aurora16.ko" || die "insmod lf_snap_aurora16"
 insmod "$A/v16_2/lf_snap_aurora16_v2.ko" || die "insmod lf_snap_aurora16_v2"
+hash16=$(sed -n 's/.*"arch_hash": "\(0x[0-9a-f]*\)".*/\1/p' "$A/v16_1/aurora16.json")
 check_has "list (aurora16 v1 active, v2 standby)" "$("$LFCTL" list)" \
-	"active 1 standby 2"
+	"model aurora16 id 2 arch $hash16 in 30 out 1 active 1 standby 2"
 check_eq "16-bit: lfctl eval = lfc run (v1)" \
 	"$("$LFCTL" eval aurora16 --input "$A/inputs.csv")" "$(cat "$A/expected16_v1.csv")"
 check_eq "16-bit: lfctl eval --raw = host snapshot C (v1)" \
