@@ -46,6 +46,12 @@ TARGET_COMPILE_MS = 200.0
 TARGET_INSNS = 3000.0
 TARGET_RATIO = 50.0
 TARGET_ACC = 1e-3
+# issue 16 (Aurora)
+TARGET16_INSNS = 400.0
+TARGET16_ACC = 3e-4
+TARGET32_INSNS = 1200.0
+TARGET16_SCALAR = 4500.0
+TARGET16_RATIO = 150.0
 
 
 def run(cmd, **kw):
@@ -300,6 +306,23 @@ def main():
         print("    accuracy %d-bit: max|err| / output range %.2e <= %.0e: %s"
               % (bits, r["err"] / r["range"], TARGET_ACC,
                  ok(r["err"] / r["range"] <= TARGET_ACC)))
+    # Issue 16's targets (same run): the kernel's builds (avx2 = NAME_avx2.o,
+    # kscalar = NAME.o with -mgeneral-regs-only), the twin's for the ratio.
+    m0 = models[0]
+    a16, a32 = res["%s/16/avx2" % m0], res["%s/32/avx2" % m0]
+    k16, s16 = res["%s/16/kscalar" % m0], res["%s/16/simd" % m0]
+    print("  speed targets (%s, instructions/query, same run):" % m0)
+    for what, got, want, le in (
+            ("16-bit avx2", a16["insns"], TARGET16_INSNS, True),
+            ("16-bit avx2 error / output range", a16["err"] / a16["range"],
+             TARGET16_ACC, True),
+            ("32-bit avx2 (exact)", a32["insns"], TARGET32_INSNS, True),
+            ("16-bit kscalar", k16["insns"], TARGET16_SCALAR, True),
+            ("16-bit simd speed-up vs LibTorch",
+             torch_us * 1e3 / s16["ns"], TARGET16_RATIO, False)):
+        print("    %-34s %10.4g %s %-8.4g %s" % (
+            what, got, "<=" if le else ">=", want,
+            ok(got <= want if le else got >= want)))
     print("  scalar, kernel-scalar, dispatch-SIMD and -mavx2 builds: identical "
           "outputs on all samples (every model, 32 and 16 bits)")
     with open(os.path.join(args.work, "results.json"), "w") as f:

@@ -18,6 +18,11 @@
 #   expected_v1.csv, expected_v2.csv          `lfc run` outputs (%.9g)
 #   expected_raw_v1.csv, expected_raw_v2.csv  the snapshot's raw int outputs
 #   inspect.txt              `lfc inspect` of v1
+#   v16_1/, v16_2/           the same at --bits 16 (model aurora16), with
+#                            lf_snap_aurora16.ko and lf_snap_aurora16_v2.ko
+#   inputs16_raw.csv, expected16_v*.csv, expected16_raw_v*.csv   as above
+#   params16_v1.bin          v16_1's params blob (for a push)
+#   params16_bad.bin         the same with fc0_ws[0] + 1 (validate refuses it)
 #   aurora.env               RANGE=..., for scripts
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -68,6 +73,57 @@ for v in 1 2; do
 		{ echo "build.sh: lf_snap_run v$v disagrees with lfc run" >&2; exit 1; }
 done
 "$lfc" "$here/aurora.onnx" inspect --input-range="$range" > "$out/inspect.txt"
+
+# The same two versions at --bits 16 (model aurora16: its own arch): the
+# kernel in the VM runs their scalar (SWAR) code, the host's snap_run16 the
+# AVX2 code where the CPU has it; params16_v1.bin is v1's blob for a push
+# into v2, params16_bad.bin the same with one SWAR weight changed (fc0_ws[0]
+# no longer the weights of fc0_w: lf_aurora16_validate() refuses it).
+for v in 1 2; do
+	onnx=$here/aurora.onnx name=aurora16
+	[ $v = 2 ] && onnx=$here/aurora_v2.onnx name=aurora16_v2
+	d=$out/v16_$v
+	rm -rf "$d"
+	"$lfc" "$onnx" compile -o "$d" --name $name --model aurora16 --snapshot-version $v \
+		--bits 16 --input-range="$range" 2> "$d.lfc.log" || { cat "$d.lfc.log" >&2; exit 1; }
+	make -s -C "$d" KDIR="$kdir" LF_CORE_SYMVERS="$symvers" > "$d.make.log" 2>&1 ||
+		{ cat "$d.make.log" >&2; exit 1; }
+	"$lfc" "$onnx" run --bits 16 --input "$here/inputs.csv" --input-range="$range" \
+		> "$out/expected16_v$v.csv"
+	sel_header "$d" $name
+	$cc -std=gnu11 -O2 -Wall -Werror -I"$d" -o "$out/snap_run16_v$v" \
+		"$src/test/vm/lf_snap_run.c" "$d/$name.c" -lm
+	"$out/snap_run16_v$v" float < "$out/inputs.csv" | cmp -s - "$out/expected16_v$v.csv" ||
+		{ echo "build.sh: lf_snap_run 16-bit v$v disagrees with lfc run" >&2; exit 1; }
+done
+"$out/snap_run16_v1" quantize < "$out/inputs.csv" > "$out/inputs16_raw.csv"
+for v in 1 2; do
+	"$out/snap_run16_v$v" raw < "$out/inputs16_raw.csv" > "$out/expected16_raw_v$v.csv"
+done
+cat > "$out/v16_1/params_dump.c" <<'EOF'
+#include <stdio.h>
+#include "aurora16.h"
+int main(int argc, char **argv)
+{
+	struct lf_aurora16_params p = lf_aurora16_params;
+	FILE *f, *g;
+
+	if (argc != 3 || lf_aurora16_validate(&p))
+		return 1;
+	f = fopen(argv[1], "wb");
+	g = fopen(argv[2], "wb");
+	if (!f || !g || fwrite(&p, sizeof(p), 1, f) != 1)
+		return 1;
+	p.fc0_ws[0] += 1;
+	if (!lf_aurora16_validate(&p) || fwrite(&p, sizeof(p), 1, g) != 1)
+		return 1;
+	return fclose(f) || fclose(g);
+}
+EOF
+$cc -std=gnu11 -O2 -Wall -Werror -I"$out/v16_1" -o "$out/v16_1/params_dump" \
+	"$out/v16_1/params_dump.c" "$out/v16_1/aurora16.c"
+"$out/v16_1/params_dump" "$out/params16_v1.bin" "$out/params16_bad.bin" ||
+	{ echo "build.sh: params_dump failed" >&2; exit 1; }
 
 # The benchmark pair: lf_bench.c / lf_bench_user.c with v1's aurora.c.
 b=$out/bench

@@ -284,12 +284,27 @@ std::vector<int16_t> q16Layout(const std::vector<int64_t> &w, int k, int n) {
   return r;
 }
 
-/// Random lf_fc_q16 layers, with and without a fused table: AVX2, the
-/// dispatcher and the scalar helper give the same integers on any blob
-/// (extreme weights -2^15 included, biases, shifts -20..79, bounds, any
-/// pair shift); on blobs that lf_fc_q16_valid() accepts with the code's
-/// pair shift they equal an independent 64-bit reference: the pair terms
-/// floored, requantized, then lf_lut_eval().
+/// The same weights in the SWAR layout of lf_fc_q16_swar(), written with
+/// multiplications (w[2j][i] + 2^32 w[2j + 1][i]).
+std::vector<int64_t> q16SwarLayout(const std::vector<int64_t> &w, int k,
+                                   int n) {
+  int kp2 = (k + 1) & ~1, n2 = (n + 1) & ~1;
+  std::vector<int64_t> r(size_t(n2 / 2) * kp2, 0);
+  for (int o = 0; o < n; ++o)
+    for (int i = 0; i < k; ++i)
+      r[size_t(o / 2) * kp2 + i] +=
+          w[size_t(o) * k + i] * (o % 2 ? int64_t(4294967296) : 1);
+  return r;
+}
+
+/// Random lf_fc_q16 layers, with and without a fused table: AVX2 and the
+/// pairwise scalar helper give the same integers on any blob (extreme
+/// weights -2^15 included, biases, shifts -20..79, bounds, any pair shift);
+/// on blobs that lf_fc_q16_valid() accepts with the code's pair shift they,
+/// the SWAR helper and the dispatcher equal an independent 64-bit
+/// reference: the pair terms floored, requantized, then lf_lut_eval().
+/// Inputs are 16-bit or full 32-bit (saturated), weights and pair sums
+/// reach +-(2^15 - 1) and +-(2^31 - 2^16) (the SWAR lanes' limits).
 TEST(Simd, FcQ16) {
   std::mt19937_64 rng(11);
   for (int iter = 0; iter < 4000; ++iter) {
@@ -305,16 +320,22 @@ TEST(Simd, FcQ16) {
     std::vector<int64_t> w(size_t(n) * k);
     for (auto &v : x)
       v = int32_t(iter % 3 ? pick(rng, 16) : pick(rng, 32));
+    bool extreme = iter % 5 == 1; // every pair sum at +-(2^31 - 2^16)
+    int sgn = rng() % 2 ? 1 : -1;
     for (auto &v : w) {
-      v = pick(rng, 16);
+      v = extreme ? sgn * 32767 : pick(rng, 16);
       if (valid && v == -32768)
         v = -32767;
     }
+    if (extreme)
+      for (auto &v : x)
+        v = rng() % 2 ? -32768 : INT32_MIN;
     for (int o = 0; o < n8; ++o) {
       sh[o] = valid ? int32_t(rng() % 32) : int32_t(rng() % 100) - 20;
       b[o] = valid ? int32_t(pick(rng, 30)) : int32_t(pick(rng, 32));
     }
     std::vector<int16_t> wl = q16Layout(w, k, n);
+    std::vector<int64_t> ws = q16SwarLayout(w, k, n);
     int64_t lo = pick(rng, 17), hi = pick(rng, 17);
     if (valid && lo > hi)
       std::swap(lo, hi);
@@ -329,8 +350,14 @@ TEST(Simd, FcQ16) {
     lf_fc_q16_scalar(x.data(), m, k, n, r, wl.data(), b.data(), sh.data(), lo,
                      hi, t, ys.data());
     if (valid) {
-      ASSERT_EQ(lf_fc_q16_valid(k, n, wl.data(), b.data(), sh.data(), lo, hi),
+      ASSERT_EQ(lf_fc_q16_valid(k, n, wl.data(), ws.data(), b.data(),
+                                sh.data(), lo, hi),
                 1);
+      std::vector<int32_t> yw(size_t(m) * n, 0x3c3c3c3c);
+      lf_fc_q16_swar(x.data(), m, k, n, r, wl.data(), ws.data(), b.data(),
+                     sh.data(), lo, hi, t, yw.data());
+      ASSERT_EQ(ys, yw) << "iter " << iter << " m " << m << " k " << k
+                        << " n " << n;
       int64_t lo32 = std::max<int64_t>(lo, INT32_MIN);
       int64_t hi32 = std::min<int64_t>(hi, INT32_MAX);
       for (int row = 0; row < m; ++row)
@@ -367,13 +394,15 @@ TEST(Simd, FcQ16) {
     if (!haveAvx2())
       continue;
     std::vector<int32_t> yv(size_t(m) * n, -0x5a5a5a5a), yd(yv);
-    lf_fc_q16_avx2(x.data(), m, k, n, r, wl.data(), b.data(), sh.data(), lo, hi,
-                   t, yv.data());
-    lf_fc_q16(x.data(), m, k, n, r, wl.data(), b.data(), sh.data(), lo, hi, t,
-              yd.data());
+    lf_fc_q16_avx2(x.data(), m, k, n, r, wl.data(), ws.data(), b.data(),
+                   sh.data(), lo, hi, t, yv.data());
     ASSERT_EQ(ys, yv) << "iter " << iter << " m " << m << " k " << k << " n "
                       << n;
-    ASSERT_EQ(ys, yd) << "iter " << iter;
+    if (valid) {
+      lf_fc_q16(x.data(), m, k, n, r, wl.data(), ws.data(), b.data(),
+                sh.data(), lo, hi, t, yd.data());
+      ASSERT_EQ(ys, yd) << "iter " << iter;
+    }
 #endif
   }
 }
@@ -383,8 +412,10 @@ TEST(Simd, FcQ16Valid) {
   std::vector<int64_t> w = {32767, -32767, 1, -1, 0, 0};
   std::vector<int32_t> b(8, 0), sh(8, 0);
   auto wl = q16Layout(w, 3, 2);
+  auto ws = q16SwarLayout(w, 3, 2);
   auto valid = [&](int64_t lo = -32768, int64_t hi = 32767) {
-    return lf_fc_q16_valid(3, 2, wl.data(), b.data(), sh.data(), lo, hi);
+    return lf_fc_q16_valid(3, 2, wl.data(), ws.data(), b.data(), sh.data(),
+                           lo, hi);
   };
   b[0] = (1 << 30) - 1;
   EXPECT_EQ(valid(), 1);
@@ -406,6 +437,14 @@ TEST(Simd, FcQ16Valid) {
   EXPECT_EQ(valid(-(1 << 29) - 1, 0), 0);
   EXPECT_EQ(valid(0, (1 << 29) + 1), 0);
   EXPECT_EQ(valid(1, 0), 0);
+  // The SWAR copy must hold the same weights, in either lane.
+  ws[1] += 1;
+  EXPECT_EQ(valid(), 0);
+  ws[1] -= 1;
+  ws[2] += int64_t(1) << 32;
+  EXPECT_EQ(valid(), 0);
+  ws[2] -= int64_t(1) << 32;
+  EXPECT_EQ(valid(), 1);
   wl[LF_Q16_WIDX(4, 1, 2)] = -32768;
   EXPECT_EQ(valid(), 0);
 }

@@ -622,18 +622,27 @@ LogicalResult Emitter::emitFcAcc32(FullyConnectedOp op, FixedType fi,
     bq[o] = b[o] + half;
     sq[o] = s;
   }
+  // The same weights for the scalar code (lf_fc_q16_swar): per pair of
+  // outputs and input, w[2j][i] + 2^32 w[2j + 1][i].
+  int64_t n2 = (n + 1) & ~int64_t(1);
+  std::vector<int64_t> wsq(n2 / 2 * kp2, 0);
+  for (int64_t o = 0; o < n; ++o)
+    for (int64_t i = 0; i < k; ++i)
+      wsq[(o >> 1) * kp2 + i] += w[o * k + i] * (o & 1 ? int64_t(1) << 32 : 1);
   std::string pre = prefix("fc");
   if (failed(addField(op, pre + "_w", 2, true, wq,
                       "weights " + std::to_string(n) + "x" + std::to_string(k) +
                           ", vpmaddwd blocks")) ||
+      failed(addField(op, pre + "_ws", 8, true, wsq,
+                      "the weights as pairs of outputs (SWAR)")) ||
       failed(addField(op, pre + "_b", 4, true, bq, "bias + rounding half")) ||
       failed(addField(op, pre + "_shift", 4, true, sq)) ||
       failed(addBounds(op, pre, fo)))
     return failure();
   checks.push_back("lf_fc_q16_valid(" + std::to_string(k) + ", " +
                    std::to_string(n) + ", p->" + pre + "_w, p->" + pre +
-                   "_b, p->" + pre + "_shift,\n\t\t\t     p->" + pre +
-                   "_lo, p->" + pre + "_hi))");
+                   "_ws,\n\t\t\t     p->" + pre + "_b, p->" + pre +
+                   "_shift, p->" + pre + "_lo, p->" + pre + "_hi))");
   checks.back() = "\tif (!" + checks.back();
   std::string x = ptr[root(op.getInput())];
   std::string tbl = "NULL";
@@ -651,9 +660,10 @@ LogicalResult Emitter::emitFcAcc32(FullyConnectedOp op, FixedType fi,
   ++q16Calls;
   line(1, "lf_fc_q16(" + x + ", " + Twine(m) + ", " + Twine(k) + ", " +
               Twine(n) + ", " + Twine(r) + ", " + P(pre + "_w") + ", " +
-              P(pre + "_b") + ",");
-  line(2, "  " + P(pre + "_shift") + ", " + P(pre + "_lo") + ", " +
-              P(pre + "_hi") + ", " + tbl + ", " + y + ");");
+              P(pre + "_ws") + ",");
+  line(2, "  " + P(pre + "_b") + ", " + P(pre + "_shift") + ", " +
+              P(pre + "_lo") + ", " + P(pre + "_hi") + ", " + tbl + ", " + y +
+              ");");
   info.macs += uint64_t(m) * n * k;
   arch += "fc:v" + std::to_string(id(op.getInput())) + ":" +
           archTensor(op.getInput()) + "->" + archTensor(op.getResult()) +

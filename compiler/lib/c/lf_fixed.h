@@ -405,6 +405,27 @@ lf_q16_dot(const lf_s16 *xs, const lf_s16 *wo, int kc, int r, lf_u32 acc)
 	return acc;
 }
 
+/* @kc (<= LF_Q16_KC) inputs @x saturated to 16 bits into @xs, and a zero. */
+#define LF_DEFINE_Q16_PACK(name, type)                                       \
+	static inline __attribute__((always_inline)) void                    \
+	name(const lf_s32 *x, int kc, type *xs)                              \
+	{                                                                    \
+		int i;                                                       \
+									     \
+		_Pragma("GCC unroll 16")                                     \
+		for (i = 0; i < kc; i++) {                                   \
+			lf_s32 v = x[i];                                     \
+									     \
+			v = v < -32768 ? -32768 : v;                         \
+			xs[i] = (type)(v > 32767 ? 32767 : v);               \
+		}                                                            \
+		xs[kc] = 0;                                                  \
+	}
+
+LF_DEFINE_Q16_PACK(lf_q16_pack_scalar, lf_s16)
+/* 64-bit lanes for the SWAR code: the multiplier's operand as it is. */
+LF_DEFINE_Q16_PACK(lf_q16_pack_swar, lf_s64)
+
 static inline void lf_fc_q16_scalar(const lf_s32 *x, int m, int k, int n,
 				    int r, const lf_s16 *w, const lf_s32 *bias,
 				    const lf_s32 *shift, lf_s64 lo, lf_s64 hi,
@@ -412,7 +433,7 @@ static inline void lf_fc_q16_scalar(const lf_s32 *x, int m, int k, int n,
 {
 	lf_s32 lo32 = lf_sat32(lo), hi32 = lf_sat32(hi);
 	lf_s16 xs[LF_Q16_KC + 2] LF_NOINIT;
-	int kp2 = (k + 1) & ~1, row, o, i, c, kc;
+	int kp2 = (k + 1) & ~1, row, o, c, kc;
 
 	for (row = 0; row < m; row++) {
 		const lf_s32 *xr = x + row * k;
@@ -422,10 +443,7 @@ static inline void lf_fc_q16_scalar(const lf_s32 *x, int m, int k, int n,
 			/* k itself (a constant) when one chunk holds it. */
 			kc = k <= LF_Q16_KC ? k :
 			     (k - c < LF_Q16_KC ? k - c : LF_Q16_KC);
-			for (i = 0; i < kc; i++)
-				xs[i] = (lf_s16)(xr[c + i] < -32768 ? -32768 :
-					(xr[c + i] > 32767 ? 32767 : xr[c + i]));
-			xs[kc] = 0;
+			lf_q16_pack_scalar(xr + c, kc, xs);
 			for (o = 0; o < n; o++)
 				yr[o] = (lf_s32)lf_q16_dot(
 					xs, w + LF_Q16_WIDX(kp2, o, c), kc, r,
@@ -439,16 +457,131 @@ static inline void lf_fc_q16_scalar(const lf_s32 *x, int m, int k, int n,
 	}
 }
 
+/*
+ * lf_fc_q16_swar() - lf_fc_q16_scalar() with two outputs in one 64-bit
+ * word (SWAR), the scalar path of lf_fc_q16() (what the kernel runs when
+ * the FPU is not usable): the same integers for every blob
+ * lf_fc_q16_valid() accepts, with the code's pair shift r =
+ * ceil(log2(ceil(k / 2))) + 1 (any other r takes lf_fc_q16_scalar()).
+ *
+ * @ws: the weights again, for each pair of outputs (n padded to an even
+ * n2 = 2 * ceil(n / 2) with zero rows) and each input (k padded to kp2),
+ * ws[LF_Q16S_WIDX(kp2, o, i)] = w[o & ~1][i] + 2^32 w[o | 1][i] (64-bit);
+ * lf_fc_q16_valid() checks that it holds the weights of @w.
+ *
+ * Per pair of inputs, P = x[2i] ws[2i] + x[2i+1] ws[2i+1] = p0 + 2^32 p1
+ * (mod 2^64) with the pair sums p0, p1 of the two outputs, each within
+ * +-(2^31 - 2^16) (16-bit inputs, no weight -2^15).  Adding 2^31 makes the
+ * low lane u0 = p0 + 2^31 in [0, 2^32) and leaves p1 in the high lane; an
+ * arithmetic shift by r then holds floor(p1 / 2^r) in bits 32..63 and
+ * u0 >> r (< 2^(32 - r)) in the bits below 32 - r, which the mask keeps.
+ * The low lanes of ceil(k / 2) <= 2^(r - 1) pairs sum below 2^31 (no carry
+ * into the high lane); u0 >> r = floor(p0 / 2^r) + 2^(31 - r), and the
+ * ceil(k / 2) offsets leave the first accumulator's start.  So one 64-bit
+ * multiply-add per input serves two outputs.
+ */
+#define LF_Q16S_WIDX(kp2, o, i) (((o) >> 1) * (kp2) + (i))
+
+/* The two pair-term sums of one pair of outputs over @kc packed inputs. */
+static inline __attribute__((always_inline)) lf_u64
+lf_q16_swar_dot(const lf_s64 *xs, const lf_s64 *wj, int kc, int r)
+{
+	const lf_u64 mask = ~(lf_u64)0xffffffff | ((1u << (32 - r)) - 1);
+	lf_u64 acc = 0;
+	int i;
+
+	/*
+	 * xs read from the stack per use (the operand of a load + imul): no
+	 * copies of all of it hoisted out of the loop over outputs.
+	 */
+	__asm__("" : "+r"(xs));
+#pragma GCC unroll 32
+	for (i = 0; i < kc; i += 2) {
+		lf_u64 p = (lf_u64)(xs[i] * wj[i]) +
+			   (lf_u64)(xs[i + 1] * wj[i + 1]) + 0x80000000u;
+
+		acc += (lf_u64)((lf_s64)p >> r) & mask;
+	}
+	return acc;
+}
+
+/*
+ * The requantization and fused table of @n accumulators of
+ * lf_fc_q16_swar(), in place: shifts in 0..31 (lf_fc_q16_valid()), the
+ * table's terms in locals (no reload after each store to @y).
+ */
+static inline __attribute__((always_inline)) void
+lf_q16_finish(lf_s32 *y, int n, const lf_s32 *shift, lf_s32 lo, lf_s32 hi,
+	      const struct lf_lut16 *t)
+{
+	struct lf_lut16 tl = { 0 };
+	int o;
+
+	if (t)
+		tl = *t;
+	for (o = 0; o < n; o++) {
+		lf_s32 v = y[o] >> (shift[o] & 31);
+
+		v = v < lo ? lo : v;
+		v = v > hi ? hi : v;
+		y[o] = t ? lf_lut16_eval(&tl, v) : v;
+	}
+}
+
+/* Inlined at each call: k, n and r are constants there. */
+static inline __attribute__((always_inline)) void lf_fc_q16_swar(const lf_s32 *x, int m, int k, int n,
+				  int r, const lf_s16 *w, const lf_s64 *ws,
+				  const lf_s32 *bias, const lf_s32 *shift,
+				  lf_s64 lo, lf_s64 hi,
+				  const struct lf_lut16 *t, lf_s32 *y)
+{
+	lf_s32 lo32 = lf_sat32(lo), hi32 = lf_sat32(hi);
+	lf_s64 xs[LF_Q16_KC + 2] LF_NOINIT;
+	int kp2 = (k + 1) & ~1, kp = kp2 >> 1, row, o, c, kc;
+
+	/* Constants of the code: r is the pair shift lfc emits. */
+	if (r < 1 || r > 30 || kp > (1 << (r - 1))) {
+		lf_fc_q16_scalar(x, m, k, n, r, w, bias, shift, lo, hi, t, y);
+		return;
+	}
+	for (row = 0; row < m; row++) {
+		const lf_s32 *xr = x + row * k;
+		lf_s32 *yr = y + row * n;
+
+		for (c = 0; c < k; c += LF_Q16_KC) {
+			/* k itself (a constant) when one chunk holds it. */
+			kc = k <= LF_Q16_KC ? k :
+			     (k - c < LF_Q16_KC ? k - c : LF_Q16_KC);
+			lf_q16_pack_swar(xr + c, kc, xs);
+			for (o = 0; o < n; o += 2) {
+				lf_u64 s = lf_q16_swar_dot(
+					xs, ws + LF_Q16S_WIDX(kp2, o, c), kc, r);
+				lf_u32 a0 = c ? (lf_u32)yr[o] :
+					(lf_u32)bias[o] -
+					((lf_u32)kp << (31 - r));
+
+				yr[o] = (lf_s32)(a0 + (lf_u32)s);
+				if (o + 1 < n)
+					yr[o + 1] = (lf_s32)((c ? (lf_u32)yr[o + 1] :
+						(lf_u32)bias[o + 1]) +
+						(lf_u32)(s >> 32));
+			}
+		}
+		lf_q16_finish(yr, n, shift, lo32, hi32, t);
+	}
+}
+
 /**
  * lf_fc_q16_valid() - 1 when the parameters of an lf_fc_q16() layer with
  * @k inputs and @n outputs keep its promises for every input (see above):
  * each shift in 0..31, |bias| < 2^30, no weight -2^15 and output bounds
- * lo <= hi within +-2^29 (what a fused table needs), else 0.  A module checks a
- * pushed blob with it once instead of per query.
+ * lo <= hi within +-2^29 (what a fused table needs), and @ws holding the
+ * weights of @w in the SWAR layout (lf_fc_q16_swar()), else 0.  A module
+ * checks a pushed blob with it once instead of per query.
  */
 static inline int lf_fc_q16_valid(int k, int n, const lf_s16 *w,
-				  const lf_s32 *bias, const lf_s32 *shift,
-				  lf_s64 lo, lf_s64 hi)
+				  const lf_s64 *ws, const lf_s32 *bias,
+				  const lf_s32 *shift, lf_s64 lo, lf_s64 hi)
 {
 	int kp2 = (k + 1) & ~1, o, i;
 
@@ -458,9 +591,15 @@ static inline int lf_fc_q16_valid(int k, int n, const lf_s16 *w,
 		if (shift[o] < 0 || shift[o] > 31 || bias[o] <= -(1 << 30) ||
 		    bias[o] >= (1 << 30))
 			return 0;
-		for (i = 0; i < k; i++)
-			if (w[LF_Q16_WIDX(kp2, o, i)] == -32768)
+		for (i = 0; i < k; i++) {
+			/* w[o][i] + 2^32 w[o + 1][i], the pad row's zeros included */
+			lf_u64 pair = (lf_u64)(lf_s64)w[LF_Q16_WIDX(kp2, o & ~1, i)] +
+				((lf_u64)(lf_s64)w[LF_Q16_WIDX(kp2, o | 1, i)] << 32);
+
+			if (w[LF_Q16_WIDX(kp2, o, i)] == -32768 ||
+			    (lf_u64)ws[LF_Q16S_WIDX(kp2, o, i)] != pair)
 				return 0;
+		}
 	}
 	return 1;
 }
@@ -1038,7 +1177,8 @@ LF_AVX2_FN void lf_lut_s32_avx2(const struct lf_lut *t, const lf_s32 *x,
  * pair and per block a vpmaddwd against the pre-interleaved weights, a
  * vpsrad by r and a vpaddd; the bias (with the rounding half) starts each
  * accumulator; vpsravd, vpmaxsd, vpminsd requantize, and a fused table
- * follows in the same registers.
+ * follows in the same registers.  @ws (the scalar code's copy of the
+ * weights) is not read.
  */
 typedef short lf_v16hi __attribute__((vector_size(32)));
 typedef short lf_v16hi_u
@@ -1172,9 +1312,10 @@ lf_avx2_q16_group(const lf_s32 *xr, int k, int n, int r, const lf_s16 *w,
 }
 
 LF_AVX2_FN void lf_fc_q16_avx2(const lf_s32 *x, int m, int k, int n, int r,
-			       const lf_s16 *w, const lf_s32 *bias,
-			       const lf_s32 *shift, lf_s64 lo, lf_s64 hi,
-			       const struct lf_lut16 *t, lf_s32 *y)
+			       const lf_s16 *w, const lf_s64 *ws,
+			       const lf_s32 *bias, const lf_s32 *shift,
+			       lf_s64 lo, lf_s64 hi, const struct lf_lut16 *t,
+			       lf_s32 *y)
 {
 	lf_s32 lo32 = lf_sat32(lo), hi32 = lf_sat32(hi);
 	lf_v8si lov = { lo32, lo32, lo32, lo32, lo32, lo32, lo32, lo32 };
@@ -1182,6 +1323,8 @@ LF_AVX2_FN void lf_fc_q16_avx2(const lf_s32 *x, int m, int k, int n, int r,
 	lf_s32 xp[LF_Q16_KC / 2] __attribute__((aligned(32))) LF_NOINIT;
 	struct lf_avx2_lut16 tk = { 0 };
 	int nb = (n + 7) >> 3, row, b;
+
+	(void)ws;
 
 	if (t) {
 #define LF_B8(v) { v, v, v, v, v, v, v, v }
@@ -1349,20 +1492,21 @@ static inline void lf_fc_w32b(const lf_s32 *x, int m, int k, int n,
 /**
  * lf_fc_q16() - 16-bit layer with a 32-bit accumulator and an optional
  * fused table (see lf_fc_q16_scalar()).  The AVX2 variant when built and
- * usable.
+ * usable, else the SWAR one (@ws, see lf_fc_q16_swar()).
  */
-static inline void lf_fc_q16(const lf_s32 *x, int m, int k, int n, int r,
-			     const lf_s16 *w, const lf_s32 *bias,
-			     const lf_s32 *shift, lf_s64 lo, lf_s64 hi,
-			     const struct lf_lut16 *t, lf_s32 *y)
+static inline __attribute__((always_inline)) void
+lf_fc_q16(const lf_s32 *x, int m, int k, int n, int r,
+			     const lf_s16 *w, const lf_s64 *ws,
+			     const lf_s32 *bias, const lf_s32 *shift, lf_s64 lo,
+			     lf_s64 hi, const struct lf_lut16 *t, lf_s32 *y)
 {
 #ifdef LF_SIMD_AVX2
 	if (lf_avx2_usable()) {
-		lf_fc_q16_avx2(x, m, k, n, r, w, bias, shift, lo, hi, t, y);
+		lf_fc_q16_avx2(x, m, k, n, r, w, ws, bias, shift, lo, hi, t, y);
 		return;
 	}
 #endif
-	lf_fc_q16_scalar(x, m, k, n, r, w, bias, shift, lo, hi, t, y);
+	lf_fc_q16_swar(x, m, k, n, r, w, ws, bias, shift, lo, hi, t, y);
 }
 
 /**

@@ -4,13 +4,16 @@
 // lf.fc with a 32-bit accumulator (16-bit weights and values): lf_fc_q16
 // with the weights interleaved for vpmaddwd (blocks of 8 outputs, pairs of
 // inputs, zero padding), the pair shift r = ceil(log2(ceil(3 / 2))) + 1 = 2
-// in the call, the rounding half in the int32 bias, int32 shifts, and
+// in the call, the rounding half in the int32 bias, int32 shifts, the
+// weights again for the scalar SWAR code (w[0][i] + 2^32 w[1][i]: 100 -
+// 2^32, -200 + 2 * 2^32, 300 + 32767 * 2^32, a padding zero), and
 // lf_NAME_validate() checking a blob's bounds.
 // Shifts: 12 + 10 - 2 - 8 = 12 and 12 + 0 - 2 - 8 = 2; biases + half:
 // 5 + 2^11 = 2053 and -7 + 2^1 = -5. The result is returned: no table fused.
 
 // HDR: struct lf_q16_params {
 // HDR-NEXT: lf_s16 fc0_w[32]; /* weights 2x3, vpmaddwd blocks */
+// HDR-NEXT: lf_s64 fc0_ws[4]; /* the weights as pairs of outputs (SWAR) */
 // HDR-NEXT: lf_s32 fc0_b[8]; /* bias + rounding half */
 // HDR-NEXT: lf_s32 fc0_shift[8];
 // HDR-NEXT: lf_s64 fc0_lo;
@@ -24,6 +27,9 @@
 // CHECK-NEXT: 100, -200, -1, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 300, 0,
 // CHECK-NEXT: 32767, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
 // CHECK-NEXT: },
+// CHECK-NEXT: .fc0_ws = {
+// CHECK-NEXT: -4294967196LL, 8589934392LL, 140733193388332LL, 0
+// CHECK-NEXT: },
 // CHECK-NEXT: .fc0_b = {
 // CHECK-NEXT: 2053, -5, 0, 0, 0, 0, 0, 0
 // CHECK-NEXT: },
@@ -36,17 +42,17 @@
 // CHECK-NEXT: {
 // CHECK-NEXT: const struct lf_q16_params *p = params;
 // CHECK-EMPTY:
-// CHECK-NEXT: if (!lf_fc_q16_valid(3, 2, p->fc0_w, p->fc0_b, p->fc0_shift,
-// CHECK-NEXT: p->fc0_lo, p->fc0_hi))
+// CHECK-NEXT: if (!lf_fc_q16_valid(3, 2, p->fc0_w, p->fc0_ws,
+// CHECK-NEXT: p->fc0_b, p->fc0_shift, p->fc0_lo, p->fc0_hi))
 // CHECK-NEXT: return -EINVAL;
 // CHECK-NEXT: return 0;
 // CHECK-NEXT: }
 // CHECK: LF_AVX2_INFER int lf_q16_infer_avx2rt(
-// CHECK: lf_fc_q16_avx2(in, 1, 3, 2, 2, p->fc0_w, p->fc0_b,
-// CHECK-NEXT: p->fc0_shift, p->fc0_lo, p->fc0_hi, NULL, out);
+// CHECK: lf_fc_q16_avx2(in, 1, 3, 2, 2, p->fc0_w, p->fc0_ws,
+// CHECK-NEXT: p->fc0_b, p->fc0_shift, p->fc0_lo, p->fc0_hi, NULL, out);
 // CHECK: LF_INFER_ATTR int lf_q16_infer(
-// CHECK: lf_fc_q16(in, 1, 3, 2, 2, p->fc0_w, p->fc0_b,
-// CHECK-NEXT: p->fc0_shift, p->fc0_lo, p->fc0_hi, NULL, out);
+// CHECK: lf_fc_q16(in, 1, 3, 2, 2, p->fc0_w, p->fc0_ws,
+// CHECK-NEXT: p->fc0_b, p->fc0_shift, p->fc0_lo, p->fc0_hi, NULL, out);
 func.func @q16(%x: tensor<1x3xf32>) -> tensor<1x2xf32> {
   %q = lf.quantize %x : tensor<1x3xf32> -> tensor<1x3x!lf.fixed<16, 12>>
   %0 = lf.fc %q, weight = dense<[[100, -200, 300], [-1, 2, 32767]]> : tensor<2x3xi16>, bias = dense<[5, -7]> : tensor<2xi64> {acc_bits = 32 : i32, weight_frac = array<i32: 10, 0>} : tensor<1x3x!lf.fixed<16, 12>> -> tensor<1x2x!lf.fixed<16, 8>>
@@ -100,11 +106,11 @@ func.func @q16(%x: tensor<1x3xf32>) -> tensor<1x2xf32> {
 // CHECK-NEXT: struct lf_lut16 u0 LF_NOINIT;
 // CHECK: u0.table = p->lut0_table;
 // CHECK-NEXT: u0.span = p->lut0_span;
-// CHECK: lf_fc_q16(in, 1, 2, 2, 1, p->fc0_w, p->fc0_b,
-// CHECK-NEXT: p->fc0_shift, p->fc0_lo, p->fc0_hi, &u0, b0);
+// CHECK: lf_fc_q16(in, 1, 2, 2, 1, p->fc0_w, p->fc0_ws,
+// CHECK-NEXT: p->fc0_b, p->fc0_shift, p->fc0_lo, p->fc0_hi, &u0, b0);
 // CHECK: lf_lut_s32(&t, b0, 2, p->lut1_lo, p->lut1_hi, b1);
-// CHECK: lf_fc_q16(b1, 1, 2, 1, 1, p->fc1_w, p->fc1_b,
-// CHECK-NEXT: p->fc1_shift, p->fc1_lo, p->fc1_hi, NULL, out);
+// CHECK: lf_fc_q16(b1, 1, 2, 1, 1, p->fc1_w, p->fc1_ws,
+// CHECK-NEXT: p->fc1_b, p->fc1_shift, p->fc1_lo, p->fc1_hi, NULL, out);
 func.func @fused(%x: tensor<1x2xf32>) -> tensor<1x1xf32> {
   %q = lf.quantize %x : tensor<1x2xf32> -> tensor<1x2x!lf.fixed<16, 8>>
   %0 = lf.fc %q, weight = dense<[[1, 2], [3, 4]]> : tensor<2x2xi16>, bias = dense<[0, 0]> : tensor<2xi64> {acc_bits = 32 : i32, weight_frac = array<i32: 10, 10>} : tensor<1x2x!lf.fixed<16, 8>> -> tensor<1x2x!lf.fixed<16, 8>>

@@ -4,6 +4,7 @@
 # Here: load lf_core and both snapshots; `lfctl eval` (real and raw) and
 # lf_query_model() from a kernel module (lf_query_test) must reproduce them
 # bit for bit; list/stats show the snapshots; activate switches versions.
+# The same at --bits 16 (the kernel's scalar SWAR code), with weight pushes.
 . "$LF_SRC/test/vm/tests/lib.sh"
 A=${LF_AURORA:-$LF_BUILD/test/vm/aurora}
 # check_eq with multi-line values shown on one line (rows joined by ' | ')
@@ -16,7 +17,7 @@ check_eq() {
 # query_kernel FILE [batch=1]: lf_query_test with FILE's raw input rows; prints
 # the outputs, one row per line (n_out = 1 for Aurora: one value a line)
 query_kernel() {
-	insmod "$KM/test/lf_query_test.ko" model=aurora in="$(paste -sd, "$1")" ${2-} ||
+	insmod "$KM/test/lf_query_test.ko" model="${QMODEL:-aurora}" in="$(paste -sd, "$1")" ${2-} ||
 		{ echo "insmod lf_query_test failed"; return 1; }
 	v=$(param lf_query_test r_version)
 	rc=$(param lf_query_test r_rc)
@@ -83,4 +84,41 @@ rmmod lf_snap_aurora 2>/dev/null && fail "rmmod of the active snapshot succeeded
 rmmod lf_snap_aurora_v2 || fail "rmmod lf_snap_aurora_v2 (standby)"
 check_has "list after unloading v2" "$("$LFCTL" list)" \
 	"model aurora id 1 arch $hash in 30 out 1 active 1 standby -"
+
+# --bits 16 (model aurora16): the VM's CPU has no AVX2, so the kernel runs
+# the scalar SWAR code; the expected outputs come from the host's build
+# (AVX2 there when the host has it) and lfc's twin.  A weight push of v1's
+# blob into v2 is checked by validate() and then computes v1's outputs; a
+# blob whose SWAR weights differ from its vpmaddwd weights is refused.
+[ -f "$A/expected16_raw_v1.csv" ] || die "no 16-bit Aurora build in $A"
+insmod "$A/v16_1/lf_snap_aurora16.ko" || die "insmod lf_snap_aurora16"
+insmod "$A/v16_2/lf_snap_aurora16_v2.ko" || die "insmod lf_snap_aurora16_v2"
+hash16=$(sed -n 's/.*"arch_hash": "\(0x[0-9a-f]*\)".*/\1/p' "$A/v16_1/aurora16.json")
+check_has "list (aurora16 v1 active, v2 standby)" "$("$LFCTL" list)" \
+	"model aurora16 id 2 arch $hash16 in 30 out 1 active 1 standby 2"
+check_eq "16-bit: lfctl eval = lfc run (v1)" \
+	"$("$LFCTL" eval aurora16 --input "$A/inputs.csv")" "$(cat "$A/expected16_v1.csv")"
+check_eq "16-bit: lfctl eval --raw = host snapshot C (v1)" \
+	"$("$LFCTL" eval aurora16 --input "$A/inputs16_raw.csv" --raw)" \
+	"$(cat "$A/expected16_raw_v1.csv")"
+check_eq "16-bit: lf_query_model from the kernel (v1)" \
+	"$(QMODEL=aurora16 query_kernel "$A/inputs16_raw.csv")" \
+	"$(cat "$A/expected16_raw_v1.csv"; echo "version 1")"
+check_eq "16-bit: lf_query_model_batch (v1)" \
+	"$(QMODEL=aurora16 query_kernel "$A/inputs16_raw.csv" batch=1)" \
+	"$(cat "$A/expected16_raw_v1.csv"; echo "version 1")"
+check_eq "16-bit: eval --standby --raw (v2)" \
+	"$("$LFCTL" eval aurora16 --input "$A/inputs16_raw.csv" --raw --standby)" \
+	"$(cat "$A/expected16_raw_v2.csv")"
+err=$("$LFCTL" push aurora16 --params "$A/params16_bad.bin" 2>&1); rc=$?
+check_eq "16-bit: push with mismatched SWAR weights refused" "$rc: $err" \
+	"1: lfctl: push aurora16: Numerical argument out of domain (params break the snapshot's bounds (its validate() refused them))"
+check_eq "16-bit: standby unchanged after the refused push" \
+	"$("$LFCTL" eval aurora16 --input "$A/inputs16_raw.csv" --raw --standby)" \
+	"$(cat "$A/expected16_raw_v2.csv")"
+"$LFCTL" push aurora16 --params "$A/params16_v1.bin" > /dev/null || fail "16-bit: push v1's blob"
+check_eq "16-bit: standby computes v1's outputs after the push" \
+	"$("$LFCTL" eval aurora16 --input "$A/inputs16_raw.csv" --raw --standby)" \
+	"$(cat "$A/expected16_raw_v1.csv")"
+check_eq "16-bit: stats errors" "$(lfstat aurora16 errors)" 0
 finish
