@@ -34,8 +34,10 @@ set -- \
   "ImportShapeOps:$SRC/compiler/lib/Import/ImportShapeOps.cpp:-fno-exceptions" \
   "ImportNorms:$SRC/compiler/lib/Import/ImportNorms.cpp:-fno-exceptions" \
   "ImportConvPool:$SRC/compiler/lib/Import/ImportConvPool.cpp:-fno-exceptions" \
-  "Interpreter:$SRC/compiler/lib/Import/Interpreter.cpp:-fno-exceptions" \
+  "Interpreter:$SRC/compiler/lib/Interpreter/Interpreter.cpp:-fno-exceptions" \
   "LfDialect:$SRC/dialects/lf/lib/LfDialect.cpp:-fno-exceptions" \
+  "LfOps:$SRC/dialects/lf/lib/LfOps.cpp:-fno-exceptions" \
+  "LfInterfaces:$SRC/dialects/lf/lib/LfInterfaces.cpp:-fno-exceptions" \
   "ShapeUtils:$SRC/dialects/lf/lib/ShapeUtils.cpp:-fno-exceptions" \
   "fuzzer:$SRC/test/fuzz/onnx_import_fuzzer.cpp:-fno-exceptions" \
   ${@+"$@"}

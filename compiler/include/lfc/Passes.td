@@ -84,4 +84,35 @@ def LfErrorBounds : Pass<"lf-error-bounds", "func::FuncOp"> {
   let dependentDialects = ["lf::LfDialect"];
 }
 
+//===----------------------------------------------------------------------===//
+// Test passes: they expose the op interfaces to lit (test/lit/Interfaces).
+//===----------------------------------------------------------------------===//
+
+def LfTestRanges : Pass<"lf-test-ranges", "func::FuncOp"> {
+  let summary = "Test: remark the range of every op's result";
+  let description = [{
+    Runs the interval analysis (RangeOpInterface) from `input-range` and
+    emits a remark `range [lo, hi]` (the hull over all elements) at every
+    op, so that lit can check each op's range rule.
+  }];
+  let options = [
+    ListOption<"inputRanges", "input-range", "double",
+               "lo,hi for every input element (one pair for all, or one pair per element)">
+  ];
+  let dependentDialects = ["lf::LfDialect"];
+}
+
+def LfTestEvaluate : Pass<"lf-test-evaluate", "func::FuncOp"> {
+  let summary = "Test: evaluate the function with the float interpreter";
+  let description = [{
+    Evaluates the float-level function (FloatEvalOpInterface) on `inputs`
+    (all argument elements, row-major, concatenated) and emits a remark
+    `results: v0, v1, ...` at the function.
+  }];
+  let options = [
+    ListOption<"inputs", "inputs", "double", "every input element">
+  ];
+  let dependentDialects = ["lf::LfDialect"];
+}
+
 #endif // LFC_PASSES_TD

@@ -10,11 +10,6 @@
 
 namespace mlir::lf {
 
-struct Interval {
-  double lo = 0, hi = 0;
-  double maxAbs() const { return std::max(std::abs(lo), std::abs(hi)); }
-};
-
 /// `r` widened by `factor` (>= 1) away from zero on both sides without
 /// changing its sign: a bound b becomes b * factor if it points away from 0
 /// (hi > 0, lo < 0) and b / factor otherwise ([1, 2] x 2 -> [0.5, 4],

@@ -3,7 +3,6 @@
 #include "lfc/Pipeline.h"
 #include "lfc/OnnxImport.h"
 #include "lfc/Passes.h"
-#include "lfc/Quantize.h"
 
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Transforms/Passes.h"
@@ -44,7 +43,8 @@ LogicalResult mlir::lf::lowerToFixed(ModuleOp module, const QuantOptions &o) {
 
 std::vector<double> mlir::lf::resultErrorBounds(func::FuncOp f) {
   std::vector<double> out;
-  auto bounds = f->getAttrOfType<DenseF64ArrayAttr>(kResultErrorBoundsAttr);
+  DenseF64ArrayAttr bounds =
+      LfDialect::ResultErrorBoundsAttrHelper(f.getContext()).getAttr(f);
   if (!bounds)
     return out;
   for (auto [i, t] : llvm::enumerate(f.getResultTypes()))

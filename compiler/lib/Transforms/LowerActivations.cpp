@@ -189,7 +189,8 @@ LogicalResult LfLowerActivationsPass::lower(ActivationOp op) {
     return success(); // float level: nothing to do
   if (out.getWidth() > 32)
     return op.emitOpError() << "tables hold at most 32-bit values";
-  auto range = op->getAttrOfType<DenseF64ArrayAttr>("lf.range");
+  DenseF64ArrayAttr range =
+      LfDialect::RangeAttrHelper(&getContext()).getAttr(op);
   double rlo = in.getMinValue(), rhi = in.getMaxValue();
   if (range && range.size() == 2) {
     rlo = std::max(rlo, range[0]);
@@ -258,11 +259,14 @@ LogicalResult LfLowerActivationsPass::lower(ActivationOp op) {
       b.getI64IntegerAttr(best.lut.slope_below),
       b.getI64IntegerAttr(best.lut.slope_above), b.getI32IntegerAttr(24),
       b.getF64FloatAttr(best.error));
-  lut->setAttr("lf.function",
-               b.getStringAttr(stringifyActivationKind(op.getKind())));
-  if (Attribute r = op->getAttr(kResultRangeAttr))
-    lut->setAttr(kResultRangeAttr, r);
-  lut->setAttr(kLipschitzAttr, b.getF64FloatAttr(lipschitz(op, dlo, dhi)));
+  auto *dialect = getContext().getLoadedDialect<LfDialect>();
+  dialect->getFunctionAttrHelper().setAttr(
+      lut, b.getStringAttr(stringifyActivationKind(op.getKind())));
+  auto resultRange = dialect->getResultRangeAttrHelper();
+  if (DenseF64ArrayAttr r = resultRange.getAttr(op))
+    resultRange.setAttr(lut, r);
+  dialect->getLipschitzAttrHelper().setAttr(
+      lut, b.getF64FloatAttr(lipschitz(op, dlo, dhi)));
   op.replaceAllUsesWith(lut.getResult());
   op.erase();
   return success();

@@ -7,7 +7,7 @@
 // storage type, so the bound sum_i |w_i| * 2^(W-1) + |b| < 2^63 holds even
 // for inputs outside the declared ranges (they saturate at the boundary).
 // At 16 bits the accumulator is 32-bit where possible (acc_bits = 32, see
-// acc32PairShift()).
+// FullyConnectedOp::getAcc32PairShift()).
 //
 //===----------------------------------------------------------------------===//
 
@@ -85,8 +85,8 @@ struct LfQuantizePass : public lf::impl::LfQuantizeBase<LfQuantizePass> {
   /// Records the float-level range of an op's result for later analyses
   /// (error bounds, reports).
   static void setResultRange(Operation *op, Interval r) {
-    op->setAttr(kResultRangeAttr,
-                DenseF64ArrayAttr::get(op->getContext(), {r.lo, r.hi}));
+    LfDialect::ResultRangeAttrHelper(op->getContext())
+        .setAttr(op, DenseF64ArrayAttr::get(op->getContext(), {r.lo, r.hi}));
   }
   LogicalResult quantizeConstant(ConstantOp c, RangeAnalysis &ra);
 };
@@ -123,11 +123,11 @@ LogicalResult LfQuantizePass::quantizeFc(FullyConnectedOp fc,
   SmallVector<APInt> wq(n * k, APInt(bits, 0)), bq(n, APInt(64, 0));
   // 16 bits: a 32-bit accumulator (lf_fc_q16 in the C, vpmaddwd) when
   // every channel's shift from the accumulator (in + wf - r, r =
-  // acc32PairShift(k), see Quantize.h) to the output lies in [0, 31], its
+  // FullyConnectedOp::getAcc32PairShift(k)) to the output lies in [0, 31], its
   // bias stays below 2^30 and no weight is -2^15; else the layer keeps the
   // 64-bit accumulator. Weights keep the formats of the 64-bit rule.
   bool acc32 = bits == 16 && in.getWidth() <= 16;
-  const int r = acc32PairShift(k);
+  const int r = FullyConnectedOp::getAcc32PairShift(k);
   for (int pass = acc32 ? 0 : 1; pass < 2; ++pass) {
     bool use32 = pass == 0;
     bool ok = true;
@@ -352,7 +352,8 @@ void LfQuantizePass::runOnOperation() {
       if (auto q = in.getDefiningOp<QuantizeOp>())
         in = q.getInput();
       Interval h = ra.hull(in);
-      act->setAttr("lf.range", b.getDenseF64ArrayAttr({h.lo, h.hi}));
+      LfDialect::RangeAttrHelper(&getContext())
+          .setAttr(act, b.getDenseF64ArrayAttr({h.lo, h.hi}));
     }
     res.setType(fixedTypeFor(res, ra.maxAbs(res)));
     return WalkResult::advance();

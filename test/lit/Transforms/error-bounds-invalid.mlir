@@ -21,3 +21,11 @@ func.func @div_by_zero(%a: tensor<2x!lf.fixed<32, 28>>, %b: tensor<2x!lf.fixed<3
   %0 = lf.binary div %a, %b : tensor<2x!lf.fixed<32, 28>>, tensor<2x!lf.fixed<32, 28>> -> tensor<2x!lf.fixed<32, 28>>
   return %0 : tensor<2x!lf.fixed<32, 28>>
 }
+
+// -----
+
+func.func @no_error_model(%x: tensor<4x!lf.fixed<32, 28>>) -> tensor<4x!lf.fixed<32, 30>> {
+  // expected-error @+1 {{has no error model (is the function at the fixed level?)}}
+  %0 = lf.activation tanh %x : tensor<4x!lf.fixed<32, 28>> -> tensor<4x!lf.fixed<32, 30>>
+  return %0 : tensor<4x!lf.fixed<32, 30>>
+}

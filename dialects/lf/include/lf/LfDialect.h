@@ -10,6 +10,7 @@
 #include "mlir/IR/OpImplementation.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
+#include "lf/LfInterfaces.h"
 #include "lf/LfTraits.h"
 
 #include "lf/LfDialect.h.inc"

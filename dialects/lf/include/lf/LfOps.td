@@ -18,6 +18,7 @@ include "mlir/IR/EnumAttr.td"
 include "mlir/IR/BuiltinAttributeInterfaces.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 include "mlir/IR/CommonAttrConstraints.td"
+include "LfInterfaces.td"
 
 def Lf_Dialect : Dialect {
   let name = "lf";
@@ -29,6 +30,33 @@ def Lf_Dialect : Dialect {
   }];
   let useDefaultTypePrinterParser = 1;
   let hasConstantMaterializer = 0;
+
+  // Attributes the passes and the importer attach to ops and functions.
+  // LfDialect::verifyOperationAttribute checks each (and refuses any other
+  // `lf.` attribute).
+  let discardableAttrs = (ins
+    // On an lf op (-lf-quantize, kept by -lf-lower-activations): the
+    // float-level [lo, hi] of its result, lo <= hi.
+    "::mlir::DenseF64ArrayAttr":$result_range,
+    // On a fixed-level lf.activation (-lf-quantize): the float-level [lo, hi]
+    // of its input, lo <= hi; -lf-lower-activations sizes the table by it.
+    "::mlir::DenseF64ArrayAttr":$range,
+    // On an lf.lut (-lf-lower-activations): the activation it tabulates.
+    "::mlir::StringAttr":$function,
+    // On an lf.lut (-lf-lower-activations): an upper bound >= 0 of |f'|.
+    "::mlir::FloatAttr":$lipschitz,
+    // On an lf op (-lf-error-bounds): bound >= 0 on |fixed - float|.
+    "::mlir::FloatAttr":$error_bound,
+    // On a function (-lf-error-bounds): one bound >= 0 per result.
+    "::mlir::DenseF64ArrayAttr":$result_error_bounds,
+    // On a function (the importer): the ONNX names of its arguments and
+    // results, one string each.
+    "::mlir::ArrayAttr":$input_names,
+    "::mlir::ArrayAttr":$output_names,
+    // On a function (the importer): the model's ONNX opset (>= 1).
+    "::mlir::IntegerAttr":$opset
+  );
+  let hasOperationAttrVerify = 1;
 }
 
 //===----------------------------------------------------------------------===//
@@ -122,10 +150,16 @@ def Lf_SameLevel : NativeOpTrait<"SameLevel"> {
   let cppNamespace = "::mlir::OpTrait::lf";
 }
 
+// The op interfaces (LfInterfaces.td), implemented in LfOps.cpp.
+defvar Lf_Ranges = DeclareOpInterfaceMethods<Lf_RangeOpInterface>;
+defvar Lf_ErrorBound = DeclareOpInterfaceMethods<Lf_ErrorBoundOpInterface>;
+defvar Lf_FloatEval = DeclareOpInterfaceMethods<Lf_FloatEvalOpInterface>;
+
 class Lf_Op<string mnemonic, list<Trait> traits = []>
     : Op<Lf_Dialect, mnemonic, !listconcat(traits, [Pure, Lf_StaticShapes])>;
 
-def Lf_ConstantOp : Lf_Op<"constant", [ConstantLike]> {
+def Lf_ConstantOp : Lf_Op<"constant", [ConstantLike, Lf_Ranges, Lf_ErrorBound,
+    Lf_FloatEval]> {
   let summary = "a constant tensor";
   let description = [{
     At the float level `value` holds f32 elements of the result's shape. At
@@ -140,7 +174,8 @@ def Lf_ConstantOp : Lf_Op<"constant", [ConstantLike]> {
   let hasFolder = 1;
 }
 
-def Lf_QuantizeOp : Lf_Op<"quantize", [SameOperandsAndResultShape]> {
+def Lf_QuantizeOp : Lf_Op<"quantize", [SameOperandsAndResultShape,
+    Lf_ErrorBound]> {
   let summary = "float to fixed point at the snapshot's input boundary";
   let description = [{
     Rounds to nearest (ties away from zero) and saturates. Its result format
@@ -151,7 +186,8 @@ def Lf_QuantizeOp : Lf_Op<"quantize", [SameOperandsAndResultShape]> {
   let assemblyFormat = "$input attr-dict `:` qualified(type($input)) `->` qualified(type($result))";
 }
 
-def Lf_DequantizeOp : Lf_Op<"dequantize", [SameOperandsAndResultShape]> {
+def Lf_DequantizeOp : Lf_Op<"dequantize", [SameOperandsAndResultShape,
+    Lf_ErrorBound]> {
   let summary = "fixed point to float at the snapshot's output boundary";
   let arguments = (ins Lf_FixedTensor:$input);
   let results = (outs Lf_FloatTensor:$result);
@@ -159,7 +195,8 @@ def Lf_DequantizeOp : Lf_Op<"dequantize", [SameOperandsAndResultShape]> {
   let hasFolder = 1;
 }
 
-def Lf_FullyConnectedOp : Lf_Op<"fc", [Lf_SameLevel]> {
+def Lf_FullyConnectedOp : Lf_Op<"fc", [Lf_SameLevel, Lf_Ranges, Lf_ErrorBound,
+    Lf_FloatEval]> {
   let summary = "fully connected layer: y = x W^T + b with constant weights";
   let description = [{
     `input` is MxK, `weight` is NxK, `bias` N, the result MxN.
@@ -190,10 +227,19 @@ def Lf_FullyConnectedOp : Lf_Op<"fc", [Lf_SameLevel]> {
   let extraClassDeclaration = [{
     int64_t getInFeatures();
     int64_t getOutFeatures();
+    /// acc_bits = 32 (16-bit values and weights; lf_fc_q16() in the C):
+    /// each pair of products x[2i] w[2i] + x[2i+1] w[2i+1] (exact, |.| <
+    /// 2^31 for weights above -2^15) is shifted right (floor) by this many
+    /// bits before the 32-bit sum, so that the ceil(k / 2) pair terms stay
+    /// within 2^30 for ANY input and weights: the accumulator (input frac +
+    /// weight frac - that shift) cannot overflow with a bias below 2^30,
+    /// and the weights keep all their 16 bits.
+    static int getAcc32PairShift(int64_t k);
   }];
 }
 
-def Lf_MatMulOp : Lf_Op<"matmul", [Lf_SameLevel]> {
+def Lf_MatMulOp : Lf_Op<"matmul", [Lf_SameLevel, Lf_Ranges, Lf_ErrorBound,
+    Lf_FloatEval]> {
   let summary = "matrix product of two run-time tensors";
   let description = [{
     `lhs` is ...xMxK, `rhs` ...xKxN (equal leading dimensions), the result
@@ -209,7 +255,8 @@ def Lf_MatMulOp : Lf_Op<"matmul", [Lf_SameLevel]> {
   let hasVerifier = 1;
 }
 
-def Lf_BinaryOp : Lf_Op<"binary", [Lf_SameLevel]> {
+def Lf_BinaryOp : Lf_Op<"binary", [Lf_SameLevel, Lf_Ranges, Lf_ErrorBound,
+    Lf_FloatEval]> {
   let summary = "elementwise add/sub/mul/div with numpy broadcasting and rescaling";
   let description = [{
     At the fixed level both operands are brought to a common 64-bit format,
@@ -229,7 +276,8 @@ def Lf_BinaryOp : Lf_Op<"binary", [Lf_SameLevel]> {
   let hasCanonicalizer = 1;
 }
 
-def Lf_ClampOp : Lf_Op<"clamp", [Lf_SameLevel, SameOperandsAndResultShape]> {
+def Lf_ClampOp : Lf_Op<"clamp", [Lf_SameLevel, SameOperandsAndResultShape,
+    Lf_Ranges, Lf_ErrorBound, Lf_FloatEval]> {
   let summary = "clamp to [min, max] (relu, relu6, clip)";
   let description = [{
     Bounds are real values; at the fixed level they are rounded into the
@@ -244,7 +292,8 @@ def Lf_ClampOp : Lf_Op<"clamp", [Lf_SameLevel, SameOperandsAndResultShape]> {
   let hasFolder = 1;
 }
 
-def Lf_ActivationOp : Lf_Op<"activation", [Lf_SameLevel, SameOperandsAndResultShape]> {
+def Lf_ActivationOp : Lf_Op<"activation", [Lf_SameLevel,
+    SameOperandsAndResultShape, Lf_Ranges, Lf_FloatEval]> {
   let summary = "non-linear elementwise activation (float level)";
   let description = [{
     `alpha`, `beta` and `gamma` carry the ONNX attributes of the activation
@@ -266,7 +315,7 @@ def Lf_ActivationOp : Lf_Op<"activation", [Lf_SameLevel, SameOperandsAndResultSh
   }];
 }
 
-def Lf_LutOp : Lf_Op<"lut", [SameOperandsAndResultShape]> {
+def Lf_LutOp : Lf_Op<"lut", [SameOperandsAndResultShape, Lf_ErrorBound]> {
   let summary = "table lookup with interpolation (fixed level)";
   let description = [{
     Knot k is at input integer `start + k * 2^shift` (input format), with
@@ -292,7 +341,8 @@ def Lf_LutOp : Lf_Op<"lut", [SameOperandsAndResultShape]> {
   let hasVerifier = 1;
 }
 
-def Lf_ReduceOp : Lf_Op<"reduce", [Lf_SameLevel]> {
+def Lf_ReduceOp : Lf_Op<"reduce", [Lf_SameLevel, Lf_Ranges, Lf_ErrorBound,
+    Lf_FloatEval]> {
   let summary = "sum or max along one axis, keeping it with size 1";
   let arguments = (ins Lf_ReduceKind:$kind, Lf_Tensor:$input, I64Attr:$axis);
   let results = (outs Lf_Tensor:$result);
@@ -302,7 +352,8 @@ def Lf_ReduceOp : Lf_Op<"reduce", [Lf_SameLevel]> {
   let hasVerifier = 1;
 }
 
-def Lf_ConcatOp : Lf_Op<"concat", [Lf_SameLevel]> {
+def Lf_ConcatOp : Lf_Op<"concat", [Lf_SameLevel, Lf_Ranges, Lf_ErrorBound,
+    Lf_FloatEval]> {
   let summary = "concatenation along an axis (with requantization)";
   let arguments = (ins Variadic<Lf_Tensor>:$inputs, I64Attr:$axis);
   let results = (outs Lf_Tensor:$result);
@@ -312,7 +363,8 @@ def Lf_ConcatOp : Lf_Op<"concat", [Lf_SameLevel]> {
   let hasVerifier = 1;
 }
 
-def Lf_ReshapeOp : Lf_Op<"reshape", [Lf_SameLevel]> {
+def Lf_ReshapeOp : Lf_Op<"reshape", [Lf_SameLevel, Lf_Ranges, Lf_ErrorBound,
+    Lf_FloatEval]> {
   let summary = "reshape (row-major; no data movement)";
   let arguments = (ins Lf_Tensor:$input);
   let results = (outs Lf_Tensor:$result);
@@ -323,7 +375,7 @@ def Lf_ReshapeOp : Lf_Op<"reshape", [Lf_SameLevel]> {
   let hasFolder = 1;
 }
 
-def Lf_SoftmaxOp : Lf_Op<"softmax"> {
+def Lf_SoftmaxOp : Lf_Op<"softmax", [Lf_FloatEval]> {
   let summary = "softmax along an axis (float level)";
   let description = [{
     -lf-decompose rewrites it into reduce max, sub, exp, reduce sum and div,
@@ -337,7 +389,7 @@ def Lf_SoftmaxOp : Lf_Op<"softmax"> {
   let hasVerifier = 1;
 }
 
-def Lf_Conv1dOp : Lf_Op<"conv1d"> {
+def Lf_Conv1dOp : Lf_Op<"conv1d", [Lf_FloatEval]> {
   let summary = "1-D convolution over [N, C, L] with constant weights (float level)";
   let description = [{
     `weight` is [OC, C/group, K] and `bias` [OC] (f32 dense attributes); the
@@ -360,7 +412,8 @@ def Lf_Conv1dOp : Lf_Op<"conv1d"> {
   let hasVerifier = 1;
 }
 
-def Lf_GatherOp : Lf_Op<"gather", [Lf_SameLevel]> {
+def Lf_GatherOp : Lf_Op<"gather", [Lf_SameLevel, Lf_Ranges, Lf_ErrorBound,
+    Lf_FloatEval]> {
   let summary = "data movement by a constant index map (transpose, slice, gather, expand)";
   let description = [{
     Element i of the result (row-major) is element `indices[i]` of the
