@@ -3,7 +3,7 @@
 #
 # Usage (root): scripts/cc-up.sh [--build DIR] [--default] [--no-adapt | --no-runtime]
 #               scripts/cc-up.sh --down [--build DIR]
-#               scripts/cc-up.sh --bpf [--down] [--build DIR] [--default]
+#               scripts/cc-up.sh --bpf [--down] [--build DIR] [--default] [--no-runtime]
 #
 # Up: loads lf_core, the bundled snapshots (model aurora: v1 active, v4 as the
 # standby that weight pushes land in; model mocc v1) and lf_cc (lf_aurora,
@@ -25,8 +25,13 @@
 # --bpf: the BPF struct_ops CCs instead (lf_aurora_bpf, lf_dummy_bpf; no
 # LiteFlow module at all): kmod/apps/cc/bpf's lf_cc_bpf loads and registers
 # them with the Aurora policy's weights and adds the names to
-# net.ipv4.tcp_allowed_congestion_control (weight updates: lf_cc_bpf push);
-# --bpf --down unregisters them and drops the names (docs/BPF.md).
+# net.ipv4.tcp_allowed_congestion_control, then starts lf-runtime on the BPF
+# backend (backend = "bpf": samples from the lf_samples ring buffer, REINFORCE,
+# updates by a write of the idle params buffer and an index flip; config
+# /run/lf-cc/runtime_bpf.toml, state /var/lib/lf-runtime-bpf, log
+# /run/lf-cc/runtime_bpf.log; --no-runtime: none);
+# --bpf --down stops lf-runtime, unregisters the CCs and drops the names
+# (docs/BPF.md).
 # State: /run/lf-cc.  Every failure: one line on stderr, exit 1.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -57,6 +62,10 @@ if [ -n "$bpf" ]; then
 		die "cannot mount bpffs on /sys/fs/bpf"
 	mkdir -p $state
 	if [ -n "$down" ]; then
+		if [ -f $state/runtime_bpf.pid ]; then
+			kill "$(cat $state/runtime_bpf.pid)" 2>/dev/null || true
+			rm -f $state/runtime_bpf.pid
+		fi
 		if [ -f $state/prev_cc_bpf ]; then
 			sysctl -qw net.ipv4.tcp_congestion_control="$(cat $state/prev_cc_bpf)" || true
 			rm -f $state/prev_cc_bpf
@@ -65,13 +74,44 @@ if [ -n "$bpf" ]; then
 		echo "cc-up: lf_aurora_bpf down"
 		exit 0
 	fi
+	rt=$build/bin/lf-runtime
+	if [ -n "$runtime" ]; then
+		[ -n "$adapt" ] || die "--bpf --no-adapt: a BPF CC makes no userspace queries (use --no-runtime)"
+		[ -x "$rt" ] || die "no $rt (configure with -DLF_BUILD_RUNTIME=ON) or use --no-runtime"
+	fi
 	"$ccb" up "$build/test/vm/cc-bpf/aurora/aurora_cc.params" >/dev/null || exit 1
 	if [ -n "$setdef" ]; then
 		sysctl -n net.ipv4.tcp_congestion_control > $state/prev_cc_bpf
 		sysctl -qw net.ipv4.tcp_congestion_control=lf_aurora_bpf ||
 			die "cannot make lf_aurora_bpf the default CC"
 	fi
-	echo "cc-up: lf_aurora_bpf and lf_dummy_bpf up (BPF, no module); iperf3 -C lf_aurora_bpf ..."
+	if [ -n "$runtime" ]; then
+		if [ -f $state/runtime_bpf.pid ]; then
+			kill "$(cat $state/runtime_bpf.pid)" 2>/dev/null || true
+			rm -f $state/runtime_bpf.pid
+			sleep 0.5
+		fi
+		cat > $state/runtime_bpf.toml <<-EOF
+		[models.aurora_cc]
+		onnx = "$src/examples/cc/aurora.onnx"
+		input_ranges = "$(tr -d ' \n' < "$src/examples/cc/ranges_aurora.txt")"
+		backend = "bpf"
+		bpf_pin_dir = "/sys/fs/bpf/lf_cc_bpf"
+		objective = "reinforce"
+		update = "push"
+		EOF
+		"$rt" daemon --config $state/runtime_bpf.toml --state-dir /var/lib/lf-runtime-bpf \
+			> $state/runtime_bpf.log 2>&1 &
+		echo $! > $state/runtime_bpf.pid
+		for _ in $(seq 1800); do
+			grep -q "running:" $state/runtime_bpf.log && break
+			kill -0 "$(cat $state/runtime_bpf.pid)" 2>/dev/null ||
+				die "lf-runtime exited: $(tail -n 1 $state/runtime_bpf.log)"
+			sleep 0.1
+		done
+		grep -q "running:" $state/runtime_bpf.log || die "lf-runtime did not start in 180 s ($state/runtime_bpf.log)"
+	fi
+	echo "cc-up: lf_aurora_bpf and lf_dummy_bpf up (BPF, no module)${runtime:+; lf-runtime adapting model aurora_cc (log $state/runtime_bpf.log)}; iperf3 -C lf_aurora_bpf ..."
 	exit 0
 fi
 

@@ -17,6 +17,8 @@
  *                            reward, action, inputs, output, seq), N or SECS
  *                            (not while lf-runtime reads them)
  *   lf_cc_bpf stats | last   counters | the last query (inputs, output, gen)
+ *   lf_cc_bpf ctl            lf_ctl: the active buffer, the generation, the
+ *                            generation each buffer holds
  *   lf_cc_bpf down           unregister both, drop the names and the pins
  * The registration outlives this process (6.1 struct_ops maps stay attached).
  * Errors are one line naming the thing at fault; exit 1.
@@ -353,6 +355,18 @@ static void last(void)
 	printf(" out %d\n", v[n - 1]);
 }
 
+static void ctl(void)
+{
+	struct lfbpf *h = open_pins();
+	struct lf_bpf_ctl_v c;
+
+	if (lfbpf_ctl(h, &c))
+		die("%s", lfbpf_error(h));
+	printf("active %u gen %u bgen %u %u\n", c.active, c.gen, c.bgen[0],
+	       c.bgen[1]);
+	lfbpf_close(h);
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : "";
@@ -370,12 +384,14 @@ int main(int argc, char **argv)
 		stats();
 	else if (!strcmp(cmd, "last") && argc == 2)
 		last();
+	else if (!strcmp(cmd, "ctl") && argc == 2)
+		ctl();
 	else if (!strcmp(cmd, "flip") && argc == 5)
 		flip(argv[2], argv[3], number("flip: SECS", argv[4]));
 	else if (!strcmp(cmd, "samples") && argc == 4)
 		samples(number("samples: N", argv[2]), number("samples: SECS", argv[3]));
 	else
 		die("usage: lf_cc_bpf up PARAMS | push PARAMS | flip A B SECS | "
-		    "samples N SECS | stats | last | down");
+		    "samples N SECS | stats | last | ctl | down");
 	return 0;
 }
