@@ -765,7 +765,7 @@ TEST(Samples, BpfRecordBecomesAnLfCoreSample) {
   ASSERT_TRUE(BpfSampleSource::appendRecord(&rec, sizeof rec, blob, seq));
   EXPECT_EQ(seq, 42u);
   ASSERT_TRUE(BpfSampleSource::appendRecord(&rec, sizeof rec, blob, seq));
-  EXPECT_FALSE(BpfSampleSource::appendRecord(&rec, sizeof rec - 4, blob, seq))
+  EXPECT_FALSE(BpfSampleSource::appendRecord(&rec, sizeof rec.h + sizeof rec.v - 4, blob, seq))
       << "a record shorter than its counts announce";
   rec.h.buf = 2;
   EXPECT_FALSE(BpfSampleSource::appendRecord(&rec, sizeof rec, blob, seq)) << "buffer 2";
