@@ -28,8 +28,8 @@
 # net.ipv4.tcp_allowed_congestion_control, then starts lf-runtime on the BPF
 # backend (backend = "bpf": samples from the lf_samples ring buffer, REINFORCE,
 # updates by a write of the idle params buffer and an index flip; config
-# /run/lf-cc/runtime_bpf.toml, state /var/lib/lf-runtime-bpf, log
-# /run/lf-cc/runtime_bpf.log; --no-runtime: none);
+# /run/lf-cc/runtime_bpf.toml, state $LF_RUNTIME_STATE or
+# /var/lib/lf-runtime-bpf, log /run/lf-cc/runtime_bpf.log; --no-runtime: none);
 # --bpf --down stops lf-runtime, unregisters the CCs and drops the names
 # (docs/BPF.md).
 # State: /run/lf-cc.  Every failure: one line on stderr, exit 1.
@@ -100,7 +100,7 @@ if [ -n "$bpf" ]; then
 		objective = "reinforce"
 		update = "push"
 		EOF
-		"$rt" daemon --config $state/runtime_bpf.toml --state-dir /var/lib/lf-runtime-bpf \
+		"$rt" daemon --config $state/runtime_bpf.toml --state-dir "${LF_RUNTIME_STATE:-/var/lib/lf-runtime-bpf}" \
 			> $state/runtime_bpf.log 2>&1 &
 		echo $! > $state/runtime_bpf.pid
 		for _ in $(seq 1800); do

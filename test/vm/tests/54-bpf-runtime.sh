@@ -184,7 +184,8 @@ lf_link_down
 "$CCB" down > /dev/null || fail "lf_cc_bpf down"
 
 # 5. cc-up.sh --bpf starts lf-runtime, --down stops it.
-"$LF_SRC/scripts/cc-up.sh" --bpf --build "$LF_BUILD" || fail "cc-up.sh --bpf"
+# (the VM's /var/lib is read-only: the daemon's state in /tmp)
+LF_RUNTIME_STATE=$ST/ccup "$LF_SRC/scripts/cc-up.sh" --bpf --build "$LF_BUILD" || fail "cc-up.sh --bpf"
 pid=$(cat /run/lf-cc/runtime_bpf.pid 2>/dev/null)
 [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && grep -q "running:" /run/lf-cc/runtime_bpf.log &&
 	ok "cc-up.sh --bpf: lf-runtime (pid $pid) running on the BPF backend" ||
