@@ -54,6 +54,29 @@ die() { echo "cc-up: $*" >&2; exit 1; }
 [ "$(id -u)" -eq 0 ] || die "must run as root (loads kernel modules)"
 state=/run/lf-cc
 mod_loaded() { [ -d "/sys/module/$1" ]; }
+# stop_runtime NAME: stops the lf-runtime of $state/NAME.pid
+stop_runtime() {
+	if [ -f "$state/$1.pid" ]; then
+		kill "$(cat "$state/$1.pid")" 2>/dev/null || true
+		rm -f "$state/$1.pid"
+		sleep 0.5
+	fi
+}
+# start_runtime NAME ARGS...: lf-runtime ARGS in the background (log
+# $state/NAME.log, pid $state/NAME.pid) once it runs (it maps LibTorch first)
+start_runtime() {
+	name=$1; shift
+	stop_runtime "$name"
+	"$build/bin/lf-runtime" "$@" > "$state/$name.log" 2>&1 &
+	echo $! > "$state/$name.pid"
+	for _ in $(seq 1800); do
+		grep -q "running:" "$state/$name.log" && return 0
+		kill -0 "$(cat "$state/$name.pid")" 2>/dev/null ||
+			die "lf-runtime exited: $(tail -n 1 "$state/$name.log")"
+		sleep 0.1
+	done
+	die "lf-runtime did not start in 180 s ($state/$name.log)"
+}
 
 if [ -n "$bpf" ]; then
 	ccb=$build/test/vm/cc-bpf/lf_cc_bpf
@@ -62,10 +85,7 @@ if [ -n "$bpf" ]; then
 		die "cannot mount bpffs on /sys/fs/bpf"
 	mkdir -p $state
 	if [ -n "$down" ]; then
-		if [ -f $state/runtime_bpf.pid ]; then
-			kill "$(cat $state/runtime_bpf.pid)" 2>/dev/null || true
-			rm -f $state/runtime_bpf.pid
-		fi
+		stop_runtime runtime_bpf
 		if [ -f $state/prev_cc_bpf ]; then
 			sysctl -qw net.ipv4.tcp_congestion_control="$(cat $state/prev_cc_bpf)" || true
 			rm -f $state/prev_cc_bpf
@@ -86,11 +106,6 @@ if [ -n "$bpf" ]; then
 			die "cannot make lf_aurora_bpf the default CC"
 	fi
 	if [ -n "$runtime" ]; then
-		if [ -f $state/runtime_bpf.pid ]; then
-			kill "$(cat $state/runtime_bpf.pid)" 2>/dev/null || true
-			rm -f $state/runtime_bpf.pid
-			sleep 0.5
-		fi
 		cat > $state/runtime_bpf.toml <<-EOF
 		[models.aurora_cc]
 		onnx = "$src/examples/cc/aurora.onnx"
@@ -100,26 +115,15 @@ if [ -n "$bpf" ]; then
 		objective = "reinforce"
 		update = "push"
 		EOF
-		"$rt" daemon --config $state/runtime_bpf.toml --state-dir "${LF_RUNTIME_STATE:-/var/lib/lf-runtime-bpf}" \
-			> $state/runtime_bpf.log 2>&1 &
-		echo $! > $state/runtime_bpf.pid
-		for _ in $(seq 1800); do
-			grep -q "running:" $state/runtime_bpf.log && break
-			kill -0 "$(cat $state/runtime_bpf.pid)" 2>/dev/null ||
-				die "lf-runtime exited: $(tail -n 1 $state/runtime_bpf.log)"
-			sleep 0.1
-		done
-		grep -q "running:" $state/runtime_bpf.log || die "lf-runtime did not start in 180 s ($state/runtime_bpf.log)"
+		start_runtime runtime_bpf daemon --config $state/runtime_bpf.toml \
+			--state-dir "${LF_RUNTIME_STATE:-/var/lib/lf-runtime-bpf}"
 	fi
 	echo "cc-up: lf_aurora_bpf and lf_dummy_bpf up (BPF, no module)${runtime:+; lf-runtime adapting model aurora_cc (log $state/runtime_bpf.log)}; iperf3 -C lf_aurora_bpf ..."
 	exit 0
 fi
 
 if [ -n "$down" ]; then
-	if [ -f $state/runtime.pid ]; then
-		kill "$(cat $state/runtime.pid)" 2>/dev/null || true
-		rm -f $state/runtime.pid
-	fi
+	stop_runtime runtime
 	if [ -f $state/prev_cc ]; then
 		sysctl -qw net.ipv4.tcp_congestion_control="$(cat $state/prev_cc)" || true
 		rm -f $state/prev_cc
@@ -156,11 +160,6 @@ fi
 if [ -n "$runtime" ]; then
 	rt=$build/bin/lf-runtime
 	[ -x "$rt" ] || die "no $rt (configure with -DLF_BUILD_RUNTIME=ON) or use --no-runtime"
-	if [ -f $state/runtime.pid ]; then
-		kill "$(cat $state/runtime.pid)" 2>/dev/null || true
-		rm -f $state/runtime.pid
-		sleep 0.5
-	fi
 	if [ -n "$adapt" ]; then
 		echo 100 > /sys/module/lf_cc/parameters/explore_milli
 		echo 2000 > /sys/module/lf_cc/parameters/repin_ms
@@ -168,15 +167,7 @@ if [ -n "$runtime" ]; then
 	else
 		set -- serve --state-dir $state/serve	# answering only: nothing to keep
 	fi
-	"$rt" "$@" --model aurora="$src/examples/cc/aurora.onnx" \
-		--input-range "$(tr -d ' \n' < "$src/examples/cc/ranges_aurora.txt")" \
-		> $state/runtime.log 2>&1 &
-	echo $! > $state/runtime.pid
-	for _ in $(seq 300); do
-		grep -q "running:" $state/runtime.log && break
-		kill -0 "$(cat $state/runtime.pid)" 2>/dev/null ||
-			die "lf-runtime exited: $(tail -n 1 $state/runtime.log)"
-		sleep 0.1
-	done
+	start_runtime runtime "$@" --model aurora="$src/examples/cc/aurora.onnx" \
+		--input-range "$(tr -d ' \n' < "$src/examples/cc/ranges_aurora.txt")"
 fi
 echo "cc-up: lf_aurora, lf_mocc, lf_aurora_user, lf_dummy ready${setdef:+ (lf_aurora is the default)}${runtime:+; lf-runtime ${adapt:+adapting model aurora and }answering lf_aurora_user (log $state/runtime.log)}"
