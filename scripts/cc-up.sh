@@ -54,13 +54,18 @@ die() { echo "cc-up: $*" >&2; exit 1; }
 [ "$(id -u)" -eq 0 ] || die "must run as root (loads kernel modules)"
 state=/run/lf-cc
 mod_loaded() { [ -d "/sys/module/$1" ]; }
-# stop_runtime NAME: stops the lf-runtime of $state/NAME.pid
+# stop_runtime NAME: stops the lf-runtime of $state/NAME.pid and waits until
+# it has exited (it saves its checkpoint and tuned.onnx first)
 stop_runtime() {
-	if [ -f "$state/$1.pid" ]; then
-		kill "$(cat "$state/$1.pid")" 2>/dev/null || true
-		rm -f "$state/$1.pid"
-		sleep 0.5
-	fi
+	[ -f "$state/$1.pid" ] || return 0
+	pid=$(cat "$state/$1.pid")
+	kill "$pid" 2>/dev/null || true
+	for _ in $(seq 600); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -0 "$pid" 2>/dev/null && die "lf-runtime (pid $pid) did not stop in 60 s"
+	rm -f "$state/$1.pid"
 }
 # start_runtime NAME ARGS...: lf-runtime ARGS in the background (log
 # $state/NAME.log, pid $state/NAME.pid) once it runs (it maps LibTorch first)

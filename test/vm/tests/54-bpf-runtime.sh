@@ -129,7 +129,8 @@ last=$(js "s['bpf_rings'][0]['seq_last']")
 msamp=$(js "s['models'][0]['samples']")
 lost=$(js "s['models'][0]['lost_samples']")
 echo "daemon: records $rec seq $first..$last gaps $gaps, session samples $msamp lost $lost"
-[ "$rec" -ge 200 ] && ok "$rec samples through the ring buffer" || fail "only $rec samples"
+# (the update needed a stability window of 96 samples)
+[ "$rec" -ge 96 ] && ok "$rec samples through the ring buffer" || fail "only $rec samples"
 check_eq "records = the CC's submitted samples" "$rec" "$ks"
 check_eq "sequence numbers 1..N" "$first..$last" "1..$((ks + kd))"
 check_eq "sequence gaps = the CC's ring-full count" "$gaps" "$kd"
@@ -191,7 +192,6 @@ pid=$(cat /run/lf-cc/runtime_bpf.pid 2>/dev/null)
 	ok "cc-up.sh --bpf: lf-runtime (pid $pid) running on the BPF backend" ||
 	fail "cc-up.sh --bpf: no lf-runtime: $(tail -n 2 /run/lf-cc/runtime_bpf.log)"
 "$LF_SRC/scripts/cc-up.sh" --bpf --down --build "$LF_BUILD" || fail "cc-up.sh --bpf --down"
-sleep 1
 [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && fail "lf-runtime still runs after --down" ||
 	ok "cc-up.sh --bpf --down: lf-runtime stopped"
 grep -q 'lf_' /proc/sys/net/ipv4/tcp_available_congestion_control &&
