@@ -3,7 +3,7 @@
 #
 # Usage (root): scripts/cc-up.sh [--build DIR] [--default] [--no-adapt | --no-runtime]
 #               scripts/cc-up.sh --down [--build DIR]
-#               scripts/cc-up.sh --bpf [--down] [--build DIR] [--default]
+#               scripts/cc-up.sh --bpf [--down] [--build DIR] [--default] [--no-runtime]
 #
 # Up: loads lf_core, the bundled snapshots (model aurora: v1 active, v4 as the
 # standby that weight pushes land in; model mocc v1) and lf_cc (lf_aurora,
@@ -25,8 +25,13 @@
 # --bpf: the BPF struct_ops CCs instead (lf_aurora_bpf, lf_dummy_bpf; no
 # LiteFlow module at all): kmod/apps/cc/bpf's lf_cc_bpf loads and registers
 # them with the Aurora policy's weights and adds the names to
-# net.ipv4.tcp_allowed_congestion_control (weight updates: lf_cc_bpf push);
-# --bpf --down unregisters them and drops the names (docs/BPF.md).
+# net.ipv4.tcp_allowed_congestion_control, then starts lf-runtime on the BPF
+# backend (backend = "bpf": samples from the lf_samples ring buffer, REINFORCE,
+# updates by a write of the idle params buffer and an index flip; config
+# /run/lf-cc/runtime_bpf.toml, state $LF_RUNTIME_STATE or
+# /var/lib/lf-runtime-bpf, log /run/lf-cc/runtime_bpf.log; --no-runtime: none);
+# --bpf --down stops lf-runtime, unregisters the CCs and drops the names
+# (docs/BPF.md).
 # State: /run/lf-cc.  Every failure: one line on stderr, exit 1.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -49,6 +54,34 @@ die() { echo "cc-up: $*" >&2; exit 1; }
 [ "$(id -u)" -eq 0 ] || die "must run as root (loads kernel modules)"
 state=/run/lf-cc
 mod_loaded() { [ -d "/sys/module/$1" ]; }
+# stop_runtime NAME: stops the lf-runtime of $state/NAME.pid and waits until
+# it has exited (it saves its checkpoint and tuned.onnx first)
+stop_runtime() {
+	[ -f "$state/$1.pid" ] || return 0
+	pid=$(cat "$state/$1.pid")
+	kill "$pid" 2>/dev/null || true
+	for _ in $(seq 600); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -0 "$pid" 2>/dev/null && die "lf-runtime (pid $pid) did not stop in 60 s"
+	rm -f "$state/$1.pid"
+}
+# start_runtime NAME ARGS...: lf-runtime ARGS in the background (log
+# $state/NAME.log, pid $state/NAME.pid) once it runs (it maps LibTorch first)
+start_runtime() {
+	name=$1; shift
+	stop_runtime "$name"
+	"$build/bin/lf-runtime" "$@" > "$state/$name.log" 2>&1 &
+	echo $! > "$state/$name.pid"
+	for _ in $(seq 1800); do
+		grep -q "running:" "$state/$name.log" && return 0
+		kill -0 "$(cat "$state/$name.pid")" 2>/dev/null ||
+			die "lf-runtime exited: $(tail -n 1 "$state/$name.log")"
+		sleep 0.1
+	done
+	die "lf-runtime did not start in 180 s ($state/$name.log)"
+}
 
 if [ -n "$bpf" ]; then
 	ccb=$build/test/vm/cc-bpf/lf_cc_bpf
@@ -57,6 +90,7 @@ if [ -n "$bpf" ]; then
 		die "cannot mount bpffs on /sys/fs/bpf"
 	mkdir -p $state
 	if [ -n "$down" ]; then
+		stop_runtime runtime_bpf
 		if [ -f $state/prev_cc_bpf ]; then
 			sysctl -qw net.ipv4.tcp_congestion_control="$(cat $state/prev_cc_bpf)" || true
 			rm -f $state/prev_cc_bpf
@@ -65,21 +99,36 @@ if [ -n "$bpf" ]; then
 		echo "cc-up: lf_aurora_bpf down"
 		exit 0
 	fi
+	rt=$build/bin/lf-runtime
+	if [ -n "$runtime" ]; then
+		[ -n "$adapt" ] || die "--bpf --no-adapt: a BPF CC makes no userspace queries (use --no-runtime)"
+		[ -x "$rt" ] || die "no $rt (configure with -DLF_BUILD_RUNTIME=ON) or use --no-runtime"
+	fi
 	"$ccb" up "$build/test/vm/cc-bpf/aurora/aurora_cc.params" >/dev/null || exit 1
 	if [ -n "$setdef" ]; then
 		sysctl -n net.ipv4.tcp_congestion_control > $state/prev_cc_bpf
 		sysctl -qw net.ipv4.tcp_congestion_control=lf_aurora_bpf ||
 			die "cannot make lf_aurora_bpf the default CC"
 	fi
-	echo "cc-up: lf_aurora_bpf and lf_dummy_bpf up (BPF, no module); iperf3 -C lf_aurora_bpf ..."
+	if [ -n "$runtime" ]; then
+		cat > $state/runtime_bpf.toml <<-EOF
+		[models.aurora_cc]
+		onnx = "$src/examples/cc/aurora.onnx"
+		input_ranges = "$(tr -d ' \n' < "$src/examples/cc/ranges_aurora.txt")"
+		backend = "bpf"
+		bpf_pin_dir = "/sys/fs/bpf/lf_cc_bpf"
+		objective = "reinforce"
+		update = "push"
+		EOF
+		start_runtime runtime_bpf daemon --config $state/runtime_bpf.toml \
+			--state-dir "${LF_RUNTIME_STATE:-/var/lib/lf-runtime-bpf}"
+	fi
+	echo "cc-up: lf_aurora_bpf and lf_dummy_bpf up (BPF, no module)${runtime:+; lf-runtime adapting model aurora_cc (log $state/runtime_bpf.log)}; iperf3 -C lf_aurora_bpf ..."
 	exit 0
 fi
 
 if [ -n "$down" ]; then
-	if [ -f $state/runtime.pid ]; then
-		kill "$(cat $state/runtime.pid)" 2>/dev/null || true
-		rm -f $state/runtime.pid
-	fi
+	stop_runtime runtime
 	if [ -f $state/prev_cc ]; then
 		sysctl -qw net.ipv4.tcp_congestion_control="$(cat $state/prev_cc)" || true
 		rm -f $state/prev_cc
@@ -116,11 +165,6 @@ fi
 if [ -n "$runtime" ]; then
 	rt=$build/bin/lf-runtime
 	[ -x "$rt" ] || die "no $rt (configure with -DLF_BUILD_RUNTIME=ON) or use --no-runtime"
-	if [ -f $state/runtime.pid ]; then
-		kill "$(cat $state/runtime.pid)" 2>/dev/null || true
-		rm -f $state/runtime.pid
-		sleep 0.5
-	fi
 	if [ -n "$adapt" ]; then
 		echo 100 > /sys/module/lf_cc/parameters/explore_milli
 		echo 2000 > /sys/module/lf_cc/parameters/repin_ms
@@ -128,15 +172,7 @@ if [ -n "$runtime" ]; then
 	else
 		set -- serve --state-dir $state/serve	# answering only: nothing to keep
 	fi
-	"$rt" "$@" --model aurora="$src/examples/cc/aurora.onnx" \
-		--input-range "$(tr -d ' \n' < "$src/examples/cc/ranges_aurora.txt")" \
-		> $state/runtime.log 2>&1 &
-	echo $! > $state/runtime.pid
-	for _ in $(seq 300); do
-		grep -q "running:" $state/runtime.log && break
-		kill -0 "$(cat $state/runtime.pid)" 2>/dev/null ||
-			die "lf-runtime exited: $(tail -n 1 $state/runtime.log)"
-		sleep 0.1
-	done
+	start_runtime runtime "$@" --model aurora="$src/examples/cc/aurora.onnx" \
+		--input-range "$(tr -d ' \n' < "$src/examples/cc/ranges_aurora.txt")"
 fi
 echo "cc-up: lf_aurora, lf_mocc, lf_aurora_user, lf_dummy ready${setdef:+ (lf_aurora is the default)}${runtime:+; lf-runtime ${adapt:+adapting model aurora and }answering lf_aurora_user (log $state/runtime.log)}"

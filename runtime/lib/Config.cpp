@@ -35,6 +35,15 @@ const char *toString(UpdateMode k) {
   return "?";
 }
 
+const char *toString(Backend k) { return k == Backend::Bpf ? "bpf" : "lf_core"; }
+
+bool parseBackend(const std::string &s, Backend &k) {
+  if (s == "lf_core") k = Backend::LfCore;
+  else if (s == "bpf") k = Backend::Bpf;
+  else return false;
+  return true;
+}
+
 bool parseObjective(const std::string &s, ObjectiveKind &k) {
   if (s == "mse") k = ObjectiveKind::Mse;
   else if (s == "huber") k = ObjectiveKind::Huber;
@@ -151,7 +160,7 @@ void parseModel(const std::string &name, const toml::value &t, ModelConfig &m) {
       "headroom", "kdir", "core_symvers", "update", "ring_size",
       "fidelity_samples", "decision_interval_ms", "min_update_interval_ms",
       "huber_delta", "policy_sigma", "baseline_decay", "ce_input", "seed",
-      "eval_check"};
+      "eval_check", "backend", "bpf_pin_dir", "bpf_grace_us"};
   for (const auto &kv : t.as_table()) {
     if (kv.first == "stability_k")
       throw Bad{ctx + ": unknown key 'stability_k' (replaced by stability_window, in samples)"};
@@ -169,6 +178,14 @@ void parseModel(const std::string &name, const toml::value &t, ModelConfig &m) {
   if (t.contains("update") && !parseUpdateMode(getStr(t, "update", ctx), m.update))
     throw Bad{ctx + ".update: '" + getStr(t, "update", ctx) +
               "' is not one of push, module, auto"};
+  if (t.contains("backend") && !parseBackend(getStr(t, "backend", ctx), m.backend))
+    throw Bad{ctx + ".backend: '" + getStr(t, "backend", ctx) + "' is not one of lf_core, bpf"};
+  if (t.contains("bpf_pin_dir")) {
+    m.bpfPinDir = getStr(t, "bpf_pin_dir", ctx);
+    if (m.bpfPinDir.empty() || m.bpfPinDir[0] != '/')
+      throw Bad{ctx + ".bpf_pin_dir: '" + m.bpfPinDir + "' is not an absolute path"};
+  }
+  if (t.contains("bpf_grace_us")) m.bpfGraceUs = getInt(t, "bpf_grace_us", ctx, 0, 1000000);
   if (t.contains("lr")) m.lr = getNum(t, "lr", ctx);
   if (t.contains("batch_size")) m.batchSize = getInt(t, "batch_size", ctx, 1, 1 << 20);
   if (t.contains("drift_ratio")) m.driftRatio = getNum(t, "drift_ratio", ctx);
@@ -346,6 +363,11 @@ bool validateModel(const ModelConfig &m, std::string &err) {
     return bad("baseline_decay must be in [0, 1)");
   if (m.ceInput != "logits" && m.ceInput != "probs")
     return bad("ce_input must be logits or probs");
+  if (m.backend == Backend::Bpf && m.update == UpdateMode::Module)
+    return bad("update = module: backend = \"bpf\" updates by a map write and an index "
+               "flip only (update = push or auto)");
+  if (m.backend == Backend::Bpf && m.bits != 32)
+    return bad("bits = 16: backend = \"bpf\" runs 32-bit snapshots only (lfc --target bpf)");
   return true;
 }
 

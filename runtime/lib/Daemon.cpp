@@ -1,7 +1,8 @@
 //===- Daemon.cpp - the event loop, status and rollback commands ----------===//
 //
 // The daemon is three threads: the receive loop (this file's `run`) drains
-// the netlink "samples" group into a bounded queue and handles signals; the
+// the netlink "samples" group (lf_core models) and the BPF ring buffers
+// (backend = "bpf" models, Bpf.h) into a bounded queue and handles signals; the
 // training thread pops batches and drives one Session per model (training,
 // decisions, deployments, status); the query thread answers lf_core's
 // userspace queries (the "queries" group, lf_user_query()) with each
@@ -14,6 +15,7 @@
 
 #include "lfrt/Daemon.h"
 
+#include "lfrt/Bpf.h"
 #include "lfrt/Clock.h"
 #include "lfrt/Deployer.h"
 #include "lfrt/NetlinkClient.h"
@@ -32,6 +34,7 @@
 #include <poll.h>
 #include <thread>
 #include <unistd.h>
+#include <vector>
 
 namespace lfrt {
 
@@ -108,6 +111,11 @@ private:
   NlClient nl_;  ///< used by the training thread only (after setup)
   NlSampleListener listen_;
   NlQueryServer queries_;   ///< used by the query thread only (after setup)
+  /// backend = "bpf" models: their maps (training thread) and ring buffers
+  /// (receive loop).
+  std::map<std::string, std::unique_ptr<BpfClient>> bpf_;
+  std::vector<std::unique_ptr<BpfSampleSource>> sources_;
+  bool anyCore_ = false;    ///< some model runs in lf_core
   std::map<std::string, std::unique_ptr<Session>> sessions_;
   BatchQueue queue_;
   std::atomic<bool> stop_{false};
@@ -133,6 +141,28 @@ void Daemon::writeStatus(bool running) {
                  {"answer_last_error", queries_.lastError()},
                  {"query_overruns", (int64_t)queries_.overruns()},
                  {"models", std::move(models)}};
+  if (!sources_.empty()) {
+    // Per BPF ring buffer: what arrived, the gaps in the program's sample
+    // numbers, and the program's own counters (submitted, ring full).
+    json::Array rings;
+    for (auto &src : sources_) {
+      json::Object r{{"model", src->model()},
+                     {"pin_dir", src->pinDir()},
+                     {"records", (int64_t)src->records()},
+                     {"bad_records", (int64_t)src->badRecords()},
+                     {"seq_first", (int64_t)src->firstSeq()},
+                     {"seq_last", (int64_t)src->lastSeq()},
+                     {"seq_gaps", (int64_t)src->seqGaps()}};
+      uint64_t ks = 0, kd = 0;
+      std::string e;
+      if (src->kernelCounters(ks, kd, e)) {
+        r["kernel_samples"] = (int64_t)ks;
+        r["kernel_sample_drops"] = (int64_t)kd;
+      }
+      rings.push_back(std::move(r));
+    }
+    s["bpf_rings"] = std::move(rings);
+  }
   std::string err;
   store_.writeStatus(json::Value(std::move(s)), err);
 }
@@ -200,32 +230,58 @@ int Daemon::run() {
       logErr(err);
       return 2;
     }
+  for (auto &mc : cfg_.models) {
+    anyCore_ |= mc.backend == Backend::LfCore;
+    if (mc.backend == Backend::Bpf && !cfg_.adapt) {
+      logErr("model '" + mc.name + "': backend = \"bpf\": a BPF program makes no userspace "
+             "queries to answer (run `lf-runtime daemon`)");
+      return 2;
+    }
+  }
   if (geteuid() != 0) {
     logErr("the daemon needs root (CAP_NET_ADMIN for lf_core's samples and snapshot "
-           "updates, CAP_SYS_MODULE for snapshot modules)");
+           "updates, CAP_SYS_MODULE for snapshot modules, CAP_BPF for a BPF program's maps)");
     return 1;
   }
   if (!makeDirs(cfg_.stateDir, err)) {
     logErr(err);
     return 1;
   }
-  if (!nl_.connect(err)) {
+  if (anyCore_ && !nl_.connect(err)) {
     logErr(err);
     return 1;
   }
   for (auto &mc : cfg_.models) {
-    auto s = std::make_unique<Session>(mc, nl_, store_);
+    KernelApi *k = &nl_;
+    if (mc.backend == Backend::Bpf) {
+      auto b = std::make_unique<BpfClient>(mc.bpfPinDir, mc.bpfGraceUs);
+      if (!b->open(err)) {
+        logErr("model '" + mc.name + "': bpf_pin_dir: " + err);
+        return 1;
+      }
+      k = b.get();
+      bpf_[mc.name] = std::move(b);
+    }
+    auto s = std::make_unique<Session>(mc, *k, store_);
     if (!s->setup(err)) {
       logErr(err);
       return 1;
     }
     sessions_[mc.name] = std::move(s);
+    if (mc.backend == Backend::Bpf && cfg_.adapt) {
+      auto src = std::make_unique<BpfSampleSource>(mc.name, mc.bpfPinDir);
+      if (!src->open(err)) {
+        logErr("model '" + mc.name + "': bpf_pin_dir: " + err);
+        return 1;
+      }
+      sources_.push_back(std::move(src));
+    }
   }
-  if (cfg_.adapt && !listen_.join(err)) {
+  if (cfg_.adapt && anyCore_ && !listen_.join(err)) {
     logErr(err);
     return 1;
   }
-  if (!queries_.join(err)) {
+  if (anyCore_ && !queries_.join(err)) {
     logErr(err);
     return 1;
   }
@@ -238,7 +294,9 @@ int Daemon::run() {
                cfg_.stateDir.c_str());
   std::fflush(stderr);
   std::thread trainer([this] { trainingLoop(); });
-  std::thread server([this] { queryLoop(); });
+  std::thread server;
+  if (anyCore_)
+    server = std::thread([this] { queryLoop(); });
   auto handler = [this](const std::string &n, uint64_t seq, uint64_t drops, uint32_t count,
                         const void *b, size_t len) {
     queue_.push({n, seq, drops, count, std::string(static_cast<const char *>(b), len)});
@@ -248,13 +306,23 @@ int Daemon::run() {
     if (!cfg_.adapt) {
       ::poll(nullptr, 0, 100);
     } else {
-      struct pollfd p = {listen_.fd(), POLLIN, 0};
-      ::poll(&p, 1, 100);
-      if (!listen_.poll(handler, err)) {
+      std::vector<struct pollfd> p;
+      if (anyCore_)
+        p.push_back({listen_.fd(), POLLIN, 0});
+      for (auto &src : sources_)
+        p.push_back({src->fd(), POLLIN, 0});
+      ::poll(p.data(), p.size(), 100);
+      if (anyCore_ && !listen_.poll(handler, err)) {
         logErr(err);
         rc = 1;
         break;
       }
+      for (auto &src : sources_)
+        if (!src->poll(handler, err)) {
+          logErr(err);
+          rc = 1;
+          gStop = 1;
+        }
     }
     if (cfg_.maxRuntimeS > 0 && nowS() - startT_ > cfg_.maxRuntimeS)
       break;
@@ -262,7 +330,8 @@ int Daemon::run() {
   stop_ = true;
   queue_.close();
   trainer.join();
-  server.join();
+  if (server.joinable())
+    server.join();
   if (queryFailed_)
     rc = 1;
   if (cfg_.adapt)
@@ -394,7 +463,9 @@ int runUnfreeze(const std::string &stateDir, const std::string &model) {
   return 0;
 }
 
-int runRollback(const std::string &stateDir, const std::string &model, const std::string &to) {
+int runRollback(const std::string &stateDir, const ModelConfig &mcfg, const std::string &to) {
+  const std::string &model = mcfg.name;
+  bool bpf = mcfg.backend == Backend::Bpf;
   StateStore store(stateDir);
   SnapshotId target{0, 0};
   if (!to.empty() && !parseSnapshotId(to, target)) {
@@ -402,7 +473,8 @@ int runRollback(const std::string &stateDir, const std::string &model, const std
     return 2;
   }
   if (geteuid() != 0) {
-    logErr("rollback needs root (CAP_NET_ADMIN for lf_core's ACTIVATE and PUSH)");
+    logErr(bpf ? "rollback needs root (CAP_BPF for the BPF program's maps)"
+               : "rollback needs root (CAP_NET_ADMIN for lf_core's ACTIVATE and PUSH)");
     return 1;
   }
   auto hist = store.history(model);
@@ -411,10 +483,12 @@ int runRollback(const std::string &stateDir, const std::string &model, const std
            " (is that the daemon's --state-dir?)");
     return 1;
   }
-  NlClient nl;
+  NlClient core;
+  BpfClient maps(mcfg.bpfPinDir, mcfg.bpfGraceUs);
+  KernelApi &nl = bpf ? (KernelApi &)maps : (KernelApi &)core;
   std::string err;
-  if (!nl.connect(err)) {
-    logErr(err);
+  if (bpf ? !maps.open(err) : !core.connect(err)) {
+    logErr(bpf ? "model '" + model + "': bpf_pin_dir: " + err : err);
     return 1;
   }
   KernelModel km;
@@ -459,22 +533,25 @@ int runRollback(const std::string &stateDir, const std::string &model, const std
     logErr("model '" + model + "': cannot read " + h->params);
     return 1;
   }
-  ModelConfig mc;
-  mc.name = model;
-  Deployer dep(nl, mc);
+  Deployer dep(nl, mcfg);
   SnapshotId now;
   std::vector<uint8_t> params(blob.begin(), blob.end());
-  if (!dep.restore(km, h->kernel, params, now, err)) {
+  std::string retired;
+  if (!dep.restore(km, h->kernel, params, now, err, &retired)) {
     logErr("model '" + model + "': " + err);
     return 1;
   }
   store.addHistory(model, HistoryEntry{0, now, 0, "rollback", h->params});
-  store.event(model, json::Object{{"event", "rollback"},
-                      {"from", toString(cur)},
-                      {"to", toString(h->kernel)},
-                      {"now", toString(now)},
-                      {"result", "ok"},
-                      {"why", "by hand (lf-runtime rollback)"}});
+  json::Object ev{{"event", "rollback"},
+                  {"from", toString(cur)},
+                  {"to", toString(h->kernel)},
+                  {"now", toString(now)},
+                  {"backend", nl.backend()},
+                  {"result", "ok"},
+                  {"why", "by hand (lf-runtime rollback)"}};
+  if (!retired.empty())
+    ev["retired"] = retired;
+  store.event(model, std::move(ev));
   std::printf("%s: %s -> %s (now serving %s)\n", model.c_str(), toString(cur).c_str(),
               toString(h->kernel).c_str(), toString(now).c_str());
   return 0;

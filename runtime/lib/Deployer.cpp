@@ -1,7 +1,8 @@
-//===- Deployer.cpp - weight push and module load strategies --------------===//
+//===- Deployer.cpp - weight push, module load and BPF map strategies -----===//
 
 #include "lfrt/Deployer.h"
 
+#include "lfrt/Bpf.h"
 #include "lfrt/Clock.h"
 #include "lfrt/StateDir.h"
 
@@ -65,9 +66,10 @@ std::string firstErrorLine(const std::string &log) {
   return last;
 }
 
+/// The params into the standby, then ACTIVATE: lf_core's LF_CMD_PUSH.
 class WeightPush : public UpdateStrategy {
 public:
-  WeightPush(NlClient &nl, uint32_t standby) : nl_(nl), standby_(standby) {}
+  WeightPush(KernelApi &nl, uint32_t standby) : nl_(nl), standby_(standby) {}
   const char *name() const override { return "push"; }
   bool apply(const KernelModel &km, const CompiledSnapshot &s, Deployment &d,
              std::string &err) override {
@@ -85,14 +87,31 @@ public:
     return true;
   }
 
-private:
-  NlClient &nl_;
+protected:
+  KernelApi &nl_;
   uint32_t standby_;
+};
+
+/// The same two steps on a BPF program's maps (BpfClient: liblfbpf's
+/// lfbpf_write_idle, then lfbpf_flip): the idle params buffer is the
+/// standby. The decision line names the buffer and its generation.
+class BpfFlip : public WeightPush {
+public:
+  using WeightPush::WeightPush;
+  const char *name() const override { return "bpf-map"; }
+  bool apply(const KernelModel &km, const CompiledSnapshot &s, Deployment &d,
+             std::string &err) override {
+    if (!WeightPush::apply(km, s, d, err))
+      return false;
+    d.timings["buffer"] = (int64_t)d.id.first - 1;
+    d.timings["generation"] = (int64_t)d.id.second;
+    return true;
+  }
 };
 
 class ModuleLoad : public UpdateStrategy {
 public:
-  ModuleLoad(NlClient &nl, const ModelConfig &c) : nl_(nl), cfg_(c) {}
+  ModuleLoad(KernelApi &nl, const ModelConfig &c) : nl_(nl), cfg_(c) {}
   const char *name() const override { return "module"; }
   bool apply(const KernelModel &km, const CompiledSnapshot &s, Deployment &d,
              std::string &err) override {
@@ -143,7 +162,7 @@ public:
   }
 
 private:
-  NlClient &nl_;
+  KernelApi &nl_;
   const ModelConfig &cfg_;
 };
 
@@ -155,7 +174,7 @@ std::string defaultKdir() {
   return std::string("/lib/modules/") + u.release + "/build";
 }
 
-Deployer::Deployer(NlClient &nl, const ModelConfig &c) : nl_(nl), cfg_(c) {}
+Deployer::Deployer(KernelApi &nl, const ModelConfig &c) : nl_(nl), cfg_(c) {}
 
 CompileOptions Deployer::compileOptions() const {
   CompileOptions co;
@@ -187,7 +206,7 @@ bool Deployer::refresh(KernelModel &km, std::string &err) {
   if (!nl_.getModel(cfg_.name, km, found, err))
     return false;
   if (!found) {
-    err = "model '" + cfg_.name + "' vanished from lf_core";
+    err = "model '" + cfg_.name + "' vanished from " + nl_.backend();
     return false;
   }
   return true;
@@ -209,8 +228,14 @@ bool Deployer::deploy(KernelModel &km, const UpdateSnapshot &u, Deployment &d,
     err = "update = push, but " + why;
     return false;
   }
+  if (cfg_.backend == Backend::Bpf && !why.empty()) {
+    err = "backend = \"bpf\" updates weights only, but " + why;
+    return false;
+  }
   std::unique_ptr<UpdateStrategy> st;
-  if (why.empty())
+  if (cfg_.backend == Backend::Bpf)
+    st = std::make_unique<BpfFlip>(nl_, sb->version);
+  else if (why.empty())
     st = std::make_unique<WeightPush>(nl_, sb->version);
   else
     st = std::make_unique<ModuleLoad>(nl_, cfg_);
@@ -227,14 +252,23 @@ bool Deployer::deploy(KernelModel &km, const UpdateSnapshot &u, Deployment &d,
 
 bool Deployer::restore(KernelModel &km, const SnapshotId &id,
                        const std::vector<uint8_t> &params, SnapshotId &now,
-                       std::string &err) {
+                       std::string &err, std::string *retired) {
   if (!refresh(km, err))
     return false;
   const KernelSnapshot *sb = km.hasStandby ? km.find(km.standbyVersion) : nullptr;
   if (sb && sb->version == id.first && sb->gen == id.second) {
+    uint32_t from = km.activeVersion;
     if (!nl_.activate(cfg_.name, id.first, err))
       return false;
     now = id;
+    // BPF: sockets pinned to the rejected buffer move to the restored one at
+    // their next query (lf_core's flow cache keeps them where they are).
+    if (auto *bpf = dynamic_cast<BpfClient *>(&nl_)) {
+      std::string e2;
+      bool ok = bpf->retire(from, e2);
+      if (retired)
+        *retired = ok ? "buffer " + std::to_string(from - 1) : "not retired: " + e2;
+    }
   } else {
     if (!sb) {
       err = "cannot restore " + toString(id) + ": lf_core has no standby snapshot to push into";

@@ -40,7 +40,7 @@ LossKind lossKind(ObjectiveKind k) {
 
 } // namespace
 
-Session::Session(const ModelConfig &c, NlClient &nl, const StateStore &store)
+Session::Session(const ModelConfig &c, KernelApi &nl, const StateStore &store)
     : cfg_(c), nl_(nl), store_(store), rng_(c.seed),
       drift_(c.driftRatio, c.driftThreshold), stab_(c.stabilityWindow, c.stabilityEpsilon),
       live_(c.liveWindow), budget_(c.maxUpdatesPerMin, c.freezeAfter) {
@@ -76,7 +76,7 @@ bool Session::setup(std::string &err) {
     return false;
   }
   if (km_.nIn != mc_->net().nIn || km_.nOut != mc_->net().nOut) {
-    err = "model '" + c.name + "': lf_core's model has " + std::to_string(km_.nIn) +
+    err = "model '" + c.name + "': " + nl_.backend() + "'s model has " + std::to_string(km_.nIn) +
           " inputs and " + std::to_string(km_.nOut) + " outputs, " + c.onnx + " has " +
           std::to_string(mc_->net().nIn) + " and " + std::to_string(mc_->net().nOut);
     return false;
@@ -93,6 +93,13 @@ bool Session::setup(std::string &err) {
   UpdateSnapshot u;
   if (!deployer_->compile(*mc_, km_, 0, dir_ + "/snapshots/twin", u, err)) {
     err = "model '" + c.name + "': " + err;
+    return false;
+  }
+  if (!u.fast && !nl_.canEval()) {
+    // Nothing else could run the program's snapshot, nor update it.
+    err = "model '" + c.name + "': " + u.why + ": the BPF program's snapshot is not what " +
+          c.onnx + " compiles to with these input_ranges/bits/headroom (compile it with the "
+          "same ones)";
     return false;
   }
   if (!u.fast) {
@@ -131,7 +138,17 @@ bool Session::setup(std::string &err) {
   // put there by us) the ONNX as given, cross-checked with EVAL later.
   SnapshotId act = activeId();
   std::string blob;
-  if (const HistoryEntry *h = StateStore::findKernel(hist, act);
+  if (!nl_.canEval() && !act.first) {
+    err = "model '" + c.name + "': " + nl_.backend() +
+          ": no params buffer published yet (lf_ctl generation 0)";
+    return false;
+  }
+  if (!nl_.canEval() && act.first) {
+    if (!readActive(act, hist))
+      return false;
+    if (activeParams_ == u.snap.params)
+      logInfo("model '" + c.name + "': the active buffer holds " + c.onnx + "'s snapshot");
+  } else if (const HistoryEntry *h = StateStore::findKernel(hist, act);
       h && readFile(h->params, blob)) {
     activeParams_.assign(blob.begin(), blob.end());
     activeKnownId_ = act;
@@ -143,6 +160,7 @@ bool Session::setup(std::string &err) {
   if (activeKnownId_ != act)
     evalFidelity_ = true;
   log(json::Object{{"event", "start"},
+       {"backend", nl_.backend()},
        {"kernel_active", toString(act)},
        {"arch_hash", std::to_string(km_.archHash)},
        {"fidelity_source", evalFidelity_ ? "eval" : "twin"},
@@ -314,10 +332,32 @@ double Session::meanLoss(const std::vector<std::vector<double>> &y,
   return n ? sum / n : NAN;
 }
 
+bool Session::readActive(const SnapshotId &act, const std::vector<HistoryEntry> &hist) {
+  std::string err;
+  std::vector<uint8_t> p;
+  if (!nl_.readParams(cfg_.name, act.first, p, err)) {
+    logInfo("model '" + cfg_.name + "': " + err);
+    return false;
+  }
+  activeParams_ = std::move(p);
+  activeKnownId_ = act;
+  std::string blob;
+  const HistoryEntry *h = StateStore::findKernel(hist, act);
+  if (h && readFile(h->params, blob) &&
+      std::equal(blob.begin(), blob.end(), activeParams_.begin(), activeParams_.end()))
+    return true;
+  // Not (or not this) in the history: keep what the kernel holds.
+  std::string path = dir_ + "/snapshots/read-" + toString(act) + ".bin", e2;
+  makeDirs(dir_ + "/snapshots", e2);
+  writeFileAtomic(path, std::string(activeParams_.begin(), activeParams_.end()), e2);
+  store_.addHistory(cfg_.name, HistoryEntry{0, act, 0, "read", path});
+  return true;
+}
+
 void Session::crossCheck() {
   // Twin vs lf_core's EVAL of the active snapshot, integer for integer.
   crossChecked_ = true;
-  if (evalFidelity_ || !cfg_.evalCheck)
+  if (evalFidelity_ || !cfg_.evalCheck || !nl_.canEval())
     return;
   auto rec = ring_->recent(cfg_.evalCheck);
   if (rec.empty()) {
@@ -370,7 +410,10 @@ void Session::resync() {
                  {"expected", toString(activeKnownId_)}};
   std::string blob;
   auto hist = store_.history(cfg_.name);
-  if (const HistoryEntry *h = StateStore::findKernel(hist, act); h && readFile(h->params, blob)) {
+  if (!nl_.canEval() && readActive(act, hist)) {
+    o["params"] = "read back from " + std::string(nl_.backend());
+  } else if (const HistoryEntry *h = StateStore::findKernel(hist, act);
+             h && readFile(h->params, blob)) {
     activeParams_.assign(blob.begin(), blob.end());
     activeKnownId_ = act;
     o["params"] = h->params;
@@ -394,7 +437,8 @@ bool Session::rollback(const std::string &why) {
   SnapshotId now;
   std::string err;
   double t0 = nowS();
-  if (!deployer_->restore(km_, canary_.prev, canary_.prevParams, now, err)) {
+  std::string retired;
+  if (!deployer_->restore(km_, canary_.prev, canary_.prevParams, now, err, &retired)) {
     log(json::Object{{"event", "rollback"},
          {"from", toString(canary_.next)},
          {"to", toString(canary_.prev)},
@@ -419,13 +463,17 @@ bool Session::rollback(const std::string &why) {
   store_.addHistory(cfg_.name, HistoryEntry{0, now, 0, "rollback", params});
   ++rollbacks_;
   budget_.onRollback();
-  log(json::Object{{"event", "rollback"},
-       {"from", toString(canary_.next)},
-       {"to", toString(canary_.prev)},
-       {"now", toString(now)},
-       {"result", "ok"},
-       {"ms", (nowS() - t0) * 1000},
-       {"why", why}});
+  json::Object o{{"event", "rollback"},
+                 {"from", toString(canary_.next)},
+                 {"to", toString(canary_.prev)},
+                 {"now", toString(now)},
+                 {"backend", nl_.backend()},
+                 {"result", "ok"},
+                 {"ms", (nowS() - t0) * 1000},
+                 {"why", why}};
+  if (!retired.empty())
+    o["retired"] = retired;
+  log(std::move(o));
   logInfo("model '" + cfg_.name + "': rolled back " + toString(canary_.next) + " -> " +
           toString(canary_.prev) + " (now " + toString(now) + "): " + why);
   canary_.running = false;
@@ -632,7 +680,7 @@ void Session::decide() {
   }
   ++nextVersion_;
   ++updates_;
-  (dep.path == "push" ? pushes_ : moduleLoads_)++;
+  (dep.path == "module" ? moduleLoads_ : pushes_)++;
   lastUpdateMs_ = dep.timings.getNumber("update_ms").value_or(NAN);
   budget_.onUpdate(now);
   activeParams_ = u.snap.params;
@@ -645,6 +693,9 @@ void Session::decide() {
   std::string e2;
   saveCheckpoint(dir_ + "/checkpoint.bin", tuned, e2);
   writeOnnx(mc_->net(), dir_ + "/tuned.onnx", e2);
+  // The deployed weights as an ONNX beside their package (what lfc would
+  // compile them to: audits and tests reproduce the kernel's outputs).
+  writeOnnx(mc_->net(), vdir + "/tuned.onnx", e2);
   store_.addHistory(c.name, HistoryEntry{0, dep.id, version, dep.path, vdir + "/params.bin"});
   // The canary: the new instance's live error against the previous one's
   // (its live window since the drift, or its held-out loss).
@@ -736,6 +787,7 @@ json::Object Session::status(double uptimeS) {
                                                   : "tracking";
   return json::Object{
       {"name", cfg_.name},
+      {"backend", nl_.backend()},
       {"queries_answered", (int64_t)serving_->answered()},
       {"serving_updates", (int64_t)serving_->updates()},
       {"active", toString(activeId())},

@@ -1,5 +1,6 @@
 //===- RuntimeTests.cpp - host unit tests of lf-runtime --------------------===//
 
+#include "lfrt/Bpf.h"
 #include "lfrt/Config.h"
 #include "lfrt/Daemon.h"
 #include "lfrt/ModelCompiler.h"
@@ -9,6 +10,7 @@
 #include "lfrt/StateStore.h"
 #include "lfrt/Trainer.h"
 
+#include "uapi/lf_bpf.h"
 #include "uapi/liteflow.h"
 
 #include <gtest/gtest.h>
@@ -741,6 +743,45 @@ TEST(Samples, ParseRingAndSequence) {
   EXPECT_EQ(t.kernelDrops, 3u);
 }
 
+// A BPF ring buffer record (uapi/lf_bpf.h) becomes lf_core's sample record:
+// the buffer as version buffer + 1, the generation, the values in order, the
+// program's sample number returned for the gap accounting.
+TEST(Samples, BpfRecordBecomesAnLfCoreSample) {
+  struct {
+    struct lf_bpf_sample h;
+    int32_t v[5];
+  } rec = {};
+  rec.h.seq = 42;
+  rec.h.ts_ns = 7;
+  rec.h.gen = 3;
+  rec.h.buf = 1;
+  rec.h.n_in = 2;
+  rec.h.n_out = 1;
+  rec.h.n_label = 2;
+  int32_t vals[5] = {256, -512, 1 << 15, 2 << 16, -(1 << 15)};
+  std::memcpy(rec.v, vals, sizeof vals);
+  std::string blob;
+  uint64_t seq = 0;
+  ASSERT_TRUE(BpfSampleSource::appendRecord(&rec, sizeof rec, blob, seq));
+  EXPECT_EQ(seq, 42u);
+  ASSERT_TRUE(BpfSampleSource::appendRecord(&rec, sizeof rec, blob, seq));
+  EXPECT_FALSE(BpfSampleSource::appendRecord(&rec, sizeof rec.h + sizeof rec.v - 4, blob, seq))
+      << "a record shorter than its counts announce";
+  rec.h.buf = 2;
+  EXPECT_FALSE(BpfSampleSource::appendRecord(&rec, sizeof rec, blob, seq)) << "buffer 2";
+  std::vector<RawSample> raw;
+  ASSERT_EQ(parseSampleBlob(blob.data(), blob.size(), 2, raw), 2u);
+  EXPECT_EQ(raw[1].version, 2u) << "buffer 1 is version 2";
+  EXPECT_EQ(raw[1].gen, 3u);
+  EXPECT_EQ(raw[1].tsNs, 7u);
+  EXPECT_EQ(raw[1].in, (std::vector<int32_t>{256, -512}));
+  EXPECT_EQ(raw[1].out, (std::vector<int32_t>{1 << 15}));
+  EXPECT_EQ(raw[1].label, (std::vector<int32_t>{2 << 16, -(1 << 15)}));
+  Sample smp;
+  ASSERT_TRUE(convertSample(raw[0], {8, 8}, {16}, true, false, smp));
+  EXPECT_EQ(smp.label, (std::vector<double>{2.0, -0.5})) << "reward Q16.16, then the action";
+}
+
 // ---------------------------------------------------------------------------
 // Configuration errors: one clear line
 
@@ -788,7 +829,19 @@ TEST(Config, ParsesAllKeys) {
   EXPECT_EQ(m.update, UpdateMode::Push);
   ASSERT_EQ(m.inputRanges.size(), 2u);
   EXPECT_EQ(m.inputRanges[1].second, 4.5);
+  EXPECT_EQ(m.backend, Backend::LfCore);
   EXPECT_TRUE(validateModel(m, err)) << err;
+
+  DaemonConfig b;
+  ASSERT_TRUE(loadConfigText("[models.cc]\nonnx = \"" + onnx +
+                                 "\"\nbackend = \"bpf\"\nbpf_pin_dir = \"/sys/fs/bpf/x\"\n"
+                                 "bpf_grace_us = 500\n",
+                             "t.toml", b, err))
+      << err;
+  EXPECT_EQ(b.models[0].backend, Backend::Bpf);
+  EXPECT_EQ(b.models[0].bpfPinDir, "/sys/fs/bpf/x");
+  EXPECT_EQ(b.models[0].bpfGraceUs, 500u);
+  EXPECT_TRUE(validateModel(b.models[0], err)) << err;
 }
 
 TEST(Config, ErrorsAreOneClearLine) {
@@ -823,6 +876,15 @@ TEST(Config, ErrorsAreOneClearLine) {
        "t.toml: models.a.fault: 'x' is not one of corrupt-push (tests only)"},
       {"[models.a]\nlr = 0.1\n",
        "model 'a': no ONNX file (set onnx = \"...\" or --model NAME=FILE)"},
+      {"[models.a]\nonnx = \"" + onnx + "\"\nbackend = \"ebpf\"\n",
+       "t.toml: models.a.backend: 'ebpf' is not one of lf_core, bpf"},
+      {"[models.a]\nonnx = \"" + onnx + "\"\nbackend = \"bpf\"\nbpf_pin_dir = \"pins\"\n",
+       "t.toml: models.a.bpf_pin_dir: 'pins' is not an absolute path"},
+      {"[models.a]\nonnx = \"" + onnx + "\"\nbackend = \"bpf\"\nupdate = \"module\"\n",
+       "model 'a': update = module: backend = \"bpf\" updates by a map write and an index flip "
+       "only (update = push or auto)"},
+      {"[models.a]\nonnx = \"" + onnx + "\"\nbpf_grace_us = -1\n",
+       "t.toml: models.a.bpf_grace_us: -1 out of range [0, 1000000]"},
   };
   for (const Case &c : cases) {
     std::string e = cfgErr(c.text);

@@ -43,6 +43,15 @@ printf '[models.x]\nonnx = "%s"\nstability_window = -1\n' "$t/m.onnx" >"$t/neg.t
 check "models.x.stability_window: -1 out of range" daemon --config "$t/neg.toml"
 printf '[models.x]\nonnx = "%s"\nwindow = 5\n' "$t/m.onnx" >"$t/unk.toml"
 check "models.x: unknown key 'window'" daemon --config "$t/unk.toml"
+check "--backend: 'ebpf' is not one of lf_core, bpf" daemon --model x="$t/m.onnx" --backend ebpf
+check "--bpf-pin-dir: 'pins' is not an absolute path" daemon --model x="$t/m.onnx" --backend bpf --bpf-pin-dir pins
+check "model 'x': backend = \"bpf\": a BPF program makes no userspace queries to answer" serve --model x="$t/m.onnx" --backend bpf
+check "'nope' is not one of mse, huber, ce, reinforce" rollback x --config "$t/bad.toml" --state-dir "$t/none"
+if [ "$(id -u)" -eq 0 ]; then
+	check "model 'x': bpf_pin_dir: $t/nopins/lf_params: No such file or directory" daemon --model x="$t/m.onnx" --backend bpf --bpf-pin-dir "$t/nopins" --state-dir "$t/s"
+else
+	check "the daemon needs root" daemon --model x="$t/m.onnx" --backend bpf --bpf-pin-dir "$t/nopins" --state-dir "$t/s"
+fi
 if [ -d /sys/module/lf_core ]; then
 	echo "skip: lf_core loaded on this host"
 else

@@ -4,7 +4,7 @@
 //                     [--state-dir DIR] [tuning/update flags]
 //   lf-runtime serve --model NAME=model.onnx [--config FILE.toml] [--state-dir DIR]
 //   lf-runtime status [--state-dir DIR] [--json]
-//   lf-runtime rollback MODEL [--to VERSION.GEN] [--state-dir DIR]
+//   lf-runtime rollback MODEL [--to VERSION.GEN] [--state-dir DIR] [--config FILE.toml]
 //   lf-runtime unfreeze MODEL [--state-dir DIR]
 //   lf-runtime compile --model NAME=FILE.onnx --snapshot-version N -o DIR
 //
@@ -76,7 +76,7 @@ cl::list<std::string> models("model", cl::desc("Model to tune: NAME (lf_core's m
                              cl::sub(compileCmd), cl::cat(mainCat));
 cl::opt<std::string> configPath("config", cl::desc("[daemon] and [models.NAME] tables"),
                                 cl::value_desc("FILE.toml"), cl::sub(daemonCmd), cl::sub(serveCmd),
-                                cl::sub(compileCmd), cl::cat(mainCat));
+                                cl::sub(compileCmd), cl::sub(rollbackCmd), cl::cat(mainCat));
 cl::opt<double> maxRuntime("max-runtime", cl::desc("Stop after S seconds (tests)"),
                            cl::value_desc("S"), cl::init(-1), cl::sub(daemonCmd), cl::sub(serveCmd),
                            cl::cat(mainCat));
@@ -118,6 +118,8 @@ LFRT_OPT(unsigned, bits, "bits", "Snapshot width: 32 or 16");
 LFRT_OPT(double, headroom, "headroom", "Factor applied to every input range");
 LFRT_OPT(std::string, kdir, "kdir", "Kernel build directory for --update module");
 LFRT_OPT(std::string, coreSymvers, "core-symvers", "lf_core's Module.symvers for packages");
+LFRT_OPT(std::string, backendArg, "backend", "lf_core | bpf (a BPF program's pinned maps)");
+LFRT_OPT(std::string, bpfPinDir, "bpf-pin-dir", "backend bpf: where the program's maps are pinned");
 #undef LFRT_OPT
 
 int fail(const std::string &msg, int code = 2) {
@@ -156,6 +158,22 @@ std::vector<std::function<bool(ModelConfig &, std::string &)>> overrides() {
         return true;
       err = "--update: '" + v + "' is not one of push, module, auto";
       return false;
+    });
+  if (given(backendArg))
+    f.push_back([v = backendArg.getValue()](ModelConfig &m, std::string &err) {
+      if (parseBackend(v, m.backend))
+        return true;
+      err = "--backend: '" + v + "' is not one of lf_core, bpf";
+      return false;
+    });
+  if (given(bpfPinDir))
+    f.push_back([v = bpfPinDir.getValue()](ModelConfig &m, std::string &err) {
+      if (v.empty() || v[0] != '/') {
+        err = "--bpf-pin-dir: '" + v + "' is not an absolute path";
+        return false;
+      }
+      m.bpfPinDir = v;
+      return true;
     });
   if (given(inputRange))
     f.push_back([v = inputRange.getValue()](ModelConfig &m, std::string &err) {
@@ -228,8 +246,18 @@ int main(int argc, char **argv) {
   }
   if (statusCmd)
     return runStatus(stateDir, jsonOut);
-  if (rollbackCmd)
-    return runRollback(stateDir, modelArg, rollbackTo);
+  if (rollbackCmd) {
+    // The model's backend (lf_core unless its config says otherwise).
+    DaemonConfig cfg;
+    if (!configPath.empty() && !loadConfigFile(configPath, cfg, err))
+      return fail(err);
+    ModelConfig mc;
+    mc.name = modelArg;
+    for (auto &m : cfg.models)
+      if (m.name == modelArg)
+        mc = m;
+    return runRollback(stateDir, mc, rollbackTo);
+  }
   if (unfreezeCmd)
     return runUnfreeze(stateDir, modelArg);
   if (!daemonCmd && !serveCmd && !compileCmd)

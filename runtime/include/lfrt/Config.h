@@ -12,10 +12,15 @@ namespace lfrt {
 enum class ObjectiveKind { Mse, Huber, Ce, Reinforce };
 enum class OptimizerKind { Sgd, Adam };
 enum class UpdateMode { Push, Module, Auto };
+/// Where the model's snapshots run: lf_core (snapshot modules, samples over
+/// generic netlink) or a BPF program's pinned maps (two params buffers,
+/// samples over a BPF ring buffer; Bpf.h).
+enum class Backend { LfCore, Bpf };
 
 const char *toString(ObjectiveKind k);
 const char *toString(OptimizerKind k);
 const char *toString(UpdateMode k);
+const char *toString(Backend k);
 
 struct ModelConfig {
   std::string name;            ///< lf_core model name (< 32 bytes)
@@ -53,6 +58,9 @@ struct ModelConfig {
   std::string kdir;            ///< empty: /lib/modules/$(uname -r)/build
   std::string coreSymvers;     ///< lf_core's Module.symvers
   UpdateMode update = UpdateMode::Auto;
+  Backend backend = Backend::LfCore;
+  std::string bpfPinDir = "/sys/fs/bpf/lf_cc_bpf"; ///< backend = "bpf": the maps
+  unsigned bpfGraceUs = 2000;  ///< retire -> rewrite of a params buffer
   unsigned ringSize = 65536;
   unsigned fidelitySamples = 256;   ///< recent samples the fidelity uses
   unsigned decisionIntervalMs = 1000;
@@ -86,6 +94,7 @@ bool validateModel(const ModelConfig &m, std::string &err);
 bool parseObjective(const std::string &s, ObjectiveKind &k);
 bool parseOptimizer(const std::string &s, OptimizerKind &k);
 bool parseUpdateMode(const std::string &s, UpdateMode &k);
+bool parseBackend(const std::string &s, Backend &k);
 /// "lo,hi[,lo,hi...]".
 bool parseRangeList(const std::string &s,
                     std::vector<std::pair<double, double>> &r, std::string &err);

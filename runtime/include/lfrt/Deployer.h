@@ -1,13 +1,21 @@
 //===- Deployer.h - putting a snapshot into lf_core -------------*- C++ -*-===//
 //
-// Two strategies put a compiled snapshot into the kernel and make it active:
-//  - WeightPush: the snapshot has the running arch hash and a standby of the
-//    same params size exists: LF_CMD_PUSH into the standby, then ACTIVATE
-//    (milliseconds; lf_core gives the instance a new generation);
-//  - ModuleLoad: kbuild of the package, finit_module(), ACTIVATE, then
-//    delete_module() of idle lf_snap_<model>_v* modules (seconds).
-// The deployer picks one (config `update`, or what the kernel allows), and
-// restores an earlier instance for a rollback. Every failure is one line.
+// Three strategies put a compiled snapshot into the kernel and make it active:
+//  - WeightPush ("push"): the snapshot has the running arch hash and a
+//    standby of the same params size exists: LF_CMD_PUSH into the standby,
+//    then ACTIVATE (milliseconds; lf_core gives the instance a new
+//    generation);
+//  - ModuleLoad ("module"): kbuild of the package, finit_module(), ACTIVATE,
+//    then delete_module() of idle lf_snap_<model>_v* modules (seconds);
+//  - BpfFlip ("bpf-map", backend = "bpf"): the same two steps on a BPF
+//    program's pinned maps (Bpf.h): the blob into the idle params buffer
+//    (retired, a grace period, written, published as generation + 1), then
+//    the index flip. A BPF program cannot change architecture: no module path.
+// The deployer picks one (config `backend`, `update`, or what the kernel
+// allows), and restores an earlier instance for a rollback: the standby
+// when it still holds that instance (the BPF backend then retires the
+// rejected buffer, so its sockets move off it), else a push of its params.
+// Every failure is one line.
 //
 //===----------------------------------------------------------------------===//
 #ifndef LFRT_DEPLOYER_H
@@ -15,7 +23,7 @@
 
 #include "lfrt/Config.h"
 #include "lfrt/ModelCompiler.h"
-#include "lfrt/NetlinkClient.h"
+#include "lfrt/KernelApi.h"
 #include "lfrt/Policy.h"
 
 #include "llvm/Support/JSON.h"
@@ -27,7 +35,7 @@ namespace lfrt {
 
 struct Deployment {
   SnapshotId id;                ///< lf_core's (version, gen) now active
-  std::string path;             ///< "push" | "module"
+  std::string path;             ///< "push" | "module" | "bpf-map"
   std::string fullPathReason;   ///< why not a push (module path)
   llvm::json::Object timings;   ///< *_ms figures
 };
@@ -43,7 +51,7 @@ public:
 
 class Deployer {
 public:
-  Deployer(NlClient &nl, const ModelConfig &c);
+  Deployer(KernelApi &k, const ModelConfig &c);
   /// The options every snapshot of the model is compiled with.
   CompileOptions compileOptions() const;
   /// lf_core's Module.symvers for snapshot packages (config or the build's).
@@ -56,15 +64,16 @@ public:
   bool deploy(KernelModel &km, const UpdateSnapshot &u, Deployment &d, std::string &err);
   /// Makes the instance holding `params` active again: ACTIVATE when the
   /// standby is exactly `id`, else a push of `params` into the standby and
-  /// ACTIVATE (a new generation). `now` is what serves afterwards.
+  /// ACTIVATE (a new generation). `now` is what serves afterwards; with the
+  /// BPF backend the buffer rolled back from is retired (`retired`).
   bool restore(KernelModel &km, const SnapshotId &id, const std::vector<uint8_t> &params,
-               SnapshotId &now, std::string &err);
+               SnapshotId &now, std::string &err, std::string *retired = nullptr);
   /// Unloads idle snapshot modules of the model the daemon loaded.
   void retire(llvm::json::Array &retired);
 
 private:
   bool refresh(KernelModel &km, std::string &err);
-  NlClient &nl_;
+  KernelApi &nl_;
   const ModelConfig &cfg_;
 };
 

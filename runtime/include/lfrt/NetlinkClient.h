@@ -2,6 +2,8 @@
 #ifndef LFRT_NETLINKCLIENT_H
 #define LFRT_NETLINKCLIENT_H
 
+#include "lfrt/KernelApi.h"
+
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -14,44 +16,27 @@ struct lfnl;
 
 namespace lfrt {
 
-struct KernelSnapshot {
-  uint32_t version = 0, gen = 0, paramsSize = 0, flows = 0;
-  uint8_t state = 2;  ///< enum lf_slot
-  std::string module;
-};
-
-struct KernelModel {
-  std::string name;
-  uint32_t id = 0, nIn = 0, nOut = 0;
-  uint64_t archHash = 0;
-  std::vector<int8_t> inFrac, outFrac;
-  bool hasActive = false, hasStandby = false;
-  uint32_t activeVersion = 0, standbyVersion = 0;
-  std::vector<KernelSnapshot> snapshots;
-  uint64_t queries = 0, samples = 0, drops = 0, pushes = 0, switches = 0;
-  const KernelSnapshot *find(uint32_t version) const;
-};
-
-/// Request socket. Every failure is one line in `err`.
-class NlClient {
+/// Request socket of lf_core's "liteflow" family. Every failure is one line
+/// in `err`.
+class NlClient : public KernelApi {
 public:
   NlClient() = default;
-  ~NlClient();
+  ~NlClient() override;
   NlClient(const NlClient &) = delete;
   NlClient &operator=(const NlClient &) = delete;
   /// Resolves the family: "generic netlink family 'liteflow' not found: is
   /// lf_core loaded?" when absent.
   bool connect(std::string &err);
   /// ENOENT: *found = false and true.
+  const char *backend() const override { return "lf_core"; }
   bool getModel(const std::string &name, KernelModel &m, bool &found,
-                std::string &err);
-  bool activate(const std::string &name, int64_t version, std::string &err);
+                std::string &err) override;
+  bool activate(const std::string &name, int64_t version, std::string &err) override;
   bool push(const std::string &name, const std::vector<uint8_t> &params,
             uint64_t archHash, int64_t version, uint32_t &gen,
-            std::string &err);
-  /// Runs `k` samples (k * nIn values) on the active snapshot (or version).
+            std::string &err) override;
   bool eval(const std::string &name, const std::vector<int32_t> &in,
-            int64_t version, std::vector<int32_t> &out, std::string &err);
+            int64_t version, std::vector<int32_t> &out, std::string &err) override;
   int family() const { return family_; }
 
 private:

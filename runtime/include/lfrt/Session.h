@@ -34,7 +34,8 @@ class Trainer;
 
 class Session {
 public:
-  Session(const ModelConfig &c, NlClient &nl, const StateStore &store);
+  /// `nl`: where the model runs (lf_core or a BPF program's maps).
+  Session(const ModelConfig &c, KernelApi &nl, const StateStore &store);
   ~Session();
   /// Imports the model, checks it against lf_core, builds the twin, resumes
   /// the checkpoint. One line in `err` on failure.
@@ -75,8 +76,12 @@ private:
   void log(llvm::json::Object o) const { store_.event(cfg_.name, std::move(o)); }
   SnapshotId activeId() const;
 
+  /// The active instance's params read back from the kernel (the BPF
+  /// backend's maps), recorded in the history if it has no entry.
+  bool readActive(const SnapshotId &act, const std::vector<HistoryEntry> &hist);
+
   ModelConfig cfg_;
-  NlClient &nl_;
+  KernelApi &nl_;
   const StateStore &store_;
   std::string dir_;
   std::unique_ptr<ModelCompiler> mc_;

@@ -75,7 +75,8 @@ grep -q 'lf_' /proc/sys/net/ipv4/tcp_allowed_congestion_control &&
 [ -e /sys/fs/bpf/lf_cc_bpf ] && fail "pins left" || ok "down: no pins left"
 
 # scripts/cc-up.sh --bpf, and down again
-"$LF_SRC/scripts/cc-up.sh" --bpf --build "$LF_BUILD" || fail "cc-up.sh --bpf"
+# lf-runtime on the BPF backend: bpf.54
+"$LF_SRC/scripts/cc-up.sh" --bpf --no-runtime --build "$LF_BUILD" || fail "cc-up.sh --bpf"
 grep -qw lf_aurora_bpf /proc/sys/net/ipv4/tcp_available_congestion_control &&
 	ok "cc-up.sh --bpf: registered" || fail "cc-up.sh --bpf: not registered"
 "$LF_SRC/scripts/cc-up.sh" --bpf --down --build "$LF_BUILD" || fail "cc-up.sh --bpf --down"

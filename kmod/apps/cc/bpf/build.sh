@@ -42,11 +42,13 @@ r=$(tr -d ' \n' < "$src/examples/cc/ranges_aurora.txt")
 rm -rf "$out/aurora"
 "$lfc" "$src/examples/cc/aurora.onnx" compile --target bpf -o "$out/aurora" --name aurora_cc \
 	--input-range="$r" 2> "$out/aurora.lfc.log" || { cat "$out/aurora.lfc.log" >&2; exit 1; }
-clang-19 -target bpf -O2 -g -Wall -Werror -I "$out" -I "$out/aurora" \
+clang-19 -target bpf -O2 -g -Wall -Werror -I "$out" -I "$out/aurora" -I "$src/kmod/include" \
 	-idirafter "/usr/include/$(gcc -print-multiarch)" \
 	-c "$here/lf_aurora_bpf.bpf.c" -o "$out/lf_aurora_bpf.bpf.o"
 bpftool gen skeleton "$out/lf_aurora_bpf.bpf.o" name lf_cc_bpf_skel > "$out/lf_cc_bpf.skel.h"
+# the loader writes buffers with liblfbpf, the code lf-runtime's BPF backend uses
 # shellcheck disable=SC2046
-${CC:-cc} -std=gnu11 -O2 -Wall -Wextra -Werror -I "$out" -o "$out/lf_cc_bpf" "$here/lf_cc_bpf.c" \
-	$(pkg-config --cflags --libs libbpf)
+${CC:-cc} -std=gnu11 -O2 -Wall -Wextra -Werror -I "$out" -I "$out/aurora" \
+	-I "$src/kmod/include" -I "$src/tools/liblfbpf/include" -o "$out/lf_cc_bpf" \
+	"$here/lf_cc_bpf.c" "$src/tools/liblfbpf/lfbpf.c" $(pkg-config --cflags --libs libbpf)
 echo "cc-bpf: built $out (lf_aurora_bpf.bpf.o, lf_cc_bpf)"

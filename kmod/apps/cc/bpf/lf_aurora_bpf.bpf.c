@@ -25,6 +25,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include "aurora_cc.bpf.h"
+#include "uapi/lf_bpf.h"
 #define LF_CC_DIV64(a, b) ((a) / (b))
 #include "../lf_cc_defs.h"
 
@@ -48,15 +49,10 @@ const volatile __u32 distrust_mis = 8;
 
 enum { LF_B_MODEL, LF_B_FALLBACK };
 
-/* per-CPU counters, read by the loader (lf_cc_bpf stats) */
-enum {
-	LF_B_CONNS, LF_B_MIS, LF_B_QUERIES, LF_B_FALLBACKS, LF_B_NOMODEL,
-	LF_B_REPINS, LF_B_ACT_CLAMPS, LF_B_RATE_CLAMPS, LF_B_SAMPLES,
-	LF_B_SAMPLE_DROPS, LF_B_RETIRED, LF_B_NSTAT,
-};
+/* per-CPU counters (uapi/lf_bpf.h's LF_BPF_STAT_*), read by lf_cc_bpf stats */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, LF_B_NSTAT);
+	__uint(max_entries, LF_BPF_NSTAT);
 	__type(key, __u32);
 	__type(value, __u64);
 } lf_stats SEC(".maps");
@@ -76,20 +72,31 @@ struct {
 } lf_last SEC(".maps");
 
 /*
- * One sample per query, for lf-runtime (the module's lf_collect_sample()):
- * the inputs, the snapshot's outputs, the action taken (out_frac) and the
- * reward of the interval that just ended (Q16.16, Aurora's: 10 x throughput
- * in packets/s - 1000 x mean RTT in s - 2000 x loss rate, x 0.001), with the
- * generation and buffer that answered.
+ * One sample per query, for lf-runtime's BPF sample source (the module's
+ * lf_collect_sample()): uapi/lf_bpf.h's header, then the inputs, the
+ * snapshot's outputs, and two labels: the reward of the interval that just
+ * ended (Q16.16, Aurora's: 10 x throughput in packets/s - 1000 x mean RTT in
+ * s - 2000 x loss rate, x 0.001) and the action taken (out_frac).
  */
-struct lf_bpf_sample {
-	__u32 gen;
-	__u32 buf;
-	__s32 reward;
-	__s32 action;
+#define LF_B_NLABEL	2
+struct lf_bpf_rec {
+	struct lf_bpf_sample h;
 	__s32 in[LF_AURORA_CC_N_IN];
 	__s32 out[LF_AURORA_CC_N_OUT];
+	__s32 label[LF_B_NLABEL];
 };
+
+/* the program's snapshot, for lf-runtime (written by the loader) */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct lf_bpf_model);
+} lf_model SEC(".maps");
+
+/* sample numbers: a gap in them is a sample the ring had no room for */
+__u64 lf_sample_seq;
+
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 1 << 20);
@@ -258,7 +265,7 @@ static __always_inline void to_fallback(struct sock *sk, struct lf_bpf_conn *c)
 	if (c->mode == LF_B_FALLBACK)
 		return;
 	c->mode = LF_B_FALLBACK;
-	count(LF_B_FALLBACKS);
+	count(LF_BPF_STAT_FALLBACKS);
 }
 
 /*
@@ -280,7 +287,7 @@ pinned_params(struct lf_bpf_conn *c)
 		if (!ctl->bgen[a])
 			return 0;
 		if (c->gen)
-			count(LF_B_REPINS);
+			count(LF_BPF_STAT_REPINS);
 		c->buf = a;
 		c->gen = ctl->bgen[a];
 		buf = a;
@@ -312,11 +319,12 @@ static __always_inline void end_mi(struct sock *sk, struct lf_bpf_conn *c)
 	const struct lf_aurora_cc_params *p;
 	__u64 mean_rtt = 0, start_rate, lo, hi, d = 0;
 	__u32 loss_pm = 0, zero = 0, i, j, k = 0;
-	struct lf_bpf_sample *smp;
+	struct lf_bpf_rec *smp;
 	struct lf_bpf_last *last;
 	__s64 reward;
+	__u64 seq;
 
-	count(LF_B_MIS);
+	count(LF_BPF_STAT_MIS);
 	if (n) {
 		mean_rtt = c->rtt_n[0] && c->rtt_n[1] ?
 			   ((__u64)c->rtt_min[0] + c->rtt_min[1]) / 2 :
@@ -357,14 +365,14 @@ static __always_inline void end_mi(struct sock *sk, struct lf_bpf_conn *c)
 		return;
 	p = pinned_params(c);
 	if (!p) {
-		count(LF_B_NOMODEL);
+		count(LF_BPF_STAT_NOMODEL);
 		to_fallback(sk, c);
 		return;
 	}
 	for (i = 0; i < LF_CC_HIST; i++)
 		for (j = 0; j < LF_CC_NFEAT; j++, k++)
 			c->scr.in[k] = to_fmt(c->hist[i][j], in_frac[k]);
-	count(LF_B_QUERIES);
+	count(LF_BPF_STAT_QUERIES);
 	if (c->dummy)
 		return;
 	if (lf_aurora_cc_bpf_infer(p, &c->scr)) {
@@ -373,7 +381,7 @@ static __always_inline void end_mi(struct sock *sk, struct lf_bpf_conn *c)
 	}
 	if (!pinned_still(c)) {
 		/* the buffer was retired during the query: no action this MI */
-		count(LF_B_RETIRED);
+		count(LF_BPF_STAT_RETIRED);
 		return;
 	}
 	last = bpf_map_lookup_elem(&lf_last, &zero);
@@ -385,21 +393,28 @@ static __always_inline void end_mi(struct sock *sk, struct lf_bpf_conn *c)
 		last->out[0] = c->scr.out[0];
 	}
 	a = from_fmt(c->scr.out[0], out_frac[0]);
+	seq = __sync_fetch_and_add(&lf_sample_seq, 1) + 1;
 	smp = bpf_ringbuf_reserve(&lf_samples, sizeof(*smp), 0);
 	if (smp) {
-		smp->gen = c->gen;
-		smp->buf = c->buf;
-		smp->reward = (__s32)(reward < -2147483647LL ? -2147483647LL :
-				      (reward > 2147483647LL ? 2147483647LL : reward));
-		smp->action = to_fmt(a < -amax ? -amax : (a > amax ? amax : a),
-				     out_frac[0]);
+		smp->h.seq = seq;
+		smp->h.ts_ns = bpf_ktime_get_ns();
+		smp->h.gen = c->gen;
+		smp->h.buf = c->buf;
+		smp->h.n_in = LF_AURORA_CC_N_IN;
+		smp->h.n_out = LF_AURORA_CC_N_OUT;
+		smp->h.n_label = LF_B_NLABEL;
+		smp->h.reserved = 0;
 		for (k = 0; k < LF_AURORA_CC_N_IN; k++)
 			smp->in[k] = c->scr.in[k];
 		smp->out[0] = c->scr.out[0];
+		smp->label[0] = (__s32)(reward < -2147483647LL ? -2147483647LL :
+					(reward > 2147483647LL ? 2147483647LL : reward));
+		smp->label[1] = to_fmt(a < -amax ? -amax : (a > amax ? amax : a),
+				       out_frac[0]);
 		bpf_ringbuf_submit(smp, 0);
-		count(LF_B_SAMPLES);
+		count(LF_BPF_STAT_SAMPLES);
 	} else {
-		count(LF_B_SAMPLE_DROPS);
+		count(LF_BPF_STAT_SAMPLE_DROPS);
 	}
 	/* saturation guard (lf_cc_contradicts) */
 	if (a > -amax && a < amax) {
@@ -412,7 +427,7 @@ static __always_inline void end_mi(struct sock *sk, struct lf_bpf_conn *c)
 	}
 	if (a > amax || a < -amax) {
 		a = a > amax ? amax : -amax;
-		count(LF_B_ACT_CLAMPS);
+		count(LF_BPF_STAT_ACT_CLAMPS);
 	}
 	start_rate = c->rate;
 	c->rate = lf_cc_act_rate(c->rate, a);
@@ -425,7 +440,7 @@ static __always_inline void end_mi(struct sock *sk, struct lf_bpf_conn *c)
 	hi = min64(hi, max64(max64(d, start_rate), lo));
 	if (c->rate < lo || c->rate > hi) {
 		c->rate = c->rate < lo ? lo : hi;
-		count(LF_B_RATE_CLAMPS);
+		count(LF_BPF_STAT_RATE_CLAMPS);
 	}
 }
 
@@ -435,7 +450,7 @@ static __always_inline void conn_init(struct sock *sk, __u32 dummy)
 	struct lf_bpf_conn *c;
 	int i;
 
-	count(LF_B_CONNS);
+	count(LF_BPF_STAT_CONNS);
 	c = bpf_sk_storage_get(&lf_conn, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
 	if (!c)
 		return;		/* Reno (cong_control sees no state) */

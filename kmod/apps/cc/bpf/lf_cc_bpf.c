@@ -10,11 +10,15 @@
  *                            net.ipv4.tcp_allowed_congestion_control
  *   lf_cc_bpf push PARAMS    a weight update: retire the idle buffer, a grace
  *                            period, PARAMS into it, then the index flip
- *                            (generation + 1)
+ *                            (generation + 1): liblfbpf's lfbpf_push, the
+ *                            code lf-runtime's BPF backend updates with
  *   lf_cc_bpf flip A B SECS  push A and B alternately for SECS (torn test)
  *   lf_cc_bpf samples N SECS the ring buffer's samples (a line each: gen, buf,
- *                            reward, action, inputs, output), N or SECS
+ *                            reward, action, inputs, output, seq), N or SECS
+ *                            (not while lf-runtime reads them)
  *   lf_cc_bpf stats | last   counters | the last query (inputs, output, gen)
+ *   lf_cc_bpf ctl            lf_ctl: the active buffer, the generation, the
+ *                            generation each buffer holds
  *   lf_cc_bpf down           unregister both, drop the names and the pins
  * The registration outlives this process (6.1 struct_ops maps stay attached).
  * Errors are one line naming the thing at fault; exit 1.
@@ -29,35 +33,21 @@
 #include <sys/stat.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include "lfbpf/lfbpf.h"
+#include "aurora_cc.bpf.h"
 #include "lf_cc_bpf.skel.h"
 
-#define PIN_DIR "/sys/fs/bpf/lf_cc_bpf"
+#define PIN_DIR LF_BPF_PIN_DIR
 #define ALLOWED "/proc/sys/net/ipv4/tcp_allowed_congestion_control"
 
 static const char *const names[] = { "lf_aurora_bpf", "lf_dummy_bpf" };
-static const char *const stat_names[] = {
+static const char *const stat_names[LF_BPF_NSTAT] = {
 	"conns", "mis", "queries", "fallbacks", "nomodel", "repins",
 	"act_clamps", "rate_clamps", "samples", "sample_drops", "retired",
 };
-
-struct ctl {
-	__u32 active;
-	__u32 gen;
-	__u32 bgen[2];
+static const char *const maps[] = {
+	"lf_params", "lf_ctl", "lf_model", "lf_stats", "lf_last", "lf_samples",
 };
-
-/* lf_aurora_bpf.bpf.c's struct lf_bpf_sample */
-struct sample {
-	__u32 gen;
-	__u32 buf;
-	__s32 reward;
-	__s32 action;
-	__s32 in[30];
-	__s32 out[1];
-};
-
-/* grace period between retiring a buffer and rewriting it */
-static unsigned int grace_us = 2000;
 
 static void die(const char *fmt, ...)
 {
@@ -87,15 +77,23 @@ static void *read_blob(const char *path, size_t want)
 	return b;
 }
 
-static int pinned(const char *map)
+/* the pinned maps (liblfbpf), or a one-line error */
+static struct lfbpf *open_pins(void)
 {
-	char path[256];
-	int fd;
+	char err[320];
+	struct lfbpf *h = lfbpf_open(PIN_DIR, err, sizeof(err));
 
-	snprintf(path, sizeof(path), PIN_DIR "/%s", map);
-	fd = bpf_obj_get(path);
+	if (!h)
+		die("%s", err);
+	return h;
+}
+
+static int pinned(struct lfbpf *h, const char *map)
+{
+	int fd = lfbpf_map_fd(h, map);
+
 	if (fd < 0)
-		die("%s: %s (is lf_aurora_bpf up?)", path, strerror(errno));
+		die(PIN_DIR "/%s is not pinned (is lf_aurora_bpf up?)", map);
 	return fd;
 }
 
@@ -130,52 +128,24 @@ static void allow(int on)
 		die(ALLOWED ": cannot write: %s", strerror(errno));
 }
 
-/*
- * A weight update: retire the idle buffer (bgen 0: sockets pinned to it move
- * to the active one at their next MI, and a query that started on it is
- * discarded), wait a grace period, write the blob, publish it as the next
- * generation and make it active.  No query ever acts on a half-written blob.
- */
-static void push_blob(int pfd, int cfd, const void *blob, const char *what,
+/* a weight update (lfbpf.h): idle buffer, generation + 1, index flip */
+static void push_blob(struct lfbpf *h, const void *blob, const char *what,
 		      int quiet)
 {
-	__u32 zero = 0, idle;
-	struct ctl c;
+	__u32 buf, gen;
 
-	if (bpf_map_lookup_elem(cfd, &zero, &c))
-		die("lf_ctl: %s", strerror(errno));
-	idle = c.gen ? !c.active : 0;
-	c.bgen[idle] = 0;
-	if (bpf_map_update_elem(cfd, &zero, &c, 0))
-		die("lf_ctl: %s", strerror(errno));
-	usleep(grace_us);
-	if (bpf_map_update_elem(pfd, &idle, blob, 0))
-		die("lf_params[%u]: %s", idle, strerror(errno));
-	c.gen++;
-	c.bgen[idle] = c.gen;
-	c.active = idle;
-	if (bpf_map_update_elem(cfd, &zero, &c, 0))
-		die("lf_ctl: %s", strerror(errno));
+	if (lfbpf_push(h, blob, LFBPF_GRACE_US, &buf, &gen))
+		die("%s", lfbpf_error(h));
 	if (!quiet)
-		printf("pushed %s into buffer %u: generation %u\n", what, idle,
-		       c.gen);
-}
-
-static __u32 params_size(int pfd)
-{
-	struct bpf_map_info info = { 0 };
-	__u32 len = sizeof(info);
-
-	if (bpf_obj_get_info_by_fd(pfd, &info, &len))
-		die("lf_params: %s", strerror(errno));
-	return info.value_size;
+		printf("pushed %s into buffer %u: generation %u\n", what, buf, gen);
 }
 
 static void push(const char *path)
 {
-	int pfd = pinned("lf_params"), cfd = pinned("lf_ctl");
+	struct lfbpf *h = open_pins();
 
-	push_blob(pfd, cfd, read_blob(path, params_size(pfd)), path, 0);
+	push_blob(h, read_blob(path, lfbpf_params_size(h)), path, 0);
+	lfbpf_close(h);
 }
 
 /* @s as a non-negative integer, or a one-line error naming @what */
@@ -203,34 +173,37 @@ static unsigned long long now_ns(void)
 /* pushes A and B alternately for @secs seconds (the torn-update test) */
 static void flip(const char *a, const char *b, unsigned long secs)
 {
-	int pfd = pinned("lf_params"), cfd = pinned("lf_ctl");
-	__u32 sz = params_size(pfd);
+	struct lfbpf *h = open_pins();
+	__u32 sz = lfbpf_params_size(h);
 	void *blob[2] = { read_blob(a, sz), read_blob(b, sz) };
 	unsigned long long end = now_ns() + secs * 1000000000ULL;
 	unsigned long n = 0;
 
 	do {
-		push_blob(pfd, cfd, blob[n & 1], "", 1);
+		push_blob(h, blob[n & 1], "", 1);
 		n++;
 	} while (now_ns() < end);
 	printf("flips %lu\n", n);
+	lfbpf_close(h);
 }
 
 static unsigned long nsamples, want_samples;
 
 static int on_sample(void *ctx, void *data, size_t len)
 {
-	const struct sample *s = data;
+	const struct lf_bpf_sample *s = lfbpf_sample(data, len);
+	const __s32 *v;
 	int i;
 
 	(void)ctx;
-	if (len < sizeof(*s))
+	if (!s || s->n_out != 1 || s->n_label < 2)
 		return 0;
+	v = lfbpf_sample_values(s);
 	printf("gen %u buf %u reward %d action %d in ", s->gen, s->buf,
-	       s->reward, s->action);
-	for (i = 0; i < 30; i++)
-		printf("%s%d", i ? "," : "", s->in[i]);
-	printf(" out %d\n", s->out[0]);
+	       v[s->n_in + 1], v[s->n_in + 2]);
+	for (i = 0; i < s->n_in; i++)
+		printf("%s%d", i ? "," : "", v[i]);
+	printf(" out %d seq %llu\n", v[s->n_in], (unsigned long long)s->seq);
 	return ++nsamples >= want_samples ? 1 : 0;
 }
 
@@ -238,10 +211,11 @@ static int on_sample(void *ctx, void *data, size_t len)
 static void samples(unsigned long n, unsigned long secs)
 {
 	unsigned long long end = now_ns() + secs * 1000000000ULL;
+	struct lfbpf *h = open_pins();
 	struct ring_buffer *rb;
 
 	want_samples = n;
-	rb = ring_buffer__new(pinned("lf_samples"), on_sample, NULL, NULL);
+	rb = ring_buffer__new(pinned(h, "lf_samples"), on_sample, NULL, NULL);
 	if (!rb)
 		die("lf_samples: %s", strerror(errno));
 	do {
@@ -250,7 +224,30 @@ static void samples(unsigned long n, unsigned long secs)
 		fflush(stdout);
 	} while (now_ns() < end);
 	ring_buffer__free(rb);
+	lfbpf_close(h);
 	fflush(stdout);
+}
+
+/* lf_model: the snapshot the program was built with (aurora_cc.bpf.h) */
+static void write_model(int fd)
+{
+	static const signed char in_frac[] = LF_AURORA_CC_IN_FRAC;
+	static const signed char out_frac[] = LF_AURORA_CC_OUT_FRAC;
+	struct lf_bpf_model m = { 0 };
+	__u32 zero = 0, i;
+
+	_Static_assert(LF_AURORA_CC_N_IN <= LF_BPF_MAX_IN &&
+		       LF_AURORA_CC_N_OUT <= LF_BPF_MAX_OUT, "lf_bpf_model");
+	m.arch_hash = LF_AURORA_CC_ARCH_HASH;
+	m.params_bytes = LF_AURORA_CC_PARAMS_BYTES;
+	m.n_in = LF_AURORA_CC_N_IN;
+	m.n_out = LF_AURORA_CC_N_OUT;
+	for (i = 0; i < LF_AURORA_CC_N_IN; i++)
+		m.in_frac[i] = in_frac[i];
+	for (i = 0; i < LF_AURORA_CC_N_OUT; i++)
+		m.out_frac[i] = out_frac[i];
+	if (bpf_map_update_elem(fd, &zero, &m, 0))
+		die("lf_model: %s", strerror(errno));
 }
 
 static void up(const char *params)
@@ -270,9 +267,11 @@ static void up(const char *params)
 	if (err)
 		die("the kernel refused the BPF CC (%s): run with LIBBPF_LOG=1 "
 		    "for the verifier log", strerror(-err));
+	write_model(bpf_map__fd(s->maps.lf_model));
 	if (mkdir(PIN_DIR, 0700) ||
 	    bpf_map__pin(s->maps.lf_params, PIN_DIR "/lf_params") ||
 	    bpf_map__pin(s->maps.lf_ctl, PIN_DIR "/lf_ctl") ||
+	    bpf_map__pin(s->maps.lf_model, PIN_DIR "/lf_model") ||
 	    bpf_map__pin(s->maps.lf_stats, PIN_DIR "/lf_stats") ||
 	    bpf_map__pin(s->maps.lf_last, PIN_DIR "/lf_last") ||
 	    bpf_map__pin(s->maps.lf_samples, PIN_DIR "/lf_samples"))
@@ -292,55 +291,54 @@ static void up(const char *params)
 static void down(void)
 {
 	__u32 id = 0, zero = 0, found = 0;
+	size_t i;
 
 	allow(0);
 	while (!bpf_map_get_next_id(id, &id)) {
 		struct bpf_map_info info = { 0 };
-		__u32 len = sizeof(info), i;
+		__u32 len = sizeof(info), j;
 		int fd = bpf_map_get_fd_by_id(id);
 
 		if (fd < 0)
 			continue;
 		if (!bpf_obj_get_info_by_fd(fd, &info, &len) &&
 		    info.type == BPF_MAP_TYPE_STRUCT_OPS)
-			for (i = 0; i < 2; i++)
-				if (!strcmp(info.name, names[i]) &&
+			for (j = 0; j < 2; j++)
+				if (!strcmp(info.name, names[j]) &&
 				    !bpf_map_delete_elem(fd, &zero))
 					found++;
 		close(fd);
 	}
-	unlink(PIN_DIR "/lf_params");
-	unlink(PIN_DIR "/lf_ctl");
-	unlink(PIN_DIR "/lf_stats");
-	unlink(PIN_DIR "/lf_last");
-	unlink(PIN_DIR "/lf_samples");
+	for (i = 0; i < sizeof(maps) / sizeof(maps[0]); i++) {
+		char path[128];
+
+		snprintf(path, sizeof(path), PIN_DIR "/%s", maps[i]);
+		unlink(path);
+	}
 	rmdir(PIN_DIR);
 	printf("unregistered %u CC(s)\n", found);
 }
 
 static void stats(void)
 {
-	int fd = pinned("lf_stats"), ncpu = libbpf_num_possible_cpus();
-	__u64 *v = calloc(ncpu, sizeof(*v));
+	struct lfbpf *h = open_pins();
+	__u64 sum;
 	__u32 k;
 
-	for (k = 0; k < sizeof(stat_names) / sizeof(stat_names[0]); k++) {
-		__u64 sum = 0;
-		int c;
-
-		if (bpf_map_lookup_elem(fd, &k, v))
-			die("lf_stats: %s", strerror(errno));
-		for (c = 0; c < ncpu; c++)
-			sum += v[c];
+	for (k = 0; k < LF_BPF_NSTAT; k++) {
+		if (lfbpf_stat(h, k, &sum))
+			die("%s", lfbpf_error(h));
 		printf("%s%s %llu", k ? " " : "", stat_names[k],
 		       (unsigned long long)sum);
 	}
 	printf("\n");
+	lfbpf_close(h);
 }
 
 static void last(void)
 {
-	int fd = pinned("lf_last");
+	struct lfbpf *h = open_pins();
+	int fd = pinned(h, "lf_last");
 	struct bpf_map_info info = { 0 };
 	__u32 len = sizeof(info), zero = 0, i, n;
 	__s32 *v;
@@ -355,6 +353,18 @@ static void last(void)
 	for (i = 2; i + 1 < n; i++)
 		printf("%s%d", i == 2 ? " " : ",", v[i]);
 	printf(" out %d\n", v[n - 1]);
+}
+
+static void ctl(void)
+{
+	struct lfbpf *h = open_pins();
+	struct lf_bpf_ctl_v c;
+
+	if (lfbpf_ctl(h, &c))
+		die("%s", lfbpf_error(h));
+	printf("active %u gen %u bgen %u %u\n", c.active, c.gen, c.bgen[0],
+	       c.bgen[1]);
+	lfbpf_close(h);
 }
 
 int main(int argc, char **argv)
@@ -374,12 +384,14 @@ int main(int argc, char **argv)
 		stats();
 	else if (!strcmp(cmd, "last") && argc == 2)
 		last();
+	else if (!strcmp(cmd, "ctl") && argc == 2)
+		ctl();
 	else if (!strcmp(cmd, "flip") && argc == 5)
 		flip(argv[2], argv[3], number("flip: SECS", argv[4]));
 	else if (!strcmp(cmd, "samples") && argc == 4)
 		samples(number("samples: N", argv[2]), number("samples: SECS", argv[3]));
 	else
 		die("usage: lf_cc_bpf up PARAMS | push PARAMS | flip A B SECS | "
-		    "samples N SECS | stats | last | down");
+		    "samples N SECS | stats | last | ctl | down");
 	return 0;
 }
