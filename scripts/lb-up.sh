@@ -123,8 +123,9 @@ if [ $adapt = 1 ] || [ "$mode" = user ]; then
 	[ -x "$rt" ] || die "$rt missing: build the runtime"
 	stop_pid "$run/runtime.pid"
 	if [ $adapt = 1 ]; then
-		"$rt" daemon --model lbmlp="$LB_ONNX" --objective mse \
-			--input-range "$(tr -d ' \n' < "$LB_RANGES")" --update push \
+		# settings for per-flow labels: examples/lb/adapt.toml says why
+		"$rt" daemon --config "$src/examples/lb/adapt.toml" --model lbmlp="$LB_ONNX" \
+			--input-range "$(tr -d ' \n' < "$LB_RANGES")" \
 			--state-dir "$state" 2>> "$run/runtime.log" &
 	else
 		"$rt" serve --model lbmlp="$LB_ONNX" \

@@ -9,12 +9,16 @@
 #               `lf-runtime serve` (lf_core's userspace queries); the flow
 #               waits on default_path until the answer
 #   lf_noadapt  lf_lb nn with the bundled snapshot (v1), lf-runtime stopped
-#   lf          lf_lb nn with lf-runtime adapting the MLP (weight pushes into
-#               v2); LB_WARMUP flows first in each repetition
+#   lf          lf_lb nn with lf-runtime adapting the MLP (examples/lb/
+#               adapt.toml: weight pushes into v2); LB_WARMUP flows first in
+#               each repetition; the daemon is stopped (SIGSTOP) during the
+#               other schemes' runs
 # Every run starts from the scenario's paths; LB_CHANGES are applied at
 # their times after the run's start.  Prints per run
 #   RESULT SCHEME REP <lib/flows.py figures> pathI_flows N pathI_mbps M ...
 #          started S finished F ...
+#   UPCALL REP upcalls U answers A stale S mean_us M served N unanswered X
+#          overruns O   (the user scheme: lf_lb's and the server's counters)
 # and "adaptation: ..." once.
 . "$LF_SRC/test/vm/tests/lib.sh"
 . "$LF_SRC/test/vm/tests/lb-lib.sh"
@@ -28,7 +32,7 @@ lb_server 5001
 adapt=off
 case " $LB_SCHEMES " in *" lf "*)
 	if [ -x "$RT" ]; then
-		if lb_runtime_start 64 8; then adapt="lf-runtime"; else
+		if lb_runtime_start; then adapt="lf-runtime"; else
 			adapt="unavailable: $(tail -n 1 /tmp/rt.log | tr '"\\' "''")"; fi
 		rtpid=$LB_RT_PID
 		kill -STOP $rtpid 2>/dev/null
@@ -61,7 +65,11 @@ changes() {	# apply LB_CHANGES at their times (background)
 		lf_lb_path_set "$idx" $(echo "$set" | tr ',' ' ')
 	done
 }
-updates() { grep '"event":"decision"' /tmp/rt/lbmlp/decisions.jsonl 2>/dev/null | grep -c '"result":"ok"' || true; }
+# serve_stat KEY: a counter of the userspace server's status.json
+serve_stat() {
+	python3 -c 'import json,sys; print(int(json.load(open(sys.argv[1])).get(sys.argv[2], -1)))' \
+		/tmp/rt-serve-lbmlp/status.json "$1" 2>/dev/null || echo -1
+}
 
 r=0
 while [ "$r" -lt "$LB_REPS" ]; do
@@ -82,7 +90,7 @@ while [ "$r" -lt "$LB_REPS" ]; do
 		restore
 		if [ "$s" = lf ] && [ -n "${rtpid:-}" ]; then
 			kill -CONT $rtpid
-			[ "$(updates)" -gt 0 ] && "$LFCTL" activate lbmlp --version 2 > /dev/null 2>&1
+			[ "$(lb_updates)" -gt 0 ] && "$LFCTL" activate lbmlp --version 2 > /dev/null 2>&1
 			if [ "$LB_WARMUP" -gt 0 ]; then
 				lb_flows warm.txt $((LB_SEED + 1000 + r)) "$LB_WARMUP" "$LB_LOAD" "$LB_RATE_SUM" > /dev/null ||
 					echo "warm-up flows failed"
@@ -90,6 +98,7 @@ while [ "$r" -lt "$LB_REPS" ]; do
 			fi
 		fi
 		a0=$(lbpaths assigned) b0=$(lbpaths bytes)
+		u0=$(lbstat upcalls) an0=$(lbstat answers) st0=$(lbstat stale) us0=$(lbstat upcall_us)
 		[ -n "$LB_CHANGES" ] && { changes & chp=$!; }
 		t0=$(date +%s%N)
 		gen=$(lb_flows "$s.$r.txt" $((LB_SEED + r)) "$LB_FLOWS" "$LB_LOAD" "$LB_RATE_SUM") ||
@@ -97,7 +106,15 @@ while [ "$r" -lt "$LB_REPS" ]; do
 		t1=$(date +%s%N)
 		[ -n "$LB_CHANGES" ] && { kill $chp 2>/dev/null; wait $chp 2>/dev/null; }
 		[ "$s" = lf ] && [ -n "${rtpid:-}" ] && kill -STOP $rtpid
-		[ "$s" = user ] && lf_serve_stop
+		if [ "$s" = user ]; then
+			sleep 2	# the server writes status.json every second
+			an=$(($(lbstat answers) - an0))
+			echo "UPCALL $r upcalls $(($(lbstat upcalls) - u0)) answers $an stale $(($(lbstat stale) - st0))" \
+				"mean_us $(( ($(lbstat upcall_us) - us0) / (an > 0 ? an : 1) ))" \
+				"served $(serve_stat queries_answered) unanswered $(serve_stat queries_unanswered)" \
+				"overruns $(serve_stat query_overruns)"
+			lf_serve_stop
+		fi
 		per=$(echo "$a0 $(lbpaths assigned) $b0 $(lbpaths bytes)" | awk -v n="$LB_NPATHS" -v t=$(( (t1 - t0) / 1000000 )) '{
 			for (i = 1; i <= n; i++)
 				printf "path%d_flows %d path%d_mbps %.3f ", i - 1, $(i + n) - $i, i - 1,
@@ -111,11 +128,10 @@ cat $LBP/stats
 cat $LBP/path_state
 if [ -n "${rtpid:-}" ]; then
 	kill -CONT $rtpid; kill $rtpid; wait $rtpid 2>/dev/null
-	echo "lf-runtime: $(updates) update(s); log tail:"
+	echo "lf-runtime: $(lb_updates) update(s); log tail:"
 	tail -n 5 /tmp/rt.log
 	# why it did or did not update: its decisions, counted
-	echo "lf-runtime decisions: $(grep -o '"decision":"[^"]*"' /tmp/rt/lbmlp/decisions.jsonl 2>/dev/null |
-		sed 's/"decision":"//; s/"$//' | sort | uniq -c | awk '{ printf "%s %s ", $2, $1 }')"
+	echo "lf-runtime decisions: $(lb_decisions)"
 fi
 lb_server_stop
 lf_lb_link_down

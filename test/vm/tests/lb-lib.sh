@@ -53,33 +53,23 @@ lb_flows() {
 # tc_sent I: bytes the router of path I sent to the receiver
 tc_sent() { ip netns exec "lbp$1" tc -s qdisc show dev "b$1" | awk '$1 == "Sent" { print $2; exit }'; }
 
-# lb_runtime_start WINDOW HOLDOUT: lf-runtime adapting lbmlp from lf_lb's
-# labels (MSE, weight pushes into the standby v2; /tmp/rt.toml, log in
-# /tmp/rt.log) with stability_window WINDOW and min_holdout HOLDOUT; sets
-# LB_RT_PID and LB_RT_SECS (its start-up time).  Returns 1 if it is not
-# running within 300 s.
+# lb_runtime_start: lf-runtime adapting lbmlp from lf_lb's labels with the
+# settings of examples/lb/adapt.toml (weight pushes into the standby v2;
+# state in /tmp/rt, log in /tmp/rt.log); sets LB_RT_PID and LB_RT_SECS (its
+# start-up time).  Returns 1 if it is not running within 300 s.
+# lb_updates: the daemon's accepted updates so far (its decision log).
+lb_updates() { grep '"event":"decision"' /tmp/rt/lbmlp/decisions.jsonl 2>/dev/null | grep -c '"result":"ok"' || true; }
+# lb_decisions: its decisions counted by kind ("wait-unstable 3 update 1 ...")
+lb_decisions() {
+	grep -o '"decision":"[^"]*"' /tmp/rt/lbmlp/decisions.jsonl 2>/dev/null |
+		sed 's/"decision":"//; s/"$//' | sort | uniq -c | awk '{ printf "%s %s ", $2, $1 }'
+}
 lb_runtime_start() {
+	rm -rf /tmp/rt
 	mkdir -p /tmp/rt
-	cat > /tmp/rt.toml <<EOT
-[daemon]
-state_dir = "/tmp/rt"
-status_interval_ms = 1000
-[models.lbmlp]
-onnx = "$LB_ONNX"
-objective = "mse"
-optimizer = "adam"
-lr = 0.003
-batch_size = 16
-stability_window = $1
-min_holdout = $2
-holdout_fraction = 0.2
-input_ranges = "$(tr -d ' \n' < "$LB_RANGES")"
-decision_interval_ms = 1000
-max_updates_per_min = 12
-update = "push"
-EOT
 	"$LFCTL" config batch-size 8 flush-ms 100 > /dev/null
-	"$LF_RUNTIME" daemon --config /tmp/rt.toml > /tmp/rt.log 2>&1 &
+	"$LF_RUNTIME" daemon --config "$LF_SRC/examples/lb/adapt.toml" --state-dir /tmp/rt \
+		--model lbmlp="$LB_ONNX" --input-range "$(tr -d ' \n' < "$LB_RANGES")" > /tmp/rt.log 2>&1 &
 	LB_RT_PID=$!
 	_t0=$(date +%s)
 	until grep -q 'lf-runtime: running' /tmp/rt.log 2>/dev/null; do
