@@ -78,6 +78,7 @@ while [ "$r" -lt "$LB_REPS" ]; do
 		ecmp) m=ecmp ;;
 		flowlet) m=flowlet ;;
 		user) m=user
+			rm -f /tmp/rt-serve-lbmlp/status.json
 			lf_serve lbmlp "$LF_SRC/examples/lb/lbmlp.onnx" \
 				"$LF_SRC/examples/lb/ranges_lbmlp.txt" /tmp/serve.log ;;
 		lf_noadapt) m=nn; "$LFCTL" activate lbmlp --version 1 > /dev/null 2>&1 ;;
@@ -99,6 +100,7 @@ while [ "$r" -lt "$LB_REPS" ]; do
 		fi
 		a0=$(lbpaths assigned) b0=$(lbpaths bytes)
 		u0=$(lbstat upcalls) an0=$(lbstat answers) st0=$(lbstat stale) us0=$(lbstat upcall_us)
+		[ "$s" = user ] && echo "UQ-BEFORE $r $("$LFCTL" config | tr '\n' ' ')"
 		[ -n "$LB_CHANGES" ] && { changes & chp=$!; }
 		t0=$(date +%s%N)
 		gen=$(lb_flows "$s.$r.txt" $((LB_SEED + r)) "$LB_FLOWS" "$LB_LOAD" "$LB_RATE_SUM") ||
@@ -109,10 +111,13 @@ while [ "$r" -lt "$LB_REPS" ]; do
 		if [ "$s" = user ]; then
 			sleep 2	# the server writes status.json every second
 			an=$(($(lbstat answers) - an0))
+			echo "UQ-AFTER $r $("$LFCTL" config | tr '\n' ' ')"
 			echo "UPCALL $r upcalls $(($(lbstat upcalls) - u0)) answers $an stale $(($(lbstat stale) - st0))" \
 				"mean_us $(( ($(lbstat upcall_us) - us0) / (an > 0 ? an : 1) ))" \
 				"served $(serve_stat queries_answered) unanswered $(serve_stat queries_unanswered)" \
-				"overruns $(serve_stat query_overruns)"
+				"overruns $(serve_stat query_overruns) answer_errors $(serve_stat answer_errors)"
+			[ "$an" -gt 0 ] || { echo "NO-ANSWER $r: server log and status:"; tail -n 3 /tmp/serve.log
+				tr -d '\n' < /tmp/rt-serve-lbmlp/status.json | cut -c1-1500; echo; }
 			lf_serve_stop
 		fi
 		per=$(echo "$a0 $(lbpaths assigned) $b0 $(lbpaths bytes)" | awk -v n="$LB_NPATHS" -v t=$(( (t1 - t0) / 1000000 )) '{
