@@ -252,7 +252,15 @@ static void lf_lb_flow_end(struct lf_lb_flow *f, enum lf_lb_stat why, u64 now)
 	struct lf_bound *bm;
 
 	u64 fct_us = div_u64(now - f->start_ns, NSEC_PER_USEC);
-	bool done = bytes && fct_us && (why == LF_LB_ST_END_FIN);
+	/*
+	 * The MLP's outputs (and the path's throughput feature) describe the
+	 * throughput a flow of about label_bytes gets on the path: a smaller
+	 * flow's is set by its size (slow start's round trips), not by the
+	 * path, and would teach the MLP the size mix of the chosen path's
+	 * flows instead of the path.
+	 */
+	bool done = bytes && fct_us && (why == LF_LB_ST_END_FIN) &&
+		    bytes >= READ_ONCE(lf_lb_tun.label_bytes);
 	/* what the flow got, kbit/s = bytes x 8 / us x 1000 */
 	u32 lg = done ? lf_lb_lg(div64_u64((u64)bytes * 8000, fct_us)) : 0;
 

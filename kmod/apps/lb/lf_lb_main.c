@@ -42,6 +42,7 @@ struct lf_lb_tun lf_lb_tun = {
 	.default_path = 0,
 	.idle_ms = 10000,
 	.max_flows = 65536,
+	.label_bytes = 100000,
 };
 
 static const char * const lf_lb_mode_name[LF_LB_NMODE] = {
@@ -142,6 +143,9 @@ static int lf_lb_uint_set(const char *val, const struct kernel_param *kp)
 		hi = 1000000;
 	} else if (p == &lf_lb_tun.idle_ms) {
 		hi = 3600000;
+	} else if (p == &lf_lb_tun.label_bytes) {
+		lo = 0;
+		hi = 1U << 30;
 	} else if (p == &lf_lb_tun.mark_base || p == &lf_lb_tun.mark_mask) {
 		lo = p == &lf_lb_tun.mark_base ? 0 : 1;
 		hi = U32_MAX;
@@ -188,6 +192,9 @@ module_param_cb(idle_ms, &lf_lb_uint_ops, &lf_lb_tun.idle_ms, 0644);
 MODULE_PARM_DESC(idle_ms, "idle time after which a flow has ended (ms)");
 module_param_cb(max_flows, &lf_lb_uint_ops, &lf_lb_tun.max_flows, 0644);
 MODULE_PARM_DESC(max_flows, "most tracked flows");
+module_param_cb(label_bytes, &lf_lb_uint_ops, &lf_lb_tun.label_bytes, 0644);
+MODULE_PARM_DESC(label_bytes,
+		 "smallest flow (bytes) whose throughput labels its path and feeds its throughput feature");
 
 static int lf_lb_netns_set(const char *val, const struct kernel_param *kp)
 {

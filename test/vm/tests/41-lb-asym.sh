@@ -16,7 +16,7 @@
 . "$LF_SRC/test/vm/tests/lib.sh"
 . "$LF_SRC/test/vm/tests/lb-lib.sh"
 
-N=${LB_FLOWS:-60} W=${LB_WARMUP:-40} ROUNDS=${LB_WARMUP_ROUNDS:-8} LOAD=0.3 SUM=22 SEED=${LB_SEED:-5}
+N=${LB_FLOWS:-60} W=${LB_WARMUP:-40} ROUNDS=${LB_WARMUP_ROUNDS:-10} LOAD=0.3 SUM=22 SEED=${LB_SEED:-5}
 RT=${LF_RUNTIME:-$LF_BUILD/bin/lf-runtime}
 lb_load 2
 insmod "$LB_SNAP_V2" || die "insmod lbmlp v2 (standby)"
