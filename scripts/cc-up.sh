@@ -72,6 +72,8 @@ stop_runtime() {
 start_runtime() {
 	name=$1; shift
 	stop_runtime "$name"
+	# a log left by the last run says "running:" before this one truncates it
+	rm -f "$state/$name.log"
 	"$build/bin/lf-runtime" "$@" > "$state/$name.log" 2>&1 &
 	echo $! > "$state/$name.pid"
 	for _ in $(seq 1800); do

@@ -84,6 +84,7 @@ if [ "$mode" = user ] || [ $adapt = 1 ]; then
 	rt=$build/bin/lf-runtime
 	[ -x "$rt" ] || die "$rt missing: build the runtime (-DLF_BUILD_RUNTIME=ON)"
 	stop_pid "$run/runtime.pid"
+	rm -f "$run/runtime.log"	# the last run's says "running:" until truncated
 	if [ $adapt = 1 ]; then
 		# settings for per-flow samples: examples/fs/adapt.toml says why
 		set -- daemon --config "$src/examples/fs/adapt.toml" --state-dir "$state"

@@ -147,6 +147,7 @@ EOT
 }
 
 rt_start() { # [daemon flags]
+	rm -f /tmp/daemon.log	# an old log says "running:" before the new one is opened
 	"$LF_RUNTIME" daemon --config /tmp/rt.toml "$@" > /tmp/daemon.log 2>&1 &
 	RT_DPID=$!
 	t0=$(date +%s)

@@ -65,7 +65,7 @@ lb_decisions() {
 		sed 's/"decision":"//; s/"$//' | sort | uniq -c | awk '{ printf "%s %s ", $2, $1 }'
 }
 lb_runtime_start() {
-	rm -rf /tmp/rt
+	rm -rf /tmp/rt /tmp/rt.log	# an old log would say "running:" too early
 	mkdir -p /tmp/rt
 	"$LFCTL" config batch-size 8 flush-ms 100 > /dev/null
 	"$LF_RUNTIME" daemon --config "$LF_SRC/examples/lb/adapt.toml" --state-dir /tmp/rt \

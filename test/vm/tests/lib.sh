@@ -61,13 +61,16 @@ finish() {
 # deployment of model NAME) in the background, wait until it answers
 # queries; its pid in LF_SERVE_PID
 lf_serve() {
+	# the last server's log says "running:" until this one truncates it:
+	# waiting on it would start the measurement before the server answers
+	rm -f "$4"
 	"$LF_RUNTIME" serve --model "$1=$2" --input-range "$(tr -d ' \n' < "$3")" \
 		--state-dir "/tmp/rt-serve-$1" 2> "$4" &
 	LF_SERVE_PID=$!
 	_i=0
-	until grep -q "running:" "$4"; do
+	until grep -q "running:" "$4" 2>/dev/null; do
 		_i=$((_i + 1))
-		[ $_i -gt 600 ] && { cat "$4"; die "lf-runtime serve did not start"; }
+		[ $_i -gt 3000 ] && { cat "$4"; die "lf-runtime serve did not start in 300 s"; }
 		kill -0 $LF_SERVE_PID 2>/dev/null || { cat "$4"; die "lf-runtime serve exited"; }
 		sleep 0.1
 	done
