@@ -109,7 +109,7 @@ struct lf_lb_tun {
 	u32 default_path;	/* mode user: path until the answer */
 	u32 idle_ms;		/* a flow idle this long has ended */
 	u32 max_flows;		/* most tracked flows */
-	u32 label_bytes;	/* smallest flow whose throughput describes its path */
+	u32 label_bytes;	/* smallest flow whose throughput labels its query */
 };
 extern struct lf_lb_tun lf_lb_tun;
 

@@ -252,15 +252,7 @@ static void lf_lb_flow_end(struct lf_lb_flow *f, enum lf_lb_stat why, u64 now)
 	struct lf_bound *bm;
 
 	u64 fct_us = div_u64(now - f->start_ns, NSEC_PER_USEC);
-	/*
-	 * The MLP's outputs (and the path's throughput feature) describe the
-	 * throughput a flow of about label_bytes gets on the path: a smaller
-	 * flow's is set by its size (slow start's round trips), not by the
-	 * path, and would teach the MLP the size mix of the chosen path's
-	 * flows instead of the path.
-	 */
-	bool done = bytes && fct_us && (why == LF_LB_ST_END_FIN) &&
-		    bytes >= READ_ONCE(lf_lb_tun.label_bytes);
+	bool done = bytes && fct_us && (why == LF_LB_ST_END_FIN);
 	/* what the flow got, kbit/s = bytes x 8 / us x 1000 */
 	u32 lg = done ? lf_lb_lg(div64_u64((u64)bytes * 8000, fct_us)) : 0;
 
@@ -274,7 +266,14 @@ static void lf_lb_flow_end(struct lf_lb_flow *f, enum lf_lb_stat why, u64 now)
 		s32 label[LF_LB_N_OUT];
 		int i, ret;
 
-		if (f->state == LF_LB_SCORED && done) {
+		/*
+		 * The MLP's outputs describe the throughput a flow of about
+		 * label_bytes would get on the path: a smaller flow's is set
+		 * by its size (slow start's round trips), not by the path,
+		 * and would teach the MLP the size mix of each path's flows.
+		 */
+		if (f->state == LF_LB_SCORED && done &&
+		    bytes >= READ_ONCE(lf_lb_tun.label_bytes)) {
 			for (i = 0; i < LF_LB_N_OUT; i++)
 				label[i] = f->out[i];
 			label[f->path] = lf_lb_to_fmt(lg, bm->out_frac[f->path]);

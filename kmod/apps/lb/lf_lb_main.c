@@ -194,7 +194,7 @@ module_param_cb(max_flows, &lf_lb_uint_ops, &lf_lb_tun.max_flows, 0644);
 MODULE_PARM_DESC(max_flows, "most tracked flows");
 module_param_cb(label_bytes, &lf_lb_uint_ops, &lf_lb_tun.label_bytes, 0644);
 MODULE_PARM_DESC(label_bytes,
-		 "smallest flow (bytes) whose throughput labels its path and feeds its throughput feature");
+		 "smallest flow (bytes) whose throughput labels its query");
 
 static int lf_lb_netns_set(const char *val, const struct kernel_param *kp)
 {

@@ -7,9 +7,10 @@
 # - the paths' byte counters agree with what each path's router sent (tc,
 #   an independent count: within 10% and 64 KB), and a path with no flows
 #   sent nothing;
-# - labels: every flow that ended with its FIN handshake reaches a listener
-#   (lfctl monitor) as one sample, with no drop, and its label (the
-#   throughput it got) lies in the model's output range;
+# - labels: every flow of at least label_bytes (100 KB) that ended with its
+#   FIN handshake, and no smaller one, reaches a listener (lfctl monitor) as
+#   one sample, with no drop, and its label is the throughput the generator
+#   measured for it;
 # - ecmp: no query, every path used; flowlet: flowlets counted, every path used;
 # - mode off: no mark, every flow on path 0 (the main table's route);
 # - user: the same MLP answered by lf-runtime (serve) over lf_core's
@@ -100,14 +101,24 @@ done
 # labels
 got=$(awk '$1 == "batch" && $3 == "lbmlp" { s += $9; d += $7 } END { print s + 0, d + 0 }' mon.txt)
 [ -n "${LB_DEBUG:-}" ] && head -n 20 mon.txt
-check_eq "labels queued = flows ended by FIN (nn)" "$nn_labels" "$nn_fin"
+LBYTES=$(cat $LBP/label_bytes)
+big=$(awk -v m="$LBYTES" '{ for (i = 1; i < NF; i += 2) if ($i == "size" && $(i + 1) >= m) n++ } END { print n + 0 }' nn.txt)
+if [ "$nn_fin" -eq "$N" ]; then
+	check_eq "labels queued = flows of >= $LBYTES bytes (all ended by FIN)" "$nn_labels" "$big"
+else	# a flow ended otherwise has no label
+	[ "$nn_labels" -le "$big" ] && [ "$nn_labels" -ge $((big - N + nn_fin)) ] &&
+		ok "labels queued: $nn_labels of $big flows of >= $LBYTES bytes ($((N - nn_fin)) flows not ended by FIN)" ||
+		fail "labels queued: $nn_labels, flows of >= $LBYTES bytes: $big ($((N - nn_fin)) not ended by FIN)"
+fi
+[ "$big" -gt 0 ] && [ "$big" -lt "$N" ] && ok "flows of >= $LBYTES bytes: $big of $N (the rest get no label)" ||
+	fail "flows of >= $LBYTES bytes: $big of $N: the test's flows do not tell"
 fcmp "$nn_fin >= $N * 9 / 10" && ok "flows ended by FIN: $nn_fin of $N" || fail "only $nn_fin of $N ended by FIN"
 check_eq "samples received, drops (all modes)" "$got" "$nn_labels 0"
 check_eq "label drops (lf_lb)" "$(lbstat label_drops)" 0
 # each label (the throughput the flow got on its path, as the kernel measured
 # it) against the generator's own size and FCT: sorted lists, within 0.3 in
 # log2 for 90% of the flows
-cmp=$(python3 - "$LBB/lbmlp/lbmlp.json" mon.txt nn.txt <<'PY'
+cmp=$(python3 - "$LBB/lbmlp/lbmlp.json" mon.txt nn.txt "$LBYTES" <<'PY'
 import json, math, sys
 fr = json.load(open(sys.argv[1]))["out_frac"]
 def lg(x):
@@ -129,6 +140,8 @@ for line in open(sys.argv[2]):
 g = []
 for line in open(sys.argv[3]):
     d = dict(zip(line.split()[0::2], line.split()[1::2]))
+    if int(d["size"]) < int(sys.argv[4]):
+        continue
     g.append(lg(int(d["size"]) * 8000 / int(d["fct_us"])))
 k.sort(); g.sort()
 n = min(len(k), len(g))
